@@ -1,0 +1,57 @@
+import { CodecError } from "./errors.js";
+
+/**
+ * 0x-hex for JSON and humans (DESIGN.md §2: JSON carries bytes as 0x-hex). Never hashed.
+ */
+export function toHex(bytes: Uint8Array): string {
+  let out = "0x";
+  for (let i = 0; i < bytes.length; i++) out += HEX_DIGITS[bytes[i]!];
+  return out;
+}
+
+const HEX_DIGITS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+const HEX_RE = /^(0x)?([0-9a-fA-F]{2})*$/;
+
+/**
+ * Parses 0x-prefixed (or bare) hex. With `size`, the result must have exactly that many bytes.
+ * @throws CodecError `CODEC_INVALID_VALUE` naming what was wrong.
+ */
+export function fromHex(hex: string, size?: number): Uint8Array {
+  if (typeof hex !== "string" || !HEX_RE.test(hex)) {
+    throw new CodecError(
+      { code: "CODEC_INVALID_VALUE", reason: "not an even-length hex string", path: "" },
+      "expected an even-length hex string (optionally 0x-prefixed)",
+    );
+  }
+  const body = hex.startsWith("0x") ? hex.slice(2) : hex;
+  const out = new Uint8Array(body.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(body.slice(2 * i, 2 * i + 2), 16);
+  if (size !== undefined && out.length !== size) {
+    throw new CodecError(
+      { code: "CODEC_INVALID_VALUE", reason: `expected ${size} bytes, got ${out.length}`, path: "" },
+      `expected ${size} bytes of hex, got ${out.length}`,
+    );
+  }
+  return out;
+}
+
+/** Byte-wise equality (constant-time is not needed: inputs are public). */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Concatenates byte arrays. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
