@@ -1,0 +1,195 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { z } from "zod";
+import { FastposError } from "../core/errors.js";
+
+/**
+ * Node configuration (DESIGN.md §5): `<home>/config.yaml` < `FASTPOS_*` env < CLI flags, validated by one
+ * strict schema. Unknown keys and bad values are errors naming the key, never silently ignored.
+ * `templates/config.yaml` documents every key; a test keeps the two in sync.
+ */
+const hostPort = z
+  .string()
+  .regex(/^[^\s:]+:\d{1,5}$/, { message: "must be HOST:PORT, e.g. 127.0.0.1:26656", abort: true })
+  .refine((s) => Number(s.split(":")[1]) <= 65535, "port must be ≤ 65535");
+
+const peer = z.string().regex(/^wss?:\/\/[^\s/]+(\/.*)?$/, "must be a ws:// URL, e.g. ws://127.0.0.1:26656");
+
+export const ConfigSchema = z
+  .object({
+    moniker: z.string().min(1).max(64).default("node"),
+    /** Validator key file (relative to home) or null for a non-validating full node. */
+    validatorKey: z.string().nullable().default(null),
+    /** Node identity key file (p2p), relative to home. */
+    nodeKey: z.string().default("node-key.json"),
+    genesis: z.string().default("genesis.json"),
+    p2p: z
+      .object({
+        listen: hostPort.default("127.0.0.1:26656"),
+        peers: z.array(peer).default([]),
+        maxPeers: z.int().min(1).max(1000).default(50),
+        maxFrameBytes: z.int().min(1024).max(64 << 20).default(4 << 20),
+        maxMessagesPerSecond: z.int().min(1).default(5000),
+        banSeconds: z.int().min(0).default(60),
+        peerExchange: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    api: z
+      .object({
+        listen: hostPort.default("127.0.0.1:26660"),
+        maxBodyBytes: z.int().min(1024).max(64 << 20).default(1 << 20),
+        requestsPerSecondPerIp: z.int().min(1).default(1000),
+        requestTimeoutMs: z.int().min(100).default(10_000),
+        unsafeSigning: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+    mempool: z
+      .object({
+        maxTxs: z.int().min(1).default(20_000),
+        maxBytes: z.int().min(1024).default(32 << 20),
+        maxPerSender: z.int().min(1).default(500),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+        stderr: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    devnet: z
+      .object({
+        /** Enables the admin fault API (drop/delay p2p traffic, equivocation). Never on real networks. */
+        faults: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type NodeConfig = z.infer<typeof ConfigSchema>;
+
+export type ConfigErrorType =
+  | { code: "CONFIG_INVALID"; source: string; issues: string[] }
+  | { code: "CONFIG_UNREADABLE"; file: string; reason: string };
+export class ConfigError extends FastposError<ConfigErrorType> {}
+
+/** A partial, untyped config layer (from YAML, env or flags) before validation. */
+export type ConfigLayer = Record<string, unknown>;
+
+/** Deep-merges config layers; later layers win; arrays are replaced, not concatenated. */
+export function mergeLayers(...layers: ConfigLayer[]): ConfigLayer {
+  const out: ConfigLayer = {};
+  for (const layer of layers) {
+    for (const [k, v] of Object.entries(layer)) {
+      const prev = out[k];
+      out[k] =
+        isPlainObject(prev) && isPlainObject(v) ? mergeLayers(prev as ConfigLayer, v as ConfigLayer) : v;
+    }
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): boolean {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Sets `a.b.c` in a layer, creating objects on the way. */
+export function setPath(layer: ConfigLayer, path: string, value: unknown): void {
+  const keys = path.split(".");
+  let cur = layer;
+  for (const k of keys.slice(0, -1)) {
+    if (!isPlainObject(cur[k])) cur[k] = {};
+    cur = cur[k] as ConfigLayer;
+  }
+  cur[keys[keys.length - 1] as string] = value;
+}
+
+/** Reads `<home>/config.yaml` (missing file = empty layer). */
+export function readConfigFile(file: string): ConfigLayer {
+  if (!existsSync(file)) return {};
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new ConfigError(
+      { code: "CONFIG_UNREADABLE", file, reason: (err as Error).message },
+      `${file}: not valid YAML: ${(err as Error).message.split("\n")[0]}`,
+    );
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (!isPlainObject(parsed)) {
+    throw new ConfigError({ code: "CONFIG_UNREADABLE", file, reason: "not a mapping" }, `${file}: must be a YAML mapping`);
+  }
+  return parsed as ConfigLayer;
+}
+
+/**
+ * The env layer: `FASTPOS_<SECTION>_<KEY>` in UPPER_SNAKE, e.g. FASTPOS_P2P_LISTEN, FASTPOS_API_UNSAFE_SIGNING,
+ * FASTPOS_P2P_PEERS (comma-separated), FASTPOS_MONIKER. Values are parsed as YAML scalars (true, 42, …).
+ * Variables that name no config key are ignored here (FASTPOS_HOME, FASTPOS_PASSWORD belong to the CLI).
+ */
+export function envLayer(env: NodeJS.ProcessEnv): ConfigLayer {
+  const layer: ConfigLayer = {};
+  for (const path of configPaths()) {
+    const name = `FASTPOS_${path.replace(/\./g, "_").replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase()}`;
+    const raw = env[name];
+    if (raw === undefined) continue;
+    setPath(layer, path, path === "p2p.peers" ? raw.split(",").map((s) => s.trim()).filter(Boolean) : scalar(raw));
+  }
+  return layer;
+}
+
+/** Parses a string the way YAML would parse a scalar (numbers, booleans, null), else keeps the string. */
+export function scalar(raw: string): unknown {
+  try {
+    const v = parseYaml(raw);
+    return typeof v === "object" && v !== null ? raw : v;
+  } catch {
+    return raw;
+  }
+}
+
+/** Every leaf key path of the schema, e.g. `p2p.listen`. */
+export function configPaths(): string[] {
+  const defaults = ConfigSchema.parse({});
+  const out: string[] = [];
+  const walk = (obj: Record<string, unknown>, prefix: string) => {
+    for (const [k, v] of Object.entries(obj)) {
+      if (isPlainObject(v)) walk(v as Record<string, unknown>, `${prefix}${k}.`);
+      else out.push(`${prefix}${k}`);
+    }
+  };
+  walk(defaults as unknown as Record<string, unknown>, "");
+  return out;
+}
+
+/** Validates merged layers; each issue names the key path and what is wrong with it. */
+export function validateConfig(layer: ConfigLayer, source: string): NodeConfig {
+  const r = ConfigSchema.safeParse(layer);
+  if (r.success) return r.data;
+  const issues = r.error.issues.map((i) => {
+    if (i.code === "unrecognized_keys") {
+      const base = i.path.length ? `${i.path.join(".")}.` : "";
+      return `unknown key ${i.keys.map((k) => `"${base}${k}"`).join(", ")}`;
+    }
+    return `${i.path.join(".") || "(root)"}: ${i.message}`;
+  });
+  throw new ConfigError({ code: "CONFIG_INVALID", source, issues }, `invalid config (${source}): ${issues.join("; ")}`);
+}
+
+/** Loads the effective config for a node home: file < env < flags. */
+export function loadConfig(home: string, opts: { env?: NodeJS.ProcessEnv; flags?: ConfigLayer } = {}): NodeConfig {
+  const file = join(home, "config.yaml");
+  const merged = mergeLayers(readConfigFile(file), envLayer(opts.env ?? {}), opts.flags ?? {});
+  return validateConfig(merged, `${file} + FASTPOS_* env + flags`);
+}
+
+/** YAML text of a config layer (for `node init`). */
+export function configToYaml(layer: ConfigLayer): string {
+  return stringifyYaml(layer);
+}

@@ -1,0 +1,173 @@
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { bytesEqual, fromHex, toHex } from "../core/codec/index.js";
+import { FastposError } from "../core/errors.js";
+import { sign } from "../core/crypto/index.js";
+import { writeFileAtomicSync } from "./fs-atomic.js";
+
+/**
+ * The double-sign guard (DESIGN.md §4, like CometBFT's FilePV). Before any consensus signature leaves the
+ * process, `{height, round, step, signBytes, signature}` is persisted with fsync + atomic rename. It refuses
+ * to sign at an earlier (height, round, step) and refuses different bytes at the same one; for identical
+ * bytes at the same HRS it returns the stored signature (safe re-broadcast after a crash). A lock file
+ * stops two processes from using one key.
+ */
+export const SIGN_STEP = { proposal: 1, prevote: 2, precommit: 3 } as const;
+export type SignStep = keyof typeof SIGN_STEP;
+
+export type SignerErrorType =
+  | { code: "SIGNER_REGRESSION"; last: string; requested: string }
+  | { code: "SIGNER_CONFLICT"; at: string }
+  | { code: "SIGNER_LOCKED"; lockFile: string; pid: number }
+  | { code: "SIGNER_STATE_CORRUPT"; file: string; reason: string };
+export class SignerError extends FastposError<SignerErrorType> {}
+
+interface LastSign {
+  height: bigint;
+  round: number;
+  step: number;
+  signBytes: Uint8Array;
+  signature: Uint8Array;
+}
+
+function hrs(height: bigint, round: number, step: number): string {
+  return `${height}/${round}/${step}`;
+}
+
+/** Compares (h, r, s) lexicographically: negative if a < b. */
+function compareHrs(a: { height: bigint; round: number; step: number }, b: typeof a): number {
+  if (a.height !== b.height) return a.height < b.height ? -1 : 1;
+  if (a.round !== b.round) return a.round - b.round;
+  return a.step - b.step;
+}
+
+export interface Signer {
+  readonly publicKey: Uint8Array;
+  /** Signs `signBytes` for (height, round, step) or throws SignerError; never signs a conflicting message. */
+  sign(height: bigint, round: number, step: SignStep, signBytes: Uint8Array): Uint8Array;
+  /** The last persisted sign, for diagnostics. */
+  last(): { height: bigint; round: number; step: number } | null;
+  /** Releases the key lock. */
+  close(): void;
+}
+
+/**
+ * Opens the signer for a validator key whose state lives in `dir` (`<home>/data`).
+ * @throws SignerError SIGNER_LOCKED when another live process holds the key, SIGNER_STATE_CORRUPT when the
+ *   state file cannot be trusted (refusing to start is the only safe answer).
+ */
+export function openSigner(dir: string, secretKey: Uint8Array, publicKey: Uint8Array): Signer {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stateFile = join(dir, "signer-state.json");
+  const lockFile = join(dir, "signer.lock");
+  acquireLock(lockFile);
+  let last = readState(stateFile);
+
+  return {
+    publicKey,
+    last: () => (last ? { height: last.height, round: last.round, step: last.step } : null),
+    sign(height, round, stepName, signBytes) {
+      const step = SIGN_STEP[stepName];
+      const next = { height, round, step };
+      if (last) {
+        const c = compareHrs(next, last);
+        if (c < 0) {
+          throw new SignerError(
+            { code: "SIGNER_REGRESSION", last: hrs(last.height, last.round, last.step), requested: hrs(height, round, step) },
+            `refusing to sign at ${hrs(height, round, step)}: already signed at ${hrs(last.height, last.round, last.step)}`,
+          );
+        }
+        if (c === 0) {
+          if (bytesEqual(signBytes, last.signBytes)) return last.signature;
+          throw new SignerError(
+            { code: "SIGNER_CONFLICT", at: hrs(height, round, step) },
+            `refusing to sign different bytes at ${hrs(height, round, step)} (would be a double sign)`,
+          );
+        }
+      }
+      const signature = sign(secretKey, signBytes);
+      const state = { height, round, step, signBytes, signature };
+      // SECURITY: persisted (fsync + rename) BEFORE the signature is returned to anyone.
+      writeFileAtomicSync(
+        stateFile,
+        JSON.stringify({
+          height: height.toString(),
+          round,
+          step,
+          signBytes: toHex(signBytes),
+          signature: toHex(signature),
+        }),
+      );
+      last = state;
+      return signature;
+    },
+    close() {
+      heldLocks.delete(lockFile);
+      try {
+        unlinkSync(lockFile);
+      } catch {}
+    },
+  };
+}
+
+function readState(file: string): LastSign | null {
+  if (!existsSync(file)) return null;
+  try {
+    const j = JSON.parse(readFileSync(file, "utf8"));
+    const state = {
+      height: BigInt(j.height),
+      round: Number(j.round),
+      step: Number(j.step),
+      signBytes: fromHex(j.signBytes),
+      signature: fromHex(j.signature, 64),
+    };
+    if (!Number.isInteger(state.round) || state.round < 0 || ![1, 2, 3].includes(state.step)) {
+      throw new Error("round/step out of range");
+    }
+    return state;
+  } catch (err) {
+    throw new SignerError(
+      { code: "SIGNER_STATE_CORRUPT", file, reason: (err as Error).message },
+      `signer state ${file} is unreadable (${(err as Error).message}); refusing to sign. Restore it from a backup; never delete it on a live validator`,
+      { cause: err },
+    );
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Lock files this process holds. NOTE: process-wide on purpose: the lock is about processes, and a pid can
+ * repeat across restarts (pid 1 in containers), so "same pid" alone does not mean "held by us".
+ */
+const heldLocks = new Set<string>();
+
+function acquireLock(lockFile: string): void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockFile, "wx", 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      heldLocks.add(lockFile);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      const pid = Number.parseInt(readFileSync(lockFile, "utf8"), 10);
+      const ours = pid === process.pid;
+      if ((ours && heldLocks.has(lockFile)) || (!ours && Number.isInteger(pid) && pid > 0 && isAlive(pid))) {
+        throw new SignerError(
+          { code: "SIGNER_LOCKED", lockFile, pid },
+          `validator key is in use by process ${pid} (lock ${lockFile}); two signers for one key could double-sign`,
+        );
+      }
+      unlinkSync(lockFile); // stale lock from a crashed process
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { getPublicKey, verify } from "../../../src/core/crypto/index.js";
+import { openSigner, SignerError } from "../../../src/node/signer.js";
+import { tempDir } from "../../helpers/cli.js";
+
+const sk = new Uint8Array(32).fill(7);
+const pk = getPublicKey(sk);
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof SignerError) return err.code;
+    throw err;
+  }
+  return undefined;
+}
+
+describe("signer double-sign guard (real files)", () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => {
+    ({ dir, cleanup } = tempDir());
+  });
+  afterEach(() => cleanup());
+
+  it("signs increasing (height, round, step) and returns valid signatures", () => {
+    const s = openSigner(dir, sk, pk);
+    const a = s.sign(1n, 0, "proposal", bytes("p1"));
+    const b = s.sign(1n, 0, "prevote", bytes("v1"));
+    const c = s.sign(1n, 1, "prevote", bytes("v2"));
+    const d = s.sign(2n, 0, "precommit", bytes("c"));
+    expect(verify(pk, bytes("p1"), a)).toBe(true);
+    expect(verify(pk, bytes("v1"), b)).toBe(true);
+    expect(verify(pk, bytes("v2"), c)).toBe(true);
+    expect(verify(pk, bytes("c"), d)).toBe(true);
+    s.close();
+  });
+
+  it("refuses different bytes at the same HRS and returns the stored signature for identical bytes", () => {
+    const s = openSigner(dir, sk, pk);
+    const first = s.sign(5n, 2, "prevote", bytes("block-A"));
+    expect(s.sign(5n, 2, "prevote", bytes("block-A"))).toEqual(first);
+    expect(codeOf(() => s.sign(5n, 2, "prevote", bytes("block-B")))).toBe("SIGNER_CONFLICT");
+    s.close();
+  });
+
+  it("refuses regressions in height, round or step", () => {
+    const s = openSigner(dir, sk, pk);
+    s.sign(5n, 2, "precommit", bytes("x"));
+    expect(codeOf(() => s.sign(4n, 9, "precommit", bytes("y")))).toBe("SIGNER_REGRESSION");
+    expect(codeOf(() => s.sign(5n, 1, "precommit", bytes("y")))).toBe("SIGNER_REGRESSION");
+    expect(codeOf(() => s.sign(5n, 2, "prevote", bytes("y")))).toBe("SIGNER_REGRESSION");
+    s.close();
+  });
+
+  it("remembers the last sign across a restart (the state is on disk before the signature is returned)", () => {
+    const s1 = openSigner(dir, sk, pk);
+    const sig = s1.sign(9n, 0, "prevote", bytes("A"));
+    s1.close();
+    const s2 = openSigner(dir, sk, pk);
+    expect(s2.last()).toEqual({ height: 9n, round: 0, step: 2 });
+    expect(codeOf(() => s2.sign(9n, 0, "prevote", bytes("B")))).toBe("SIGNER_CONFLICT");
+    expect(s2.sign(9n, 0, "prevote", bytes("A"))).toEqual(sig);
+    s2.close();
+  });
+
+  it("refuses to start on a corrupt state file", () => {
+    writeFileSync(join(dir, "signer-state.json"), "{not json");
+    expect(codeOf(() => openSigner(dir, sk, pk))).toBe("SIGNER_STATE_CORRUPT");
+  });
+
+  it("holds a lock: a second signer in this process or in another live process is refused", async () => {
+    const s = openSigner(dir, sk, pk);
+    expect(codeOf(() => openSigner(dir, sk, pk))).toBe("SIGNER_LOCKED");
+    s.close();
+    // Another live process holding the lock.
+    const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"], { stdio: "ignore" });
+    try {
+      writeFileSync(join(dir, "signer.lock"), String(child.pid));
+      expect(codeOf(() => openSigner(dir, sk, pk))).toBe("SIGNER_LOCKED");
+    } finally {
+      child.kill("SIGKILL");
+    }
+    await new Promise((r) => child.once("exit", r));
+    // Now the lock is stale (its process is gone): it is taken over.
+    const again = openSigner(dir, sk, pk);
+    again.sign(1n, 0, "prevote", bytes("ok"));
+    again.close();
+  });
+});

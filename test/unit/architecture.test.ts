@@ -1,0 +1,124 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+/**
+ * Enforces DESIGN.md §1: imports point down the layer list only, and `core/` stays pure and deterministic.
+ * A failing case names the file, the import and the rule.
+ */
+const SRC = resolve(import.meta.dirname, "../../src");
+
+/** Layer of a src-relative path: the first folder, or core/<sub>. */
+function layerOf(srcPath: string): string {
+  const parts = srcPath.split("/");
+  if (parts[0] === "core") return parts.length > 2 ? `core/${parts[1]}` : "core";
+  return parts.length > 1 ? (parts[0] as string) : "root";
+}
+
+/** Which layers each layer may import (besides itself). `core` is the shared leaf `core/errors.ts`. */
+const ALLOWED_LAYERS: Record<string, string[]> = {
+  core: [],
+  "core/codec": ["core"],
+  "core/crypto": ["core", "core/codec"],
+  "core/chain": ["core", "core/codec", "core/crypto"],
+  "core/consensus": ["core", "core/codec", "core/crypto", "core/chain"],
+  "core/sim": ["core", "core/codec", "core/crypto", "core/chain", "core/consensus"],
+  keystore: ["core", "core/codec", "core/crypto"],
+  node: ["core", "core/codec", "core/crypto", "core/chain", "core/consensus", "keystore"],
+  client: ["core", "core/codec", "core/crypto", "core/chain", "core/consensus", "keystore"],
+  devnet: ["core", "core/codec", "core/crypto", "core/chain", "core/consensus", "keystore", "client"],
+  tui: ["core", "core/codec", "core/crypto", "core/chain", "core/consensus", "client"],
+  cli: ["core", "core/codec", "core/crypto", "core/chain", "core/consensus", "keystore", "client", "devnet", "tui", "node"],
+  commands: ["core", "core/codec", "core/crypto", "core/chain", "core/consensus", "keystore", "client", "devnet", "tui", "node", "cli"],
+  sim: ["core", "core/codec", "core/crypto", "core/chain", "core/consensus"],
+  root: ["core", "core/codec", "core/crypto", "core/chain", "core/consensus", "keystore", "client", "devnet", "node"],
+};
+
+/** Packages allowed in each core layer (DESIGN.md §1). Everything else is forbidden in core. */
+const CORE_PACKAGES: Record<string, RegExp> = {
+  core: /^$/,
+  "core/codec": /^$/,
+  "core/crypto": /^(@noble\/|@scure\/|micro-key-producer|node:crypto$)/,
+  "core/chain": /^zod$/,
+  "core/consensus": /^$/,
+};
+
+/** Non-deterministic or I/O APIs that must never appear in core (STYLE.md "Pure core"). */
+const CORE_FORBIDDEN_CALLS = [
+  /\bDate\.now\s*\(/,
+  /\bnew Date\s*\(/,
+  /\bMath\.random\s*\(/,
+  /\bperformance\.now\s*\(/,
+  /\bprocess\.(env|hrtime|argv|cwd)\b/,
+  /\bsetTimeout\s*\(/,
+  /\bsetInterval\s*\(/,
+  /\bparseFloat\s*\(/,
+  /\bcrypto\.(randomBytes|getRandomValues|randomUUID)\b/,
+];
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listFiles(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
+}
+
+function importsOf(source: string): string[] {
+  const specs: string[] = [];
+  const re = /(?:^|\s)(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\s*\(\s*["']([^"']+)["']\s*\)|^import\s*["']([^"']+)["']/gm;
+  for (const m of source.matchAll(re)) specs.push((m[1] ?? m[2] ?? m[3]) as string);
+  return specs;
+}
+
+function stripComments(source: string): string {
+  return source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
+}
+
+const files = listFiles(SRC).map((abs) => ({ abs, rel: relative(SRC, abs) }));
+
+describe("architecture (DESIGN.md §1)", () => {
+  it("finds the source tree", () => {
+    expect(files.length).toBeGreaterThan(5);
+  });
+
+  it("imports only point down the layer list", () => {
+    const violations: string[] = [];
+    for (const { abs, rel } of files) {
+      const from = layerOf(rel);
+      const allowed = ALLOWED_LAYERS[from];
+      if (!allowed) {
+        violations.push(`${rel}: folder "${from}" is not a known layer (add it to DESIGN.md §1 and this test)`);
+        continue;
+      }
+      for (const spec of importsOf(readFileSync(abs, "utf8"))) {
+        if (spec.startsWith(".")) {
+          const target = layerOf(relative(SRC, resolve(dirname(abs), spec)));
+          if (target !== from && !allowed.includes(target)) {
+            violations.push(`${rel}: imports ${spec} (layer ${target}), not allowed from ${from}`);
+          }
+        } else if (from.startsWith("core")) {
+          const ok = CORE_PACKAGES[from];
+          if (!ok || !ok.test(spec)) violations.push(`${rel}: core layer ${from} imports package "${spec}"`);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it("core never reads the clock, randomness, env or timers", () => {
+    const violations: string[] = [];
+    for (const { abs, rel } of files.filter((f) => f.rel.startsWith("core/"))) {
+      const code = stripComments(readFileSync(abs, "utf8"));
+      for (const re of CORE_FORBIDDEN_CALLS) if (re.test(code)) violations.push(`${rel}: uses ${re.source}`);
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it("the checker itself catches a forbidden import (self-test)", () => {
+    expect(importsOf('import { Level } from "level";\nimport x from "../node/db.js";')).toEqual([
+      "level",
+      "../node/db.js",
+    ]);
+    expect(CORE_PACKAGES["core/chain"]?.test("level")).toBe(false);
+    expect(CORE_FORBIDDEN_CALLS.some((re) => re.test("const t = Date.now();"))).toBe(true);
+  });
+});
