@@ -1,0 +1,152 @@
+import { Level } from "level";
+import { FastposError } from "../core/errors.js";
+
+/**
+ * Node storage over LevelDB (DESIGN.md §5). Everything a committed block changes — the block, its commit,
+ * its tx index entries, the state changes and the new height — goes into ONE atomic batch, so a crash
+ * leaves the store at the previous height or the next, never between.
+ *
+ * The store deals in encoded bytes; the node encodes with the canonical codec. Keys are
+ * `prefix-byte ‖ fixed-width key`, so heights iterate in order.
+ */
+const P = { meta: 0x01, blockByHeight: 0x02, heightByHash: 0x03, commit: 0x04, tx: 0x05, state: 0x06 } as const;
+
+export type StoreErrorType =
+  | { code: "STORE_LOCKED"; path: string }
+  | { code: "STORE_HEIGHT_GAP"; expected: string; got: string };
+export class StoreError extends FastposError<StoreErrorType> {}
+
+/** One committed block, ready to write. */
+export interface CommittedBlock {
+  height: bigint;
+  hash: Uint8Array;
+  block: Uint8Array;
+  /** The >2/3 precommits that decided this block (the next block's lastCommit repeats them). */
+  commit: Uint8Array;
+  txs: { hash: Uint8Array; index: number }[];
+  /** State changes: value null deletes the key. */
+  state: { key: Uint8Array; value: Uint8Array | null }[];
+  /** Extra meta entries to set atomically with the block (e.g. the state root, validator sets). */
+  meta?: Record<string, Uint8Array>;
+}
+
+function key(prefix: number, ...parts: Uint8Array[]): Uint8Array {
+  let n = 1;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  out[0] = prefix;
+  let o = 1;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+function u64(v: bigint): Uint8Array {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, v);
+  return b;
+}
+
+function readU64(b: Uint8Array): bigint {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(0);
+}
+
+const utf8 = new TextEncoder();
+
+export interface Store {
+  /** Height of the last committed block (0 before the first). */
+  height(): Promise<bigint>;
+  commitBlock(b: CommittedBlock): Promise<void>;
+  blockByHeight(h: bigint): Promise<Uint8Array | undefined>;
+  heightByHash(hash: Uint8Array): Promise<bigint | undefined>;
+  commitAt(h: bigint): Promise<Uint8Array | undefined>;
+  txLocation(hash: Uint8Array): Promise<{ height: bigint; index: number } | undefined>;
+  /** All state entries (to rebuild the in-memory state at start-up). */
+  stateEntries(): AsyncIterable<[Uint8Array, Uint8Array]>;
+  getMeta(name: string): Promise<Uint8Array | undefined>;
+  putMeta(name: string, value: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (creating) the store at `path`.
+ * @throws StoreError STORE_LOCKED when another process has the database open (CLI commands must use the
+ *   API while a node runs, DESIGN.md §5).
+ */
+export async function openStore(path: string): Promise<Store> {
+  const db = new Level<Uint8Array, Uint8Array>(path, { keyEncoding: "view", valueEncoding: "view" });
+  try {
+    await db.open();
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause;
+    if (cause?.code === "LEVEL_LOCKED" || /lock/i.test(String((err as Error).message))) {
+      throw new StoreError(
+        { code: "STORE_LOCKED", path },
+        `database ${path} is in use by another process (is the node already running?)`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+  // classic-level hands back Buffers; callers get plain Uint8Arrays (same bytes, no Buffer semantics).
+  const plain = (v: Uint8Array) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  const get = async (k: Uint8Array) => {
+    const v = await db.get(k);
+    return v === undefined ? undefined : plain(v);
+  };
+  let height = 0n;
+  const h = await get(key(P.meta, utf8.encode("height")));
+  if (h) height = readU64(h);
+
+  return {
+    height: async () => height,
+    async commitBlock(b) {
+      if (b.height !== height + 1n) {
+        throw new StoreError(
+          { code: "STORE_HEIGHT_GAP", expected: String(height + 1n), got: String(b.height) },
+          `cannot store block ${b.height}: the store is at height ${height}`,
+        );
+      }
+      const hb = u64(b.height);
+      const batch = db.batch();
+      batch.put(key(P.blockByHeight, hb), b.block);
+      batch.put(key(P.heightByHash, b.hash), hb);
+      batch.put(key(P.commit, hb), b.commit);
+      for (const tx of b.txs) {
+        const loc = new Uint8Array(12);
+        loc.set(hb, 0);
+        new DataView(loc.buffer).setUint32(8, tx.index);
+        batch.put(key(P.tx, tx.hash), loc);
+      }
+      for (const s of b.state) {
+        if (s.value === null) batch.del(key(P.state, s.key));
+        else batch.put(key(P.state, s.key), s.value);
+      }
+      for (const [name, value] of Object.entries(b.meta ?? {})) batch.put(key(P.meta, utf8.encode(name)), value);
+      batch.put(key(P.meta, utf8.encode("height")), hb);
+      await batch.write({ sync: true });
+      height = b.height;
+    },
+    blockByHeight: (hh) => get(key(P.blockByHeight, u64(hh))),
+    async heightByHash(hash) {
+      const v = await get(key(P.heightByHash, hash));
+      return v ? readU64(v) : undefined;
+    },
+    commitAt: (hh) => get(key(P.commit, u64(hh))),
+    async txLocation(hash) {
+      const v = await get(key(P.tx, hash));
+      if (!v) return undefined;
+      return { height: readU64(v.subarray(0, 8)), index: new DataView(v.buffer, v.byteOffset).getUint32(8) };
+    },
+    async *stateEntries() {
+      for await (const [k, v] of db.iterator({ gte: key(P.state), lt: key(P.state + 1) })) {
+        yield [plain(k.subarray(1)), plain(v)];
+      }
+    },
+    getMeta: (name) => get(key(P.meta, utf8.encode(name))),
+    putMeta: (name, value) => db.put(key(P.meta, utf8.encode(name)), value, { sync: true }),
+    close: () => db.close(),
+  };
+}
