@@ -1,0 +1,216 @@
+import { timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocket, WebSocketServer } from "ws";
+import { FastposError } from "../../core/errors.js";
+import { TokenBucket } from "../p2p/rate-limit.js";
+
+/**
+ * Minimal HTTP framework for the node API (DESIGN.md §5) on node:http: routes with `:params`, JSON bodies
+ * with a size limit, per-IP rate limits, a request timeout, bearer-token admin routes, and JSON errors
+ * `{error: {code, message, data?}}` — 4xx for the caller's mistakes, 5xx only for ours. Nothing a client
+ * sends can crash the node: every handler error becomes a response.
+ */
+export class ApiError extends FastposError<{ code: string } & Record<string, unknown>> {
+  constructor(
+    readonly status: number,
+    code: string,
+    message: string,
+    data: Record<string, unknown> = {},
+  ) {
+    super({ code, ...data }, message);
+  }
+}
+
+export interface ApiRequest {
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: unknown;
+  ip: string;
+}
+
+export type ApiResult = { status?: number; json?: unknown; text?: string; contentType?: string };
+
+export interface Route {
+  method: "GET" | "POST" | "DELETE" | "PUT";
+  path: string;
+  admin?: boolean;
+  handler: (req: ApiRequest) => ApiResult | Promise<ApiResult>;
+}
+
+export interface ApiServerOptions {
+  listen: string;
+  maxBodyBytes: number;
+  requestsPerSecondPerIp: number;
+  requestTimeoutMs: number;
+  adminToken: string;
+  routes: Route[];
+  /** Maps a typed domain error to an HTTP status (default 400). */
+  statusFor?: (err: FastposError) => number;
+  onEvents?: (ws: WebSocket, req: IncomingMessage) => void;
+  logger: { warn(obj: object, msg?: string): void; debug(obj: object, msg?: string): void };
+}
+
+interface CompiledRoute extends Route {
+  re: RegExp;
+  names: string[];
+}
+
+function compile(r: Route): CompiledRoute {
+  const names: string[] = [];
+  const re = new RegExp(
+    `^${r.path.replace(/:([a-zA-Z]+)/g, (_, n: string) => {
+      names.push(n);
+      return "([^/]+)";
+    })}$`,
+  );
+  return { ...r, re, names };
+}
+
+/** Serialises API JSON: bigints as decimal strings (DESIGN.md §2). */
+export function jsonText(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x));
+}
+
+export interface ApiServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  const routes = opts.routes.map(compile);
+  const buckets = new Map<string, TokenBucket>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const token = Buffer.from(opts.adminToken);
+
+  const send = (res: ServerResponse, status: number, body: string, type = "application/json") => {
+    if (res.headersSent) return;
+    res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(body) });
+    res.end(body);
+  };
+  const sendError = (res: ServerResponse, status: number, code: string, message: string, data?: object) =>
+    send(res, status, jsonText({ error: { code, message, ...(data && Object.keys(data).length ? { data } : {}) } }));
+
+  const server = createServer(async (req, res) => {
+    const ip = req.socket.remoteAddress ?? "?";
+    let bucket = buckets.get(ip);
+    if (!bucket) {
+      if (buckets.size > 10_000) buckets.clear();
+      bucket = new TokenBucket(opts.requestsPerSecondPerIp, opts.requestsPerSecondPerIp * 2);
+      buckets.set(ip, bucket);
+    }
+    if (!bucket.take()) return sendError(res, 429, "RATE_LIMITED", "too many requests; slow down");
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const match = findRoute(routes, req.method ?? "GET", url.pathname);
+    if (match === "method") return sendError(res, 405, "METHOD_NOT_ALLOWED", `${req.method} not allowed on ${url.pathname}`);
+    if (!match) return sendError(res, 404, "NOT_FOUND", `no such endpoint: ${req.method} ${url.pathname}`);
+    const [route, params] = match;
+    if (route.admin && !authorized(req.headers.authorization, token)) {
+      return sendError(res, 401, "UNAUTHORIZED", "admin endpoints need `Authorization: Bearer <admin token>`");
+    }
+    const timer = setTimeout(() => sendError(res, 503, "TIMEOUT", "request timed out"), opts.requestTimeoutMs);
+    try {
+      const body = route.method === "POST" || route.method === "PUT" ? await readJson(req, opts.maxBodyBytes) : undefined;
+      const result = await route.handler({ method: route.method, path: url.pathname, params, query: url.searchParams, body, ip });
+      if (result.text !== undefined) send(res, result.status ?? 200, result.text, result.contentType ?? "text/plain");
+      else send(res, result.status ?? 200, jsonText(result.json ?? null));
+    } catch (err) {
+      if (err instanceof ApiError) sendError(res, err.status, err.code, err.message, err.data);
+      else if (err instanceof FastposError) sendError(res, opts.statusFor?.(err) ?? 400, err.code, err.message, err.data);
+      else {
+        opts.logger.warn({ err: (err as Error).stack ?? String(err), path: url.pathname }, "API handler failed");
+        sendError(res, 500, "INTERNAL", "internal error");
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+  server.requestTimeout = opts.requestTimeoutMs;
+  server.headersTimeout = Math.min(opts.requestTimeoutMs, 10_000);
+  server.keepAliveTimeout = 5_000;
+  server.on("clientError", (_err, socket: Duplex) => socket.destroy());
+  server.on("upgrade", (req, socket, head) => {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (path !== "/v1/events" || !opts.onEvents) return socket.destroy();
+    wss.handleUpgrade(req, socket, head, (ws) => opts.onEvents?.(ws, req));
+  });
+
+  const [host, port] = opts.listen.split(":") as [string, string];
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(Number(port), host, () => resolve());
+  });
+  const addr = server.address();
+  const url = `http://${host}:${typeof addr === "object" && addr ? addr.port : port}`;
+  return {
+    server,
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const ws of wss.clients) ws.terminate();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function authorized(header: string | undefined, token: Buffer): boolean {
+  const m = /^Bearer (.+)$/.exec(header ?? "");
+  if (!m) return false;
+  const given = Buffer.from(m[1] as string);
+  return given.length === token.length && timingSafeEqual(given, token);
+}
+
+function findRoute(
+  routes: CompiledRoute[],
+  method: string,
+  path: string,
+): [CompiledRoute, Record<string, string>] | "method" | undefined {
+  let pathMatched = false;
+  for (const r of routes) {
+    const m = r.re.exec(path);
+    if (!m) continue;
+    pathMatched = true;
+    if (r.method !== method) continue;
+    const params: Record<string, string> = {};
+    r.names.forEach((n, i) => {
+      params[n] = decodeURIComponent(m[i + 1] as string);
+    });
+    return [r, params];
+  }
+  return pathMatched ? "method" : undefined;
+}
+
+async function readJson(req: IncomingMessage, max: number): Promise<unknown> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > max) {
+    req.resume();
+    throw new ApiError(413, "BODY_TOO_LARGE", `request body over ${max} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > max) throw new ApiError(413, "BODY_TOO_LARGE", `request body over ${max} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  if (size === 0) return undefined;
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    throw new ApiError(400, "BAD_JSON", "request body is not valid JSON");
+  }
+}
+
+/** Sends a JSON event to a WebSocket subscriber; slow consumers are dropped, never buffered unboundedly. */
+export function sendEvent(ws: WebSocket, event: unknown): void {
+  if (ws.readyState !== WebSocket.OPEN) return;
+  if (ws.bufferedAmount > 8 << 20) {
+    ws.close(1013, "slow consumer");
+    return;
+  }
+  ws.send(jsonText(event));
+}

@@ -1,0 +1,62 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/**
+ * Prometheus metrics of one node (DESIGN.md §5), on its own registry (no global state, so several nodes can
+ * live in one test process). Names follow Prometheus conventions and pass `promtool check metrics`.
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "fastpos_process_" });
+  const m = {
+    registry,
+    height: new Gauge({ name: "fastpos_height", help: "Height of the last committed block", registers: [registry] }),
+    round: new Gauge({ name: "fastpos_round", help: "Current consensus round", registers: [registry] }),
+    finalityLatency: new Histogram({
+      name: "fastpos_finality_latency_seconds",
+      help: "Time from entering a height to committing its block",
+      buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5, 10],
+      registers: [registry],
+    }),
+    blockTxs: new Histogram({
+      name: "fastpos_block_txs",
+      help: "Transactions per committed block",
+      buckets: [0, 1, 10, 100, 500, 1000, 2000, 5000],
+      registers: [registry],
+    }),
+    txsCommitted: new Counter({
+      name: "fastpos_txs_committed_total",
+      help: "Transactions committed in blocks (rate() gives tx/s)",
+      registers: [registry],
+    }),
+    mempoolSize: new Gauge({ name: "fastpos_mempool_txs", help: "Transactions in the mempool", registers: [registry] }),
+    mempoolBytes: new Gauge({ name: "fastpos_mempool_bytes", help: "Bytes in the mempool", registers: [registry] }),
+    mempoolEvictions: new Counter({
+      name: "fastpos_mempool_evictions_total",
+      help: "Transactions evicted from a full mempool",
+      registers: [registry],
+    }),
+    mempoolRejected: new Counter({
+      name: "fastpos_mempool_rejected_total",
+      help: "Transactions refused at admission",
+      labelNames: ["code"],
+      registers: [registry],
+    }),
+    peers: new Gauge({ name: "fastpos_peers", help: "Connected p2p peers", registers: [registry] }),
+    votesReceived: new Counter({
+      name: "fastpos_votes_received_total",
+      help: "Votes received, per validator and type",
+      labelNames: ["validator", "type"],
+      registers: [registry],
+    }),
+    votesMissed: new Counter({
+      name: "fastpos_votes_missed_total",
+      help: "Committed heights whose commit lacks this validator's precommit",
+      labelNames: ["validator"],
+      registers: [registry],
+    }),
+    peerBans: new Counter({ name: "fastpos_peer_bans_total", help: "Peers banned for misbehaviour", registers: [registry] }),
+  };
+  return m;
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
