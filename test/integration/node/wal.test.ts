@@ -50,7 +50,7 @@ describe("consensus WAL (real files)", () => {
     w.append(enc("second"));
     w.close();
     const bytes = readFileSync(path);
-    bytes[bytes.length - 1] ^= 0xff; // flip a bit in the last payload
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1); // flip the last payload byte
     writeFileSync(path, bytes);
     const r = openWal(path);
     expect(r.records.map(dec)).toEqual(["first"]);
