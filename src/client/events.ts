@@ -1,0 +1,56 @@
+import WebSocket from "ws";
+
+/**
+ * Subscription to a node's `/v1/events` WebSocket (newBlock, roundStep, vote, tx, evidence). Reconnects
+ * with backoff while open, so watchers survive node restarts; `onStatus` reports connected/disconnected.
+ */
+export interface EventSubscription {
+  close(): void;
+}
+
+export interface SubscribeOptions {
+  onEvent: (event: { type: string } & Record<string, unknown>) => void;
+  onStatus?: (status: "connected" | "disconnected") => void;
+  /** Reconnect after a drop (default true). */
+  reconnect?: boolean;
+}
+
+export function subscribeEvents(baseUrl: string, opts: SubscribeOptions): EventSubscription {
+  const url = `${baseUrl.replace(/^http/, "ws").replace(/\/$/, "")}/v1/events`;
+  let ws: WebSocket | undefined;
+  let closed = false;
+  let backoff = 100;
+  let timer: NodeJS.Timeout | undefined;
+
+  const connect = () => {
+    if (closed) return;
+    const sock = new WebSocket(url, { handshakeTimeout: 3000 });
+    ws = sock;
+    sock.on("open", () => {
+      backoff = 100;
+      opts.onStatus?.("connected");
+    });
+    sock.on("message", (data) => {
+      try {
+        opts.onEvent(JSON.parse(String(data)));
+      } catch {
+        // A malformed event is skipped, never fatal to the subscriber.
+      }
+    });
+    sock.on("error", () => {});
+    sock.on("close", () => {
+      opts.onStatus?.("disconnected");
+      if (closed || opts.reconnect === false) return;
+      timer = setTimeout(connect, backoff);
+      backoff = Math.min(backoff * 2, 2000);
+    });
+  };
+  connect();
+  return {
+    close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      ws?.terminate();
+    },
+  };
+}

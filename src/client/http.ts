@@ -1,0 +1,56 @@
+import { FastposError } from "../core/errors.js";
+
+/**
+ * HTTP plumbing of the client SDK: JSON in and out, the node's `{error: {code, message, data}}` turned into
+ * a typed `ClientError` with the node's own code (e.g. TX_BAD_NONCE), and connection failures into
+ * `NODE_UNREACHABLE` so the CLI can exit 4 (DESIGN.md §6).
+ */
+export type ClientErrorType = { code: string; status?: number; url: string } & Record<string, unknown>;
+export class ClientError extends FastposError<ClientErrorType> {}
+
+export interface HttpOptions {
+  /** Per-request timeout (default 10 s). */
+  timeoutMs?: number;
+  headers?: Record<string, string>;
+}
+
+export async function request<T>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: HttpOptions = {},
+): Promise<T> {
+  const url = `${baseUrl.replace(/\/$/, "")}${path}`;
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...opts.headers },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+    });
+  } catch (err) {
+    const timedOut = (err as Error).name === "TimeoutError";
+    throw new ClientError(
+      { code: "NODE_UNREACHABLE", url },
+      timedOut ? `node at ${baseUrl} did not answer in time` : `cannot reach the node at ${baseUrl}`,
+      { cause: err },
+    );
+  }
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    throw new ClientError({ code: "BAD_RESPONSE", status: res.status, url }, `node answered with non-JSON (${res.status})`);
+  }
+  if (!res.ok) {
+    const e = (json as { error?: { code?: string; message?: string; data?: Record<string, unknown> } })?.error;
+    throw new ClientError(
+      { ...(e?.data ?? {}), code: e?.code ?? `HTTP_${res.status}`, status: res.status, url },
+      e?.message ?? `HTTP ${res.status}`,
+    );
+  }
+  return json as T;
+}

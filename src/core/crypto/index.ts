@@ -1,0 +1,8 @@
+/** Hashing, signatures, addresses and keys (DESIGN.md §2). */
+export * from "./address.js";
+export * from "./domain.js";
+export * from "./ed25519.js";
+export * from "./errors.js";
+export * from "./hash.js";
+export * from "./hd.js";
+export * from "./mnemonic.js";

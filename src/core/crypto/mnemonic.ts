@@ -1,0 +1,73 @@
+import {
+  entropyToMnemonic as scureEntropyToMnemonic,
+  mnemonicToEntropy as scureMnemonicToEntropy,
+  mnemonicToSeedSync,
+} from "@scure/bip39";
+import { wordlist } from "@scure/bip39/wordlists/english.js";
+import { CryptoError } from "./errors.js";
+
+/**
+ * bip39 mnemonics, English wordlist (DESIGN.md §2). Randomness never comes from here: callers pass the
+ * entropy (the CLI reads the OS CSPRNG), which keeps core deterministic.
+ */
+const WORD_INDEX = new Map(wordlist.map((w, i) => [w, i]));
+const ALLOWED_COUNTS = [12, 15, 18, 21, 24];
+
+/** Lowercases and collapses whitespace, as users paste mnemonics. */
+export function normalizeMnemonic(m: string): string {
+  return m.normalize("NFKD").trim().toLowerCase().split(/\s+/).join(" ");
+}
+
+/** Mnemonic for 16–32 bytes of entropy (16 → 12 words, 32 → 24 words). */
+export function generateMnemonic(entropy: Uint8Array): string {
+  if (![16, 20, 24, 28, 32].includes(entropy.length)) {
+    throw new CryptoError(
+      { code: "KEY_BAD_ENTROPY", length: entropy.length },
+      "entropy must be 16, 20, 24, 28 or 32 bytes",
+    );
+  }
+  return scureEntropyToMnemonic(entropy, wordlist);
+}
+
+/** Same as `generateMnemonic`, under its bip39 name. */
+export const entropyToMnemonic = generateMnemonic;
+
+/**
+ * Throws unless `m` is a valid English bip39 mnemonic, naming what is wrong.
+ * @throws CryptoError KEY_BAD_WORD_COUNT | KEY_UNKNOWN_WORD (word and 1-based position) | KEY_BAD_CHECKSUM
+ */
+export function validateMnemonic(m: string): void {
+  const words = normalizeMnemonic(m).split(" ").filter(Boolean);
+  if (!ALLOWED_COUNTS.includes(words.length)) {
+    throw new CryptoError(
+      { code: "KEY_BAD_WORD_COUNT", count: words.length },
+      `a mnemonic has 12, 15, 18, 21 or 24 words, got ${words.length}`,
+    );
+  }
+  words.forEach((word, i) => {
+    if (!WORD_INDEX.has(word)) {
+      const suggestion = wordlist.find((w) => w.startsWith(word.slice(0, 4)));
+      throw new CryptoError(
+        { code: "KEY_UNKNOWN_WORD", word, position: i + 1, ...(suggestion ? { suggestion } : {}) },
+        `word ${i + 1} "${word}" is not in the bip39 English wordlist${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`,
+      );
+    }
+  });
+  try {
+    scureMnemonicToEntropy(words.join(" "), wordlist);
+  } catch {
+    throw new CryptoError({ code: "KEY_BAD_CHECKSUM" }, "mnemonic checksum does not match: a word is wrong or out of order");
+  }
+}
+
+/** The entropy a mnemonic encodes (validated first). */
+export function mnemonicToEntropy(m: string): Uint8Array {
+  validateMnemonic(m);
+  return scureMnemonicToEntropy(normalizeMnemonic(m), wordlist);
+}
+
+/** The 64-byte bip39 seed (PBKDF2-HMAC-SHA512, 2048 rounds) of a validated mnemonic. */
+export function mnemonicToSeed(m: string, passphrase = ""): Uint8Array {
+  validateMnemonic(m);
+  return mnemonicToSeedSync(normalizeMnemonic(m), passphrase);
+}

@@ -1,0 +1,82 @@
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { FastposError } from "../core/errors.js";
+
+/**
+ * Devnet manifest (DESIGN.md §6, STYLE.md "schema → resolve → act"): what a user writes in
+ * `devnets/*.yaml` or says with `devnet up` flags. `resolve.ts` turns it into concrete keys, genesis,
+ * ports and node homes; providers then act on the resolved plan.
+ */
+const amount = z
+  .union([z.string().regex(/^\d+$/, "must be a decimal integer"), z.int().nonnegative()])
+  .transform((v) => BigInt(v));
+
+const ValidatorSpec = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, "lowercase letters, digits and dashes").optional(),
+    stake: amount.optional(),
+    workWeight: z.int().min(0).max(1_000_000).optional(),
+  })
+  .strict();
+
+const AccountSpec = z
+  .object({
+    name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9._-]{0,31}$/, "letters, digits, . _ -"),
+    balance: amount,
+  })
+  .strict();
+
+export const ManifestSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "lowercase letters, digits and dashes").default("local"),
+    chainId: z.string().min(1).max(64).optional(),
+    preset: z.enum(["dev", "test", "mainnet-like"]).default("dev"),
+    provider: z.enum(["process", "docker"]).default("process"),
+    /** Keys are derived from this seed, so the same manifest gives the same addresses every run. */
+    seed: z.string().default("fastpos"),
+    validators: z.union([z.int().min(1).max(64), z.array(ValidatorSpec).min(1).max(64)]).default(5),
+    accounts: z
+      .array(AccountSpec)
+      .default([
+        { name: "alice", balance: 1_000_000_000_000n },
+        { name: "bob", balance: 1_000_000_000_000n },
+        { name: "carol", balance: 1_000_000_000_000n },
+      ])
+      .transform((a) => a as { name: string; balance: bigint }[]),
+    /** Extra validator stake (default 1,000,000 each). */
+    stake: amount.default(1_000_000n),
+  })
+  .strict();
+
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+export type ManifestErrorType = { code: "MANIFEST_INVALID"; file: string; issues: string[] };
+export class ManifestError extends FastposError<ManifestErrorType> {}
+
+/** Validates a manifest object; issues name the key path. */
+export function parseManifest(input: unknown, file = "(flags)"): Manifest {
+  const r = ManifestSchema.safeParse(input ?? {});
+  if (r.success) return r.data;
+  const issues = r.error.issues.map((i) =>
+    i.code === "unrecognized_keys"
+      ? `unknown key ${i.keys.map((k) => `"${[...i.path, k].join(".")}"`).join(", ")}`
+      : `${i.path.join(".") || "(root)"}: ${i.message}`,
+  );
+  throw new ManifestError({ code: "MANIFEST_INVALID", file, issues }, `invalid devnet manifest ${file}: ${issues.join("; ")}`);
+}
+
+/** Reads and validates a YAML manifest file. */
+export function readManifest(file: string): Manifest {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new ManifestError(
+      { code: "MANIFEST_INVALID", file, issues: [(err as Error).message] },
+      `cannot read devnet manifest ${file}: ${(err as Error).message.split("\n")[0]}`,
+      { cause: err },
+    );
+  }
+  return parseManifest(raw, file);
+}
