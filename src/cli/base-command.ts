@@ -48,7 +48,9 @@ export abstract class BaseCommand extends Command {
       return;
     }
     if (code === EXIT.bug) {
-      process.stderr.write(`Internal error (this is a fastpos bug, please report it):\n${err.stack ?? err}\n`);
+      process.stderr.write(
+        `Internal error (this is a fastpos bug, please report it):\n${err.stack ?? err}\n`,
+      );
       return;
     }
     const { error } = errorToJson(err);

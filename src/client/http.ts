@@ -43,10 +43,14 @@ export async function request<T>(
   try {
     json = text ? JSON.parse(text) : null;
   } catch {
-    throw new ClientError({ code: "BAD_RESPONSE", status: res.status, url }, `node answered with non-JSON (${res.status})`);
+    throw new ClientError(
+      { code: "BAD_RESPONSE", status: res.status, url },
+      `node answered with non-JSON (${res.status})`,
+    );
   }
   if (!res.ok) {
-    const e = (json as { error?: { code?: string; message?: string; data?: Record<string, unknown> } })?.error;
+    const e = (json as { error?: { code?: string; message?: string; data?: Record<string, unknown> } })
+      ?.error;
     throw new ClientError(
       { ...(e?.data ?? {}), code: e?.code ?? `HTTP_${res.status}`, status: res.status, url },
       e?.message ?? `HTTP ${res.status}`,

@@ -14,7 +14,10 @@ const amount = z
 
 const ValidatorSpec = z
   .object({
-    name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, "lowercase letters, digits and dashes").optional(),
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,31}$/, "lowercase letters, digits and dashes")
+      .optional(),
     stake: amount.optional(),
     workWeight: z.int().min(0).max(1_000_000).optional(),
   })
@@ -29,7 +32,10 @@ const AccountSpec = z
 
 export const ManifestSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "lowercase letters, digits and dashes").default("local"),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "lowercase letters, digits and dashes")
+      .default("local"),
     chainId: z.string().min(1).max(64).optional(),
     preset: z.enum(["dev", "test", "mainnet-like"]).default("dev"),
     provider: z.enum(["process", "docker"]).default("process"),
@@ -63,7 +69,10 @@ export function parseManifest(input: unknown, file = "(flags)"): Manifest {
       ? `unknown key ${i.keys.map((k) => `"${[...i.path, k].join(".")}"`).join(", ")}`
       : `${i.path.join(".") || "(root)"}: ${i.message}`,
   );
-  throw new ManifestError({ code: "MANIFEST_INVALID", file, issues }, `invalid devnet manifest ${file}: ${issues.join("; ")}`);
+  throw new ManifestError(
+    { code: "MANIFEST_INVALID", file, issues },
+    `invalid devnet manifest ${file}: ${issues.join("; ")}`,
+  );
 }
 
 /** Reads and validates a YAML manifest file. */

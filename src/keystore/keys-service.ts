@@ -7,7 +7,7 @@ import {
   keypairFromMnemonic,
   validateMnemonic,
 } from "../core/crypto/index.js";
-import { createKeystore } from "./keystore.js";
+import type { createKeystore } from "./keystore.js";
 
 type Keystore = ReturnType<typeof createKeystore>;
 type KeyRecord = Awaited<ReturnType<Keystore["get"]>>;
@@ -113,7 +113,10 @@ export async function loadKeypair(
   name: string,
   opts: { password?: string | undefined; purpose?: "account" | "consensus" } = {},
 ): Promise<LoadedKeypair> {
-  const { record, secret } = await ks.load(name, opts.password !== undefined ? { password: opts.password } : {});
+  const { record, secret } = await ks.load(
+    name,
+    opts.password !== undefined ? { password: opts.password } : {},
+  );
   if (!("mnemonic" in secret)) {
     const secretKey = fromHex(secret.secretKey, 32);
     const publicKey = getPublicKey(secretKey);
@@ -129,6 +132,9 @@ export async function loadKeypair(
 
 /** The stored mnemonic of a key, for `keys export` (SECURITY: shown only on explicit request). */
 export async function exportKey(ks: Keystore, name: string, opts: { password?: string | undefined } = {}) {
-  const { record, secret } = await ks.load(name, opts.password !== undefined ? { password: opts.password } : {});
+  const { record, secret } = await ks.load(
+    name,
+    opts.password !== undefined ? { password: opts.password } : {},
+  );
   return { record, secret };
 }

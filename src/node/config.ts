@@ -29,7 +29,11 @@ export const ConfigSchema = z
         listen: hostPort.default("127.0.0.1:26656"),
         peers: z.array(peer).default([]),
         maxPeers: z.int().min(1).max(1000).default(50),
-        maxFrameBytes: z.int().min(1024).max(64 << 20).default(4 << 20),
+        maxFrameBytes: z
+          .int()
+          .min(1024)
+          .max(64 << 20)
+          .default(4 << 20),
         maxMessagesPerSecond: z.int().min(1).default(5000),
         banSeconds: z.int().min(0).default(60),
         peerExchange: z.boolean().default(true),
@@ -39,7 +43,11 @@ export const ConfigSchema = z
     api: z
       .object({
         listen: hostPort.default("127.0.0.1:26660"),
-        maxBodyBytes: z.int().min(1024).max(64 << 20).default(1 << 20),
+        maxBodyBytes: z
+          .int()
+          .min(1024)
+          .max(64 << 20)
+          .default(1 << 20),
         requestsPerSecondPerIp: z.int().min(1).default(1000),
         requestTimeoutMs: z.int().min(100).default(10_000),
         unsafeSigning: z.boolean().default(false),
@@ -49,7 +57,10 @@ export const ConfigSchema = z
     mempool: z
       .object({
         maxTxs: z.int().min(1).default(20_000),
-        maxBytes: z.int().min(1024).default(32 << 20),
+        maxBytes: z
+          .int()
+          .min(1024)
+          .default(32 << 20),
         maxPerSender: z.int().min(1).default(500),
       })
       .strict()
@@ -123,7 +134,10 @@ export function readConfigFile(file: string): ConfigLayer {
   }
   if (parsed === null || parsed === undefined) return {};
   if (!isPlainObject(parsed)) {
-    throw new ConfigError({ code: "CONFIG_UNREADABLE", file, reason: "not a mapping" }, `${file}: must be a YAML mapping`);
+    throw new ConfigError(
+      { code: "CONFIG_UNREADABLE", file, reason: "not a mapping" },
+      `${file}: must be a YAML mapping`,
+    );
   }
   return parsed as ConfigLayer;
 }
@@ -136,10 +150,22 @@ export function readConfigFile(file: string): ConfigLayer {
 export function envLayer(env: NodeJS.ProcessEnv): ConfigLayer {
   const layer: ConfigLayer = {};
   for (const path of configPaths()) {
-    const name = `FASTPOS_${path.replace(/\./g, "_").replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase()}`;
+    const name = `FASTPOS_${path
+      .replace(/\./g, "_")
+      .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+      .toUpperCase()}`;
     const raw = env[name];
     if (raw === undefined) continue;
-    setPath(layer, path, path === "p2p.peers" ? raw.split(",").map((s) => s.trim()).filter(Boolean) : scalar(raw));
+    setPath(
+      layer,
+      path,
+      path === "p2p.peers"
+        ? raw
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : scalar(raw),
+    );
   }
   return layer;
 }
@@ -179,11 +205,17 @@ export function validateConfig(layer: ConfigLayer, source: string): NodeConfig {
     }
     return `${i.path.join(".") || "(root)"}: ${i.message}`;
   });
-  throw new ConfigError({ code: "CONFIG_INVALID", source, issues }, `invalid config (${source}): ${issues.join("; ")}`);
+  throw new ConfigError(
+    { code: "CONFIG_INVALID", source, issues },
+    `invalid config (${source}): ${issues.join("; ")}`,
+  );
 }
 
 /** Loads the effective config for a node home: file < env < flags. */
-export function loadConfig(home: string, opts: { env?: NodeJS.ProcessEnv; flags?: ConfigLayer } = {}): NodeConfig {
+export function loadConfig(
+  home: string,
+  opts: { env?: NodeJS.ProcessEnv; flags?: ConfigLayer } = {},
+): NodeConfig {
   const file = join(home, "config.yaml");
   const merged = mergeLayers(readConfigFile(file), envLayer(opts.env ?? {}), opts.flags ?? {});
   return validateConfig(merged, `${file} + FASTPOS_* env + flags`);

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fromHex, toHex } from "../core/codec/index.js";
-import { FastposError } from "../core/errors.js";
 import { addressFromPublicKey, getPublicKey } from "../core/crypto/index.js";
-import { configToYaml, type ConfigLayer, validateConfig } from "./config.js";
+import { FastposError } from "../core/errors.js";
+import { type ConfigLayer, configToYaml, validateConfig } from "./config.js";
 import { writeFileAtomicSync } from "./fs-atomic.js";
 
 /**
@@ -45,9 +45,13 @@ export function readKeyFile(file: string): KeyFile {
     if (toHex(publicKey) !== j.publicKey) throw new Error("public key does not match the secret key");
     return { secretKey, publicKey, address: addressFromPublicKey(publicKey) };
   } catch (err) {
-    throw new NodeHomeError({ code: "NODE_KEY_INVALID", file }, `key file ${file} is invalid: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new NodeHomeError(
+      { code: "NODE_KEY_INVALID", file },
+      `key file ${file} is invalid: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
 }
 
@@ -74,10 +78,15 @@ export function initNodeHome(opts: InitOptions) {
   const layer: ConfigLayer = { ...opts.config };
   if (opts.validatorSecretKey) layer.validatorKey = "validator-key.json";
   const config = validateConfig(layer, "node init flags");
-  writeFileSync(join(home, "config.yaml"), `# fastpos node config; see templates/config.yaml for every key\n${configToYaml(layer)}`);
+  writeFileSync(
+    join(home, "config.yaml"),
+    `# fastpos node config; see templates/config.yaml for every key\n${configToYaml(layer)}`,
+  );
   copyFileSync(opts.genesisFile, join(home, "genesis.json"));
   const nodeKeyFile = join(home, config.nodeKey);
-  const nodeKey = existsSync(nodeKeyFile) ? readKeyFile(nodeKeyFile) : writeKeyFile(nodeKeyFile, randomBytes(32));
+  const nodeKey = existsSync(nodeKeyFile)
+    ? readKeyFile(nodeKeyFile)
+    : writeKeyFile(nodeKeyFile, randomBytes(32));
   const tokenFile = join(home, "admin-token");
   if (!existsSync(tokenFile)) writeFileAtomicSync(tokenFile, `${randomBytes(32).toString("hex")}\n`, 0o600);
   let validator: KeyFile | undefined;

@@ -7,8 +7,14 @@ import pino, { type Logger } from "pino";
  */
 export function createLogger(opts: { file: string; level: string; stderr: boolean; name: string }): Logger {
   mkdirSync(dirname(opts.file), { recursive: true });
-  const streams: pino.StreamEntry[] = [{ level: opts.level as pino.Level, stream: pino.destination({ dest: opts.file, sync: false, mkdir: true }) }];
-  if (opts.stderr) streams.push({ level: opts.level as pino.Level, stream: pino.destination({ dest: 2, sync: false }) });
+  const streams: pino.StreamEntry[] = [
+    {
+      level: opts.level as pino.Level,
+      stream: pino.destination({ dest: opts.file, sync: false, mkdir: true }),
+    },
+  ];
+  if (opts.stderr)
+    streams.push({ level: opts.level as pino.Level, stream: pino.destination({ dest: 2, sync: false }) });
   return pino({ level: opts.level, name: opts.name, base: { node: opts.name } }, pino.multistream(streams));
 }
 

@@ -84,9 +84,13 @@ export class Mempool<T> {
   }
 
   private addInner(p: PoolTx<T>, accountNonce: bigint): AddResult {
-    if (this.byHash.has(p.hash)) throw new MempoolError({ code: "MEMPOOL_DUPLICATE", hash: p.hash }, "tx already in the mempool");
+    if (this.byHash.has(p.hash))
+      throw new MempoolError({ code: "MEMPOOL_DUPLICATE", hash: p.hash }, "tx already in the mempool");
     if (p.size > this.limits.maxBytes) {
-      throw new MempoolError({ code: "MEMPOOL_TX_TOO_LARGE", size: p.size, max: this.limits.maxBytes }, "tx larger than the mempool");
+      throw new MempoolError(
+        { code: "MEMPOOL_TX_TOO_LARGE", size: p.size, max: this.limits.maxBytes },
+        "tx larger than the mempool",
+      );
     }
     if (p.nonce < accountNonce) {
       throw new MempoolError(
@@ -125,7 +129,11 @@ export class Mempool<T> {
     const minFee = (old.fee * 11n + 9n) / 10n; // ≥ +10%, rounded up
     if (p.fee < minFee || p.fee <= old.fee) {
       throw new MempoolError(
-        { code: "MEMPOOL_REPLACEMENT_UNDERPRICED", existingFee: String(old.fee), minFee: String(minFee > old.fee ? minFee : old.fee + 1n) },
+        {
+          code: "MEMPOOL_REPLACEMENT_UNDERPRICED",
+          existingFee: String(old.fee),
+          minFee: String(minFee > old.fee ? minFee : old.fee + 1n),
+        },
         `a tx with this nonce is pending with fee ${old.fee}; a replacement needs a fee of at least ${minFee > old.fee ? minFee : old.fee + 1n}`,
       );
     }
@@ -153,7 +161,8 @@ export class Mempool<T> {
       let worst: Entry<T> | undefined;
       for (const [sender, i] of tails) {
         const tail = i >= 0 ? this.bySender.get(sender)?.[i] : undefined;
-        if (tail && (!worst || tail.fee < worst.fee || (tail.fee === worst.fee && tail.seq > worst.seq))) worst = tail;
+        if (tail && (!worst || tail.fee < worst.fee || (tail.fee === worst.fee && tail.seq > worst.seq)))
+          worst = tail;
       }
       if (!worst || worst.fee >= p.fee || worst.sender === p.sender) {
         const floor = worst?.fee ?? 0n;

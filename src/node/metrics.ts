@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /**
  * Prometheus metrics of one node (DESIGN.md §5), on its own registry (no global state, so several nodes can
@@ -9,7 +9,11 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry, prefix: "fastpos_process_" });
   const m = {
     registry,
-    height: new Gauge({ name: "fastpos_height", help: "Height of the last committed block", registers: [registry] }),
+    height: new Gauge({
+      name: "fastpos_height",
+      help: "Height of the last committed block",
+      registers: [registry],
+    }),
     round: new Gauge({ name: "fastpos_round", help: "Current consensus round", registers: [registry] }),
     finalityLatency: new Histogram({
       name: "fastpos_finality_latency_seconds",
@@ -28,8 +32,16 @@ export function createMetrics() {
       help: "Transactions committed in blocks (rate() gives tx/s)",
       registers: [registry],
     }),
-    mempoolSize: new Gauge({ name: "fastpos_mempool_txs", help: "Transactions in the mempool", registers: [registry] }),
-    mempoolBytes: new Gauge({ name: "fastpos_mempool_bytes", help: "Bytes in the mempool", registers: [registry] }),
+    mempoolSize: new Gauge({
+      name: "fastpos_mempool_txs",
+      help: "Transactions in the mempool",
+      registers: [registry],
+    }),
+    mempoolBytes: new Gauge({
+      name: "fastpos_mempool_bytes",
+      help: "Bytes in the mempool",
+      registers: [registry],
+    }),
     mempoolEvictions: new Counter({
       name: "fastpos_mempool_evictions_total",
       help: "Transactions evicted from a full mempool",
@@ -54,7 +66,11 @@ export function createMetrics() {
       labelNames: ["validator"],
       registers: [registry],
     }),
-    peerBans: new Counter({ name: "fastpos_peer_bans_total", help: "Peers banned for misbehaviour", registers: [registry] }),
+    peerBans: new Counter({
+      name: "fastpos_peer_bans_total",
+      help: "Peers banned for misbehaviour",
+      registers: [registry],
+    }),
   };
   return m;
 }

@@ -1,8 +1,8 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { bytesEqual, fromHex, toHex } from "../core/codec/index.js";
-import { FastposError } from "../core/errors.js";
 import { sign } from "../core/crypto/index.js";
+import { FastposError } from "../core/errors.js";
 import { writeFileAtomicSync } from "./fs-atomic.js";
 
 /**
@@ -73,7 +73,11 @@ export function openSigner(dir: string, secretKey: Uint8Array, publicKey: Uint8A
         const c = compareHrs(next, last);
         if (c < 0) {
           throw new SignerError(
-            { code: "SIGNER_REGRESSION", last: hrs(last.height, last.round, last.step), requested: hrs(height, round, step) },
+            {
+              code: "SIGNER_REGRESSION",
+              last: hrs(last.height, last.round, last.step),
+              requested: hrs(height, round, step),
+            },
             `refusing to sign at ${hrs(height, round, step)}: already signed at ${hrs(last.height, last.round, last.step)}`,
           );
         }

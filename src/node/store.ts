@@ -9,7 +9,14 @@ import { FastposError } from "../core/errors.js";
  * The store deals in encoded bytes; the node encodes with the canonical codec. Keys are
  * `prefix-byte ‖ fixed-width key`, so heights iterate in order.
  */
-const P = { meta: 0x01, blockByHeight: 0x02, heightByHash: 0x03, commit: 0x04, tx: 0x05, state: 0x06 } as const;
+const P = {
+  meta: 0x01,
+  blockByHeight: 0x02,
+  heightByHash: 0x03,
+  commit: 0x04,
+  tx: 0x05,
+  state: 0x06,
+} as const;
 
 export type StoreErrorType =
   | { code: "STORE_LOCKED"; path: string }
@@ -124,7 +131,8 @@ export async function openStore(path: string): Promise<Store> {
         if (s.value === null) batch.del(key(P.state, s.key));
         else batch.put(key(P.state, s.key), s.value);
       }
-      for (const [name, value] of Object.entries(b.meta ?? {})) batch.put(key(P.meta, utf8.encode(name)), value);
+      for (const [name, value] of Object.entries(b.meta ?? {}))
+        batch.put(key(P.meta, utf8.encode(name)), value);
       batch.put(key(P.meta, utf8.encode("height")), hb);
       await batch.write({ sync: true });
       height = b.height;

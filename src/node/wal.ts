@@ -1,4 +1,13 @@
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readSync,
+  writeSync,
+} from "node:fs";
 import { crc32 } from "node:zlib";
 
 /**
@@ -37,7 +46,8 @@ export function openWal(path: string): Wal {
     records,
     truncatedBytes: totalBytes - goodBytes,
     append(payload, opts = {}) {
-      if (payload.length > MAX_WAL_RECORD) throw new RangeError(`WAL record of ${payload.length} bytes is too large`);
+      if (payload.length > MAX_WAL_RECORD)
+        throw new RangeError(`WAL record of ${payload.length} bytes is too large`);
       header.writeUInt32BE(payload.length, 0);
       header.writeUInt32BE(crc32(payload), 4);
       writeSync(fd, header, 0, 8, offset);

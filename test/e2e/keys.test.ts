@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, tempDir } from "../helpers/cli.js";
 
 // The trezor vector mnemonic "abandon ×11 about" — public test data, never a real key.
-const TEST_MNEMONIC = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+const TEST_MNEMONIC =
+  "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
 
 describe("fastpos keys (real CLI binary)", () => {
   let home: string;
@@ -38,13 +39,19 @@ describe("fastpos keys (real CLI binary)", () => {
   });
 
   it("imports from stdin, derives deterministic addresses, and exports the same mnemonic", async () => {
-    const imp = await runCli(["keys", "import", "imp", "--json"], { home, input: `  ${TEST_MNEMONIC.toUpperCase()}\n` });
+    const imp = await runCli(["keys", "import", "imp", "--json"], {
+      home,
+      input: `  ${TEST_MNEMONIC.toUpperCase()}\n`,
+    });
     expect(imp.code).toBe(0);
     const again = await runCli(["keys", "import", "imp2", "--json", "--mnemonic", TEST_MNEMONIC], { home });
     expect(again.json().address).toBe(imp.json().address);
-    const idx1 = await runCli(["keys", "import", "imp3", "--index", "1", "--json", "--mnemonic", TEST_MNEMONIC], {
-      home,
-    });
+    const idx1 = await runCli(
+      ["keys", "import", "imp3", "--index", "1", "--json", "--mnemonic", TEST_MNEMONIC],
+      {
+        home,
+      },
+    );
     expect(idx1.json().address).not.toBe(imp.json().address);
     const exp = await runCli(["keys", "export", "imp", "--json"], { home });
     expect(exp.json().mnemonic).toBe(TEST_MNEMONIC);
@@ -56,15 +63,21 @@ describe("fastpos keys (real CLI binary)", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/abuot/);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace for user errors
-    const cs = await runCli(["keys", "import", "x", "--json", "--mnemonic", TEST_MNEMONIC.replace(/about$/, "abandon")], {
-      home,
-    });
+    const cs = await runCli(
+      ["keys", "import", "x", "--json", "--mnemonic", TEST_MNEMONIC.replace(/about$/, "abandon")],
+      {
+        home,
+      },
+    );
     expect(cs.code).toBe(1);
     expect(cs.json().error.code).toMatch(/CHECKSUM/);
   });
 
   it("encrypts with a password and refuses a wrong one (exit 1)", async () => {
-    const r = await runCli(["keys", "new", "--name", "vault", "--json"], { home, env: { FASTPOS_PASSWORD: "pw1" } });
+    const r = await runCli(["keys", "new", "--name", "vault", "--json"], {
+      home,
+      env: { FASTPOS_PASSWORD: "pw1" },
+    });
     expect(r.json().encrypted).toBe(true);
     const list = await runCli(["keys", "list", "--json"], { home });
     expect(list.json().keys.find((k: { name: string }) => k.name === "vault").encrypted).toBe(true);

@@ -28,10 +28,43 @@ const ALLOWED_LAYERS: Record<string, string[]> = {
   client: ["core", "core/codec", "core/crypto", "core/chain", "core/consensus", "keystore"],
   devnet: ["core", "core/codec", "core/crypto", "core/chain", "core/consensus", "keystore", "client"],
   tui: ["core", "core/codec", "core/crypto", "core/chain", "core/consensus", "client"],
-  cli: ["core", "core/codec", "core/crypto", "core/chain", "core/consensus", "keystore", "client", "devnet", "tui", "node"],
-  commands: ["core", "core/codec", "core/crypto", "core/chain", "core/consensus", "keystore", "client", "devnet", "tui", "node", "cli"],
+  cli: [
+    "core",
+    "core/codec",
+    "core/crypto",
+    "core/chain",
+    "core/consensus",
+    "keystore",
+    "client",
+    "devnet",
+    "tui",
+    "node",
+  ],
+  commands: [
+    "core",
+    "core/codec",
+    "core/crypto",
+    "core/chain",
+    "core/consensus",
+    "keystore",
+    "client",
+    "devnet",
+    "tui",
+    "node",
+    "cli",
+  ],
   sim: ["core", "core/codec", "core/crypto", "core/chain", "core/consensus"],
-  root: ["core", "core/codec", "core/crypto", "core/chain", "core/consensus", "keystore", "client", "devnet", "node"],
+  root: [
+    "core",
+    "core/codec",
+    "core/crypto",
+    "core/chain",
+    "core/consensus",
+    "keystore",
+    "client",
+    "devnet",
+    "node",
+  ],
 };
 
 /** Packages allowed in each core layer (DESIGN.md §1). Everything else is forbidden in core. */
@@ -64,7 +97,8 @@ function listFiles(dir: string): string[] {
 
 function importsOf(source: string): string[] {
   const specs: string[] = [];
-  const re = /(?:^|\s)(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\s*\(\s*["']([^"']+)["']\s*\)|^import\s*["']([^"']+)["']/gm;
+  const re =
+    /(?:^|\s)(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\s*\(\s*["']([^"']+)["']\s*\)|^import\s*["']([^"']+)["']/gm;
   for (const m of source.matchAll(re)) specs.push((m[1] ?? m[2] ?? m[3]) as string);
   return specs;
 }
@@ -86,7 +120,9 @@ describe("architecture (DESIGN.md §1)", () => {
       const from = layerOf(rel);
       const allowed = ALLOWED_LAYERS[from];
       if (!allowed) {
-        violations.push(`${rel}: folder "${from}" is not a known layer (add it to DESIGN.md §1 and this test)`);
+        violations.push(
+          `${rel}: folder "${from}" is not a known layer (add it to DESIGN.md §1 and this test)`,
+        );
         continue;
       }
       for (const spec of importsOf(readFileSync(abs, "utf8"))) {

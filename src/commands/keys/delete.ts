@@ -7,7 +7,10 @@ import { confirm, isInteractive } from "../../cli/io.js";
 export default class KeysDelete extends BaseCommand {
   static override summary = "Delete a key from the keystore.";
   static override description = "Asks for confirmation on a terminal; scripts must pass --force.";
-  static override examples = ["<%= config.bin %> keys delete alice", "<%= config.bin %> keys delete alice --force --json"];
+  static override examples = [
+    "<%= config.bin %> keys delete alice",
+    "<%= config.bin %> keys delete alice --force --json",
+  ];
   static override args = { name: Args.string({ description: "Key name", required: true }) };
   static override flags = { force: Flags.boolean({ char: "f", description: "Do not ask for confirmation" }) };
 
@@ -17,15 +20,21 @@ export default class KeysDelete extends BaseCommand {
     const record = await ks.get(args.name);
     if (!flags.force) {
       if (!isInteractive() || this.jsonMode) {
-        throw new UserError("KEY_DELETE_UNCONFIRMED", `refusing to delete "${args.name}" without confirmation`, {
-          hint: "pass --force",
-        });
+        throw new UserError(
+          "KEY_DELETE_UNCONFIRMED",
+          `refusing to delete "${args.name}" without confirmation`,
+          {
+            hint: "pass --force",
+          },
+        );
       }
       if (!(await confirm(`Delete key "${record.name}" (${record.address})? This cannot be undone.`))) {
         throw new UserError("KEY_DELETE_UNCONFIRMED", "not deleted");
       }
     }
     await ks.remove(args.name);
-    this.emit({ deleted: record.name, address: record.address }, (r) => this.log(`Deleted key "${r.deleted}".`));
+    this.emit({ deleted: record.name, address: record.address }, (r) =>
+      this.log(`Deleted key "${r.deleted}".`),
+    );
   }
 }

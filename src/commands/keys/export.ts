@@ -15,7 +15,9 @@ export default class KeysExport extends BaseCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(KeysExport);
-    const { record, secret } = await exportKey(keystoreFor(flags.home), args.name, { password: flags.password });
+    const { record, secret } = await exportKey(keystoreFor(flags.home), args.name, {
+      password: flags.password,
+    });
     this.note("WARNING: anyone who sees this secret controls the key.");
     this.emit({ name: record.name, address: record.address, ...secret }, (r) => {
       if ("mnemonic" in r) {

@@ -3,7 +3,10 @@ import { keystoreFor } from "../../cli/home.js";
 
 export default class KeysList extends BaseCommand {
   static override summary = "List the keys in the keystore.";
-  static override examples = ["<%= config.bin %> keys list", "<%= config.bin %> keys list --json | jq -r '.keys[].name'"];
+  static override examples = [
+    "<%= config.bin %> keys list",
+    "<%= config.bin %> keys list --json | jq -r '.keys[].name'",
+  ];
 
   async run(): Promise<void> {
     const { flags } = await this.parse(KeysList);
@@ -16,7 +19,9 @@ export default class KeysList extends BaseCommand {
       const width = Math.max(4, ...keys.map((k) => k.name.length));
       this.log(`${"NAME".padEnd(width)}  ${"ADDRESS".padEnd(41)}  KIND       ENCRYPTED`);
       for (const k of keys) {
-        this.log(`${k.name.padEnd(width)}  ${k.address.padEnd(41)}  ${k.kind.padEnd(9)}  ${k.encrypted ? "yes" : "no"}`);
+        this.log(
+          `${k.name.padEnd(width)}  ${k.address.padEnd(41)}  ${k.kind.padEnd(9)}  ${k.encrypted ? "yes" : "no"}`,
+        );
       }
     });
   }

@@ -30,17 +30,14 @@ export default class KeysNew extends BaseCommand {
       password: flags.password,
       now: new Date(),
     });
-    this.emit(
-      { ...key.record, path: key.path, mnemonic: key.mnemonic },
-      (r) => {
-        this.log(`Created key "${r.name}"${r.encrypted ? " (encrypted)" : ""}`);
-        this.log(`  address:    ${r.address}`);
-        this.log(`  public key: ${r.publicKey}`);
-        this.log(`  path:       ${r.path}`);
-        this.log("");
-        this.log("  mnemonic (shown only now; anyone with it controls the key):");
-        this.log(`  ${r.mnemonic}`);
-      },
-    );
+    this.emit({ ...key.record, path: key.path, mnemonic: key.mnemonic }, (r) => {
+      this.log(`Created key "${r.name}"${r.encrypted ? " (encrypted)" : ""}`);
+      this.log(`  address:    ${r.address}`);
+      this.log(`  public key: ${r.publicKey}`);
+      this.log(`  path:       ${r.path}`);
+      this.log("");
+      this.log("  mnemonic (shown only now; anyone with it controls the key):");
+      this.log(`  ${r.mnemonic}`);
+    });
   }
 }

@@ -4,7 +4,10 @@ import { keystoreFor } from "../../cli/home.js";
 
 export default class KeysShow extends BaseCommand {
   static override summary = "Show a key's address and public key (never its secret).";
-  static override examples = ["<%= config.bin %> keys show alice", "<%= config.bin %> keys show alice --json | jq -r .address"];
+  static override examples = [
+    "<%= config.bin %> keys show alice",
+    "<%= config.bin %> keys show alice --json | jq -r .address",
+  ];
   static override args = { name: Args.string({ description: "Key name", required: true }) };
 
   async run(): Promise<void> {

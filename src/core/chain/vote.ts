@@ -1,13 +1,4 @@
-import {
-  type ValueOf,
-  enumOf,
-  fixedBytes,
-  option,
-  struct,
-  u32,
-  u64,
-  vector,
-} from "../codec/index.js";
+import { enumOf, fixedBytes, option, struct, u32, u64, type ValueOf, vector } from "../codec/index.js";
 
 /**
  * Consensus wire types that blocks also carry (a block's `lastCommit` is the >2/3 precommits for its

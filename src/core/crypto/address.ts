@@ -36,7 +36,10 @@ export function addressFromPublicKey(publicKey: Uint8Array): string {
  */
 export function decodeAddress(text: string): Uint8Array {
   const fail = (reason: string): never => {
-    throw new CryptoError({ code: "ADDRESS_INVALID", input: String(text), reason }, `invalid address "${text}": ${reason}`);
+    throw new CryptoError(
+      { code: "ADDRESS_INVALID", input: String(text), reason },
+      `invalid address "${text}": ${reason}`,
+    );
   };
   if (typeof text !== "string" || text.length === 0) return fail("empty");
   const lower = text.toLowerCase();
@@ -54,7 +57,8 @@ export function decodeAddress(text: string): Uint8Array {
   } catch {
     return fail("bad padding");
   }
-  if (bytes.length !== ADDRESS_BYTES) return fail(`decodes to ${bytes.length} bytes, expected ${ADDRESS_BYTES}`);
+  if (bytes.length !== ADDRESS_BYTES)
+    return fail(`decodes to ${bytes.length} bytes, expected ${ADDRESS_BYTES}`);
   return bytes;
 }
 

@@ -23,7 +23,12 @@ export function signBytes(domain: Domain, chainId: string, message: Uint8Array):
 }
 
 /** Signs `message` in a domain. */
-export function signDomain(secretKey: Uint8Array, domain: Domain, chainId: string, message: Uint8Array): Uint8Array {
+export function signDomain(
+  secretKey: Uint8Array,
+  domain: Domain,
+  chainId: string,
+  message: Uint8Array,
+): Uint8Array {
   return sign(secretKey, signBytes(domain, chainId, message));
 }
 

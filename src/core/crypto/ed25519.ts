@@ -18,7 +18,10 @@ ed.hashes.sha512 = sha512;
 /** The 32-byte public key of a 32-byte secret key (seed). */
 export function getPublicKey(secretKey: Uint8Array): Uint8Array {
   if (secretKey.length !== 32) {
-    throw new CryptoError({ code: "CRYPTO_BAD_SECRET_KEY", reason: "must be 32 bytes" }, "secret key must be 32 bytes");
+    throw new CryptoError(
+      { code: "CRYPTO_BAD_SECRET_KEY", reason: "must be 32 bytes" },
+      "secret key must be 32 bytes",
+    );
   }
   return ed.getPublicKey(secretKey);
 }
@@ -26,7 +29,10 @@ export function getPublicKey(secretKey: Uint8Array): Uint8Array {
 /** Deterministic RFC 8032 signature (64 bytes). */
 export function sign(secretKey: Uint8Array, message: Uint8Array): Uint8Array {
   if (secretKey.length !== 32) {
-    throw new CryptoError({ code: "CRYPTO_BAD_SECRET_KEY", reason: "must be 32 bytes" }, "secret key must be 32 bytes");
+    throw new CryptoError(
+      { code: "CRYPTO_BAD_SECRET_KEY", reason: "must be 32 bytes" },
+      "secret key must be 32 bytes",
+    );
   }
   return ed.sign(message, secretKey);
 }
@@ -38,13 +44,19 @@ export function sign(secretKey: Uint8Array, message: Uint8Array): Uint8Array {
  */
 export function validatePublicKey(pk: Uint8Array): void {
   if (!(pk instanceof Uint8Array) || pk.length !== 32) {
-    throw new CryptoError({ code: "CRYPTO_BAD_PUBLIC_KEY", reason: "must be 32 bytes" }, "public key must be 32 bytes");
+    throw new CryptoError(
+      { code: "CRYPTO_BAD_PUBLIC_KEY", reason: "must be 32 bytes" },
+      "public key must be 32 bytes",
+    );
   }
   let point: ed.Point;
   try {
     point = ed.Point.fromBytes(pk, true);
   } catch {
-    throw new CryptoError({ code: "CRYPTO_BAD_PUBLIC_KEY", reason: "not a curve point" }, "public key is not a curve point");
+    throw new CryptoError(
+      { code: "CRYPTO_BAD_PUBLIC_KEY", reason: "not a curve point" },
+      "public key is not a curve point",
+    );
   }
   const again = point.toBytes();
   for (let i = 0; i < 32; i++) {
@@ -92,7 +104,9 @@ function keyObjectFor(pk: Uint8Array): KeyObject | null {
 }
 
 function wellFormed(pk: Uint8Array, signature: Uint8Array): boolean {
-  return pk instanceof Uint8Array && pk.length === 32 && signature instanceof Uint8Array && signature.length === 64;
+  return (
+    pk instanceof Uint8Array && pk.length === 32 && signature instanceof Uint8Array && signature.length === 64
+  );
 }
 
 /**
@@ -114,7 +128,11 @@ export function verify(publicKey: Uint8Array, message: Uint8Array, signature: Ui
  * Same verdict as `verify`, computed on libuv's thread pool (≈2× the throughput on 2 cores; the event loop
  * stays free). Size the pool with UV_THREADPOOL_SIZE.
  */
-export function verifyAsync(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
+export function verifyAsync(
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
   if (!wellFormed(publicKey, signature) || !(message instanceof Uint8Array)) return Promise.resolve(false);
   const key = keyObjectFor(publicKey);
   if (!key) return Promise.resolve(false);

@@ -23,7 +23,10 @@ export const DEV_MNEMONIC =
 /** Derives the key at `path` (e.g. "m/44'/7777'/0'/0'/0'") from a bip39 seed. */
 export function derivePath(seed: Uint8Array, path: string) {
   if (!/^m(\/\d+')*$/.test(path)) {
-    throw new CryptoError({ code: "KEY_BAD_PATH", path }, `derivation path ${path} must be hardened-only, like m/44'/7777'/0'/0'/0'`);
+    throw new CryptoError(
+      { code: "KEY_BAD_PATH", path },
+      `derivation path ${path} must be hardened-only, like m/44'/7777'/0'/0'/0'`,
+    );
   }
   const key = HDKey.fromMasterSeed(seed).derive(path);
   return { secretKey: key.privateKey, publicKey: getPublicKey(key.privateKey), chainCode: key.chainCode };
@@ -43,7 +46,10 @@ export function keypairFromMnemonic(
 ): DerivedKeypair {
   const index = opts.index ?? 0;
   if (!Number.isInteger(index) || index < 0 || index >= 2 ** 31) {
-    throw new CryptoError({ code: "KEY_BAD_PATH", path: String(index) }, "key index must be an integer in [0, 2^31)");
+    throw new CryptoError(
+      { code: "KEY_BAD_PATH", path: String(index) },
+      "key index must be an integer in [0, 2^31)",
+    );
   }
   const path = (opts.purpose === "consensus" ? CONSENSUS_PATH : ACCOUNT_PATH)(index);
   const { secretKey, publicKey } = derivePath(mnemonicToSeed(mnemonic, opts.passphrase ?? ""), path);

@@ -1,7 +1,7 @@
 import {
+  mnemonicToSeedSync,
   entropyToMnemonic as scureEntropyToMnemonic,
   mnemonicToEntropy as scureMnemonicToEntropy,
-  mnemonicToSeedSync,
 } from "@scure/bip39";
 import { wordlist } from "@scure/bip39/wordlists/english.js";
 import { CryptoError } from "./errors.js";
@@ -56,7 +56,10 @@ export function validateMnemonic(m: string): void {
   try {
     scureMnemonicToEntropy(words.join(" "), wordlist);
   } catch {
-    throw new CryptoError({ code: "KEY_BAD_CHECKSUM" }, "mnemonic checksum does not match: a word is wrong or out of order");
+    throw new CryptoError(
+      { code: "KEY_BAD_CHECKSUM" },
+      "mnemonic checksum does not match: a word is wrong or out of order",
+    );
   }
 }
 

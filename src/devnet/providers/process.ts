@@ -1,6 +1,6 @@
+import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
-import { spawn } from "node:child_process";
 
 /**
  * The `process` provider (DESIGN.md §6): each node is a detached child process (its own process group)
@@ -74,7 +74,10 @@ export function signal(pid: number, sig: NodeJS.Signals): void {
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. Resumes paused processes first. */
-export async function stopProcess(pid: number, graceMs = 10_000): Promise<"stopped" | "killed" | "not-running"> {
+export async function stopProcess(
+  pid: number,
+  graceMs = 10_000,
+): Promise<"stopped" | "killed" | "not-running"> {
   if (!isAlive(pid)) return "not-running";
   signal(pid, "SIGCONT");
   signal(pid, "SIGTERM");

@@ -92,7 +92,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     res.end(body);
   };
   const sendError = (res: ServerResponse, status: number, code: string, message: string, data?: object) =>
-    send(res, status, jsonText({ error: { code, message, ...(data && Object.keys(data).length ? { data } : {}) } }));
+    send(
+      res,
+      status,
+      jsonText({ error: { code, message, ...(data && Object.keys(data).length ? { data } : {}) } }),
+    );
 
   const server = createServer(async (req, res) => {
     const ip = req.socket.remoteAddress ?? "?";
@@ -105,23 +109,47 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     if (!bucket.take()) return sendError(res, 429, "RATE_LIMITED", "too many requests; slow down");
     const url = new URL(req.url ?? "/", "http://localhost");
     const match = findRoute(routes, req.method ?? "GET", url.pathname);
-    if (match === "method") return sendError(res, 405, "METHOD_NOT_ALLOWED", `${req.method} not allowed on ${url.pathname}`);
+    if (match === "method")
+      return sendError(res, 405, "METHOD_NOT_ALLOWED", `${req.method} not allowed on ${url.pathname}`);
     if (!match) return sendError(res, 404, "NOT_FOUND", `no such endpoint: ${req.method} ${url.pathname}`);
     const [route, params] = match;
     if (route.admin && !authorized(req.headers.authorization, token)) {
-      return sendError(res, 401, "UNAUTHORIZED", "admin endpoints need `Authorization: Bearer <admin token>`");
+      return sendError(
+        res,
+        401,
+        "UNAUTHORIZED",
+        "admin endpoints need `Authorization: Bearer <admin token>`",
+      );
     }
-    const timer = setTimeout(() => sendError(res, 503, "TIMEOUT", "request timed out"), opts.requestTimeoutMs);
+    const timer = setTimeout(
+      () => sendError(res, 503, "TIMEOUT", "request timed out"),
+      opts.requestTimeoutMs,
+    );
     try {
-      const body = route.method === "POST" || route.method === "PUT" ? await readJson(req, opts.maxBodyBytes) : undefined;
-      const result = await route.handler({ method: route.method, path: url.pathname, params, query: url.searchParams, body, ip });
-      if (result.text !== undefined) send(res, result.status ?? 200, result.text, result.contentType ?? "text/plain");
+      const body =
+        route.method === "POST" || route.method === "PUT"
+          ? await readJson(req, opts.maxBodyBytes)
+          : undefined;
+      const result = await route.handler({
+        method: route.method,
+        path: url.pathname,
+        params,
+        query: url.searchParams,
+        body,
+        ip,
+      });
+      if (result.text !== undefined)
+        send(res, result.status ?? 200, result.text, result.contentType ?? "text/plain");
       else send(res, result.status ?? 200, jsonText(result.json ?? null));
     } catch (err) {
       if (err instanceof ApiError) sendError(res, err.status, err.code, err.message, err.data);
-      else if (err instanceof FastposError) sendError(res, opts.statusFor?.(err) ?? 400, err.code, err.message, err.data);
+      else if (err instanceof FastposError)
+        sendError(res, opts.statusFor?.(err) ?? 400, err.code, err.message, err.data);
       else {
-        opts.logger.warn({ err: (err as Error).stack ?? String(err), path: url.pathname }, "API handler failed");
+        opts.logger.warn(
+          { err: (err as Error).stack ?? String(err), path: url.pathname },
+          "API handler failed",
+        );
         sendError(res, 500, "INTERNAL", "internal error");
       }
     } finally {

@@ -1,4 +1,4 @@
-import { type ValueOf, encode, fixedBytes, string, struct, u16, vector } from "../../core/codec/index.js";
+import { encode, fixedBytes, string, struct, u16, type ValueOf, vector } from "../../core/codec/index.js";
 import { addressBytes, sign, signBytes, verify } from "../../core/crypto/index.js";
 
 /**

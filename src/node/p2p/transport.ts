@@ -6,8 +6,8 @@ import { isValidPublicKey } from "../../core/crypto/index.js";
 import {
   AuthCodec,
   type AuthInput,
-  HelloCodec,
   type Hello,
+  HelloCodec,
   nodeIdOf,
   P2P_VERSION,
   PeersCodec,
@@ -256,7 +256,10 @@ export function createTransport(opts: TransportOptions): Transport {
   }
 
   function sharePeers(): void {
-    const urls = [...byId.values()].map((p) => p.info?.listenUrl ?? "").filter(Boolean).slice(0, 64);
+    const urls = [...byId.values()]
+      .map((p) => p.info?.listenUrl ?? "")
+      .filter(Boolean)
+      .slice(0, 64);
     if (boundUrl) urls.push(boundUrl);
     const payload = frame(FRAME.peers, encode(PeersCodec, { urls: urls.slice(0, 64) }));
     for (const c of byId.values()) c.ws.send(payload);

@@ -29,7 +29,9 @@ describe("node config", () => {
     expect(validateConfig(template, "template")).toEqual(ConfigSchema.parse({}));
     const flat = (o: Record<string, unknown>, p = ""): string[] =>
       Object.entries(o).flatMap(([k, v]) =>
-        typeof v === "object" && v !== null && !Array.isArray(v) ? flat(v as Record<string, unknown>, `${p}${k}.`) : [`${p}${k}`],
+        typeof v === "object" && v !== null && !Array.isArray(v)
+          ? flat(v as Record<string, unknown>, `${p}${k}.`)
+          : [`${p}${k}`],
       );
     expect(flat(template).sort()).toEqual(configPaths().sort());
   });
