@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { fromHex, toHex } from "../core/codec/index.js";
 import { addressFromPublicKey, getPublicKey } from "../core/crypto/index.js";
 import { FastposError } from "../core/errors.js";
+import { writeFileAtomicSync } from "../keystore/fs-atomic.js";
 import { type ConfigLayer, configToYaml, validateConfig } from "./config.js";
-import { writeFileAtomicSync } from "./fs-atomic.js";
 
 /**
  * A node home directory (DESIGN.md §5/§6):

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { bytesEqual, fromHex, toHex } from "../core/codec/index.js";
 import { sign } from "../core/crypto/index.js";
 import { FastposError } from "../core/errors.js";
-import { writeFileAtomicSync } from "./fs-atomic.js";
+import { writeFileAtomicSync } from "../keystore/fs-atomic.js";
 
 /**
  * The double-sign guard (DESIGN.md §4, like CometBFT's FilePV). Before any consensus signature leaves the

@@ -27,7 +27,7 @@ describe("fastpos keys (real CLI binary)", () => {
 
     const shown = await runCli(["keys", "show", "alice", "--json"], { home });
     expect(shown.json().address).toBe(out.address);
-    expect(shown.stdout).not.toContain(out.mnemonic.split(" ")[0] + " ");
+    expect(shown.stdout).not.toContain(`${out.mnemonic.split(" ")[0]} `);
   });
 
   it("names unnamed keys default, key-2… and supports 12 words", async () => {

@@ -133,7 +133,7 @@ describe("architecture (DESIGN.md §1)", () => {
           }
         } else if (from.startsWith("core")) {
           const ok = CORE_PACKAGES[from];
-          if (!ok || !ok.test(spec)) violations.push(`${rel}: core layer ${from} imports package "${spec}"`);
+          if (!ok?.test(spec)) violations.push(`${rel}: core layer ${from} imports package "${spec}"`);
         }
       }
     }
