@@ -1,5 +1,5 @@
 import { Command, Flags } from "@oclif/core";
-import { EXIT, errorToJson, exitCodeFor, stripAnsi } from "./errors.js";
+import { EXIT, errorToJson, exitCodeFor, isOclifUserError, stripAnsi } from "./errors.js";
 import { formatJson } from "./json.js";
 
 /**
@@ -54,14 +54,22 @@ export abstract class BaseCommand extends Command {
       return;
     }
     const { error } = errorToJson(err);
-    process.stderr.write(`Error: ${stripAnsi(error.message).split("\n")[0]}\n`);
+    const issues = (error.data as { issues?: unknown } | undefined)?.issues;
+    if (Array.isArray(issues) && issues.length > 1) {
+      // Validation errors (genesis, config, manifest): one line per problem, each naming its field.
+      process.stderr.write(
+        `Error: ${issues.length} problems:\n${issues.map((i) => `  - ${i}`).join("\n")}\n`,
+      );
+    } else {
+      process.stderr.write(`Error: ${stripAnsi(error.message).split("\n")[0]}\n`);
+    }
     const hint = error.hint ?? usageHint(err, this.id);
     if (hint) process.stderr.write(`Hint: ${hint}\n`);
   }
 }
 
 function usageHint(err: Error, id: string | undefined): string | undefined {
-  if (!("oclif" in err) && !/Error$/.test(err.constructor.name)) return undefined;
+  if (!isOclifUserError(err)) return undefined;
   const rest = stripAnsi(err.message).split("\n").slice(1).join(" ").trim();
   const help = `run \`fastpos ${(id ?? "").replaceAll(":", " ")} --help\` for usage`;
   return rest ? `${rest} (${help})` : help;

@@ -29,6 +29,7 @@ export async function runCli(
       ...opts.env,
     },
     extendEnv: true,
+    stripFinalNewline: false,
   });
   return {
     code: r.exitCode ?? -1,

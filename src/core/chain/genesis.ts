@@ -1,0 +1,336 @@
+import { z } from "zod";
+import {
+  encode,
+  fixedBytes,
+  fromHex,
+  string,
+  struct,
+  toHex,
+  U64_MAX,
+  u32,
+  u64,
+  type ValueOf,
+  vector,
+} from "../codec/index.js";
+import {
+  ACCOUNT_PATH,
+  addressFromPublicKey,
+  CONSENSUS_PATH,
+  DEV_MNEMONIC,
+  decodeAddress,
+  derivePath,
+  isValidAddress,
+  isValidPublicKey,
+  mnemonicToSeed,
+  sha256,
+} from "../crypto/index.js";
+import { FastposError } from "../errors.js";
+import { type Params, ParamsCodec, PRESETS, type PresetName } from "./params.js";
+
+/**
+ * Genesis (DESIGN.md §3): JSON for humans, hashed over its canonical codec encoding (never over JSON).
+ * The same inputs always give byte-identical JSON and the same genesis hash.
+ */
+export const DEFAULT_CHAIN_ID = "fastpos-devnet";
+export const DEFAULT_GENESIS_TIME = "2026-01-01T00:00:00.000Z";
+/** workWeight is fixed point: 10000 = 1.0 (DESIGN.md §3). */
+export const WORK_WEIGHT_ONE = 10_000;
+
+export interface GenesisAccount {
+  address: string;
+  balance: bigint;
+}
+export interface GenesisValidator {
+  name: string;
+  operator: string;
+  consensusKey: Uint8Array;
+  stake: bigint;
+  workWeight: number;
+}
+export interface Genesis {
+  chainId: string;
+  genesisTime: string;
+  params: Params;
+  accounts: GenesisAccount[];
+  validators: GenesisValidator[];
+}
+
+export type GenesisErrorType = { code: "GENESIS_INVALID"; issues: string[] };
+export class GenesisError extends FastposError<GenesisErrorType> {}
+
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+const decimal = (max = U64_MAX) =>
+  z
+    .string()
+    .regex(/^(0|[1-9]\d*)$/, "must be a decimal integer string")
+    .transform((s) => BigInt(s))
+    .refine((v) => v <= max, `must be ≤ ${max}`);
+const hex32 = z
+  .string()
+  .regex(/^0x[0-9a-f]{64}$/, "must be 32 bytes of lowercase 0x-hex")
+  .transform((s) => fromHex(s, 32));
+const address = z.string().refine(isValidAddress, "must be an fp1… bech32m address");
+
+const timeoutsSchema = z
+  .object({
+    proposeBase: z.int().min(1).max(600_000),
+    proposeDelta: z.int().min(0).max(600_000),
+    prevoteBase: z.int().min(1).max(600_000),
+    prevoteDelta: z.int().min(0).max(600_000),
+    precommitBase: z.int().min(1).max(600_000),
+    precommitDelta: z.int().min(0).max(600_000),
+    commitWait: z.int().min(0).max(600_000),
+  })
+  .strict();
+
+const paramsSchema = z
+  .object({
+    epochLength: decimal().refine((v) => v > 0n, "must be > 0"),
+    unbondingEpochs: decimal(),
+    minSelfStake: decimal(),
+    maxValidators: z.int().min(1).max(1000),
+    maxUnbondingEntries: z.int().min(1).max(1000),
+    maxBlockTxs: z.int().min(1).max(1_000_000),
+    maxBlockBytes: z
+      .int()
+      .min(1024)
+      .max(64 << 20),
+    maxTxBytes: z
+      .int()
+      .min(128)
+      .max(1 << 20),
+    minFee: decimal(),
+    maxTimeDriftMs: z.int().min(0).max(3_600_000),
+    timeouts: timeoutsSchema,
+  })
+  .strict();
+
+const genesisSchema = z
+  .object({
+    chainId: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/, "1-64 letters, digits, . _ -"),
+    genesisTime: z.string().regex(ISO_UTC, "must be an ISO 8601 UTC time like 2026-01-01T00:00:00.000Z"),
+    params: paramsSchema,
+    accounts: z.array(z.object({ address, balance: decimal() }).strict()).max(100_000),
+    validators: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1).max(64),
+            operator: address,
+            consensusKey: hex32.refine(
+              isValidPublicKey,
+              "must be a valid ed25519 public key (not small-order)",
+            ),
+            stake: decimal().refine((v) => v > 0n, "must be > 0"),
+            workWeight: z.int().min(0).max(1_000_000),
+          })
+          .strict(),
+      )
+      .min(1, "at least one validator is required")
+      .max(1000),
+  })
+  .strict();
+
+/** `accounts[2].balance` from a zod path. */
+function jsonPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+    "",
+  );
+}
+
+/**
+ * Parses and checks genesis JSON. Every problem names its JSON path.
+ * @throws GenesisError GENESIS_INVALID with all issues found.
+ */
+export function validateGenesis(json: unknown): Genesis {
+  const r = genesisSchema.safeParse(json);
+  if (!r.success) {
+    const issues = r.error.issues.map((i) =>
+      i.code === "unrecognized_keys"
+        ? `${jsonPath(i.path) || "(root)"}: unknown key(s) ${i.keys.map((k) => `"${k}"`).join(", ")}`
+        : `${jsonPath(i.path) || "(root)"}: ${/received undefined$/.test(i.message) ? "is required" : i.message}`,
+    );
+    throw new GenesisError({ code: "GENESIS_INVALID", issues }, `invalid genesis: ${issues.join("; ")}`);
+  }
+  const g = r.data as Genesis;
+  const issues: string[] = [];
+  const seen = new Map<string, number>();
+  g.accounts.forEach((a, i) => {
+    if (seen.has(a.address))
+      issues.push(`accounts[${i}].address: duplicate of accounts[${seen.get(a.address)}]`);
+    seen.set(a.address, i);
+  });
+  const keys = new Map<string, number>();
+  const operators = new Map<string, number>();
+  g.validators.forEach((v, i) => {
+    const k = toHex(v.consensusKey);
+    if (keys.has(k)) issues.push(`validators[${i}].consensusKey: duplicate of validators[${keys.get(k)}]`);
+    keys.set(k, i);
+    if (operators.has(v.operator))
+      issues.push(`validators[${i}].operator: duplicate of validators[${operators.get(v.operator)}]`);
+    operators.set(v.operator, i);
+    if (v.stake < g.params.minSelfStake)
+      issues.push(`validators[${i}].stake: below params.minSelfStake (${g.params.minSelfStake})`);
+  });
+  if (g.validators.length > g.params.maxValidators)
+    issues.push(`validators: more than params.maxValidators (${g.params.maxValidators})`);
+  const supply = [...g.accounts.map((a) => a.balance), ...g.validators.map((v) => v.stake)].reduce(
+    (s, x) => s + x,
+    0n,
+  );
+  if (supply > U64_MAX) issues.push("accounts: total supply (balances + stakes) exceeds 2^64-1");
+  if (Number.isNaN(Date.parse(g.genesisTime))) issues.push("genesisTime: not a real date");
+  if (issues.length)
+    throw new GenesisError({ code: "GENESIS_INVALID", issues }, `invalid genesis: ${issues.join("; ")}`);
+  return g;
+}
+
+/** Canonical encoding of a genesis: what its hash commits to. */
+export const GenesisCodec = struct({
+  chainId: string(64),
+  genesisTimeMs: u64,
+  params: ParamsCodec,
+  accounts: vector(struct({ address: fixedBytes(20), balance: u64 }), 100_000),
+  validators: vector(
+    struct({
+      name: string(64),
+      operator: fixedBytes(20),
+      consensusKey: fixedBytes(32),
+      stake: u64,
+      workWeight: u32,
+    }),
+    1000,
+  ),
+});
+export type EncodedGenesis = ValueOf<typeof GenesisCodec>;
+
+/** Milliseconds since the Unix epoch of an ISO UTC time (pure: parses, never reads the clock). */
+export function isoToMs(iso: string): bigint {
+  return BigInt(Date.parse(iso));
+}
+
+/** SHA-256 of the canonical encoding: the chain's identity (p2p handshakes check it). */
+export function hashGenesis(g: Genesis): Uint8Array {
+  return sha256(
+    encode(GenesisCodec, {
+      chainId: g.chainId,
+      genesisTimeMs: isoToMs(g.genesisTime),
+      params: g.params,
+      accounts: g.accounts.map((a) => ({ address: decodeAddress(a.address), balance: a.balance })),
+      validators: g.validators.map((v) => ({
+        name: v.name,
+        operator: decodeAddress(v.operator),
+        consensusKey: v.consensusKey,
+        stake: v.stake,
+        workWeight: v.workWeight,
+      })),
+    }),
+  );
+}
+
+/** Byte-stable JSON: fixed key order, decimal strings for amounts, 2-space indent, trailing newline. */
+export function genesisToJson(g: Genesis): string {
+  const t = g.params.timeouts;
+  const doc = {
+    chainId: g.chainId,
+    genesisTime: g.genesisTime,
+    params: {
+      epochLength: String(g.params.epochLength),
+      unbondingEpochs: String(g.params.unbondingEpochs),
+      minSelfStake: String(g.params.minSelfStake),
+      maxValidators: g.params.maxValidators,
+      maxUnbondingEntries: g.params.maxUnbondingEntries,
+      maxBlockTxs: g.params.maxBlockTxs,
+      maxBlockBytes: g.params.maxBlockBytes,
+      maxTxBytes: g.params.maxTxBytes,
+      minFee: String(g.params.minFee),
+      maxTimeDriftMs: g.params.maxTimeDriftMs,
+      timeouts: {
+        proposeBase: t.proposeBase,
+        proposeDelta: t.proposeDelta,
+        prevoteBase: t.prevoteBase,
+        prevoteDelta: t.prevoteDelta,
+        precommitBase: t.precommitBase,
+        precommitDelta: t.precommitDelta,
+        commitWait: t.commitWait,
+      },
+    },
+    accounts: g.accounts.map((a) => ({ address: a.address, balance: String(a.balance) })),
+    validators: g.validators.map((v) => ({
+      name: v.name,
+      operator: v.operator,
+      consensusKey: toHex(v.consensusKey),
+      stake: String(v.stake),
+      workWeight: v.workWeight,
+    })),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** Inputs of `createGenesis`; everything optional has a deterministic default. */
+export interface CreateGenesisOptions {
+  chainId?: string | undefined;
+  genesisTime?: string | undefined;
+  preset?: PresetName | undefined;
+  params?: Params | undefined;
+  validators: GenesisValidator[];
+  accounts?: GenesisAccount[] | undefined;
+}
+
+/** Builds and validates a genesis. */
+export function createGenesis(o: CreateGenesisOptions): Genesis {
+  const g: Genesis = {
+    chainId: o.chainId ?? DEFAULT_CHAIN_ID,
+    genesisTime: o.genesisTime ?? DEFAULT_GENESIS_TIME,
+    params: o.params ?? PRESETS[o.preset ?? "dev"],
+    accounts: o.accounts ?? [],
+    validators: o.validators,
+  };
+  return validateGenesis(JSON.parse(genesisToJson(g)));
+}
+
+/** Default stake and balance of the deterministic dev genesis. */
+export const DEV_STAKE = 1_000_000n;
+export const DEV_BALANCE = 1_000_000_000_000n;
+
+/**
+ * Validators and funded operator accounts derived from a mnemonic (default: the public DEV_MNEMONIC):
+ * validator i has operator account `m/44'/7777'/0'/0'/i'` and consensus key `m/44'/7777'/1'/0'/i'`.
+ */
+export function deriveDevValidators(
+  count: number,
+  mnemonic = DEV_MNEMONIC,
+): {
+  validators: GenesisValidator[];
+  accounts: GenesisAccount[];
+  secrets: { accountKey: Uint8Array; consensusKey: Uint8Array }[];
+} {
+  const seed = mnemonicToSeed(mnemonic);
+  const validators: GenesisValidator[] = [];
+  const accounts: GenesisAccount[] = [];
+  const secrets: { accountKey: Uint8Array; consensusKey: Uint8Array }[] = [];
+  for (let i = 0; i < count; i++) {
+    const acct = derivePath(seed, ACCOUNT_PATH(i));
+    const cons = derivePath(seed, CONSENSUS_PATH(i));
+    const operator = addressFromPublicKey(acct.publicKey);
+    validators.push({
+      name: `validator-${i}`,
+      operator,
+      consensusKey: cons.publicKey,
+      stake: DEV_STAKE,
+      workWeight: WORK_WEIGHT_ONE,
+    });
+    accounts.push({ address: operator, balance: DEV_BALANCE });
+    secrets.push({ accountKey: acct.secretKey, consensusKey: cons.secretKey });
+  }
+  return { validators, accounts, secrets };
+}
+
+/** The deterministic default genesis: `count` validators from DEV_MNEMONIC, each operator funded. */
+export function createDefaultGenesis(
+  o: { validators?: number; preset?: PresetName; chainId?: string } = {},
+): Genesis {
+  const { validators, accounts } = deriveDevValidators(o.validators ?? 4);
+  return createGenesis({ chainId: o.chainId, preset: o.preset, validators, accounts });
+}

@@ -1,0 +1,99 @@
+import { struct, u32, u64, type ValueOf } from "../codec/index.js";
+
+/**
+ * Chain parameters (DESIGN.md §3), part of genesis and of the state (so the state root commits to them).
+ * All integers: amounts are u64 bigints, durations u32 milliseconds.
+ */
+export const TimeoutsCodec = struct({
+  proposeBase: u32,
+  proposeDelta: u32,
+  prevoteBase: u32,
+  prevoteDelta: u32,
+  precommitBase: u32,
+  precommitDelta: u32,
+  /** Wait after a commit before starting the next height, to collect late precommits. */
+  commitWait: u32,
+});
+export type Timeouts = ValueOf<typeof TimeoutsCodec>;
+
+export const ParamsCodec = struct({
+  /** Blocks per epoch; validator-set and workWeight changes apply at epoch boundaries. */
+  epochLength: u64,
+  /** Epochs an unbonding stays locked before the funds return. */
+  unbondingEpochs: u64,
+  minSelfStake: u64,
+  maxValidators: u32,
+  maxUnbondingEntries: u32,
+  maxBlockTxs: u32,
+  maxBlockBytes: u32,
+  maxTxBytes: u32,
+  minFee: u64,
+  /** How far ahead of a validator's clock a block time may be. */
+  maxTimeDriftMs: u32,
+  timeouts: TimeoutsCodec,
+});
+export type Params = ValueOf<typeof ParamsCodec>;
+
+export const PRESET_NAMES = ["dev", "test", "mainnet-like"] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+const base = {
+  unbondingEpochs: 2n,
+  minSelfStake: 1_000n,
+  maxValidators: 100,
+  maxUnbondingEntries: 7,
+  maxBlockTxs: 10_000,
+  maxBlockBytes: 4 << 20,
+  maxTxBytes: 4096,
+  minFee: 0n,
+  maxTimeDriftMs: 5_000,
+};
+
+/**
+ * Parameter presets. `dev`: ~100–200 ms blocks on loopback, 10-block epochs so devnets exercise staking
+ * in seconds. `test`: relaxed timeouts for slow CI machines. `mainnet-like`: 1 s blocks.
+ */
+export const PRESETS: Record<PresetName, Params> = {
+  dev: {
+    ...base,
+    epochLength: 10n,
+    timeouts: {
+      proposeBase: 400,
+      proposeDelta: 200,
+      prevoteBase: 200,
+      prevoteDelta: 100,
+      precommitBase: 200,
+      precommitDelta: 100,
+      commitWait: 50,
+    },
+  },
+  test: {
+    ...base,
+    epochLength: 20n,
+    timeouts: {
+      proposeBase: 1_000,
+      proposeDelta: 500,
+      prevoteBase: 500,
+      prevoteDelta: 250,
+      precommitBase: 500,
+      precommitDelta: 250,
+      commitWait: 100,
+    },
+  },
+  "mainnet-like": {
+    ...base,
+    epochLength: 1_000n,
+    unbondingEpochs: 21n,
+    minSelfStake: 1_000_000n,
+    minFee: 1n,
+    timeouts: {
+      proposeBase: 3_000,
+      proposeDelta: 500,
+      prevoteBase: 1_000,
+      prevoteDelta: 500,
+      precommitBase: 1_000,
+      precommitDelta: 500,
+      commitWait: 1_000,
+    },
+  },
+};
