@@ -1,0 +1,93 @@
+import { encode, U64_MAX } from "../../codec/index.js";
+import { addressBytes, isValidPublicKey, verify } from "../../crypto/index.js";
+import { TxError } from "../errors.js";
+import type { Params } from "../params.js";
+import { AccountCodec, accountKey, getAccount } from "../state.js";
+import type { StateTree } from "../state-tree.js";
+import { encodeTx, type Tx, txSignBytes } from "../tx.js";
+import { applyTransfer } from "./transfer.js";
+
+/** What a tx needs beyond the state. */
+export interface TxContext {
+  chainId: string;
+  params: Params;
+  /** Account credited with fees: the block proposer's operator (DESIGN.md §3; see docs/fees.md). */
+  feeRecipient: Uint8Array;
+  /**
+   * Skip the signature check because the caller already verified this exact tx (the mempool verifies once
+   * at admission). SECURITY: only for txs whose signature this node checked itself.
+   */
+  signatureVerified?: boolean;
+}
+
+/**
+ * Applies one tx to `tree` and returns the new tree; the input is never modified.
+ * Order: static checks (chain, size, key, signature, fee floor) → nonce → fee → payload.
+ * @throws TxError (only TxErrors) when the tx is invalid against this state.
+ */
+export function applyTxToTree(tree: StateTree, tx: Tx, ctx: TxContext): StateTree {
+  const b = tx.body;
+  if (b.chainId !== ctx.chainId) {
+    throw new TxError(
+      { code: "TX_WRONG_CHAIN", expected: ctx.chainId, got: b.chainId },
+      `tx is for chain "${b.chainId}", not "${ctx.chainId}"`,
+    );
+  }
+  const size = encodeTx(tx).length;
+  if (size > ctx.params.maxTxBytes) {
+    throw new TxError(
+      { code: "TX_TOO_LARGE", size, max: ctx.params.maxTxBytes },
+      `tx is ${size} bytes, max ${ctx.params.maxTxBytes}`,
+    );
+  }
+  if (!ctx.signatureVerified) {
+    if (!isValidPublicKey(b.from))
+      throw new TxError({ code: "TX_BAD_PUBLIC_KEY" }, "sender public key is invalid or small-order");
+    if (!verify(b.from, txSignBytes(b), tx.signature))
+      throw new TxError({ code: "TX_BAD_SIGNATURE" }, "bad signature");
+  }
+  if (b.fee < ctx.params.minFee) {
+    throw new TxError(
+      { code: "TX_FEE_TOO_LOW", min: ctx.params.minFee, got: b.fee },
+      `fee ${b.fee} is below the minimum ${ctx.params.minFee}`,
+    );
+  }
+  const sender = addressBytes(b.from);
+  const acct = getAccount(tree, sender);
+  if (b.nonce !== acct.nonce) {
+    throw new TxError(
+      { code: "TX_BAD_NONCE", expected: acct.nonce, got: b.nonce },
+      `bad nonce: expected ${acct.nonce}, got ${b.nonce}`,
+    );
+  }
+  if (acct.balance < b.fee) {
+    throw new TxError(
+      { code: "TX_INSUFFICIENT_FUNDS", need: b.fee, have: acct.balance },
+      `insufficient funds for the fee: need ${b.fee}, have ${acct.balance}`,
+    );
+  }
+  if (acct.nonce === U64_MAX) throw new TxError({ code: "TX_OVERFLOW", what: "nonce" }, "nonce exhausted");
+  // Fee and nonce first; a failing payload rejects the whole tx (the caller keeps the old tree).
+  let next = tree.set(
+    accountKey(sender),
+    encode(AccountCodec, { balance: acct.balance - b.fee, nonce: acct.nonce + 1n }),
+  );
+  if (b.fee > 0n) {
+    const r = getAccount(next, ctx.feeRecipient);
+    if (r.balance + b.fee > U64_MAX)
+      throw new TxError(
+        { code: "TX_OVERFLOW", what: "fee recipient balance" },
+        "fee recipient balance would overflow",
+      );
+    next = next.set(accountKey(ctx.feeRecipient), encode(AccountCodec, { ...r, balance: r.balance + b.fee }));
+  }
+  switch (b.payload.type) {
+    case "transfer":
+      return applyTransfer(next, sender, b.payload.value);
+    default:
+      throw new TxError(
+        { code: "TX_UNSUPPORTED_TYPE", type: String((b.payload as { type: string }).type) },
+        "unsupported tx type",
+      );
+  }
+}

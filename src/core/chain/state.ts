@@ -1,0 +1,138 @@
+import {
+  concatBytes,
+  decode,
+  encode,
+  enumOf,
+  string,
+  struct,
+  u32,
+  u64,
+  type ValueOf,
+} from "../codec/index.js";
+import { addressBytes, decodeAddress } from "../crypto/index.js";
+import { type Genesis, hashGenesis, isoToMs } from "./genesis.js";
+import { type Params, ParamsCodec } from "./params.js";
+import { StateTree } from "./state-tree.js";
+import { createValidatorSet, type ValidatorSet } from "./validator-set.js";
+import { Address20, PublicKey32 } from "./vote.js";
+
+/**
+ * Chain state (DESIGN.md §3). Everything consensus-relevant lives in one Merkle `StateTree` (so the state
+ * root commits to it); `height`, `lastBlockHash`, `lastBlockTime` and the proposer priorities are derived
+ * from the block history and carried beside it.
+ *
+ * Keys: 0x00 ‖ "params" → Params; 0x01 ‖ address → Account; 0x02 ‖ consensus address → Validator.
+ */
+export const AccountCodec = struct({ balance: u64, nonce: u64 });
+export type Account = ValueOf<typeof AccountCodec>;
+
+export const ValidatorStatusCodec = enumOf(["active", "jailed", "unbonding"] as const);
+export const ValidatorCodec = struct({
+  name: string(64),
+  operator: Address20,
+  consensusKey: PublicKey32,
+  stake: u64,
+  workWeight: u32,
+  status: ValidatorStatusCodec,
+});
+export type Validator = ValueOf<typeof ValidatorCodec>;
+
+export interface State {
+  readonly chainId: string;
+  readonly genesisHash: Uint8Array;
+  readonly params: Params;
+  /** Height of the last applied block (0 = genesis). */
+  readonly height: bigint;
+  /** Hash of the last block (the genesis hash at height 0): the next block's parentHash. */
+  readonly lastBlockHash: Uint8Array;
+  /** Time (ms) of the last block (genesis time at height 0). */
+  readonly lastBlockTime: bigint;
+  readonly tree: StateTree;
+  /** Active validators with proposer priorities for the next height. */
+  readonly validatorSet: ValidatorSet;
+  /** The set that signed the block at `height` (its commit is verified against it). */
+  readonly lastValidatorSet: ValidatorSet;
+}
+
+const PARAMS_KEY = concatBytes(new Uint8Array([0]), new TextEncoder().encode("params"));
+export const accountKey = (address: Uint8Array): Uint8Array => concatBytes(new Uint8Array([1]), address);
+export const validatorKey = (address: Uint8Array): Uint8Array => concatBytes(new Uint8Array([2]), address);
+
+const EMPTY_ACCOUNT: Account = { balance: 0n, nonce: 0n };
+
+/** An account (a zero account if it never received anything). */
+export function getAccount(state: State | StateTree, address: Uint8Array): Account {
+  const tree = state instanceof StateTree ? state : state.tree;
+  const raw = tree.get(accountKey(address));
+  return raw ? decode(AccountCodec, raw) : EMPTY_ACCOUNT;
+}
+
+export function getValidator(state: State, consensusAddress: Uint8Array): Validator | undefined {
+  const raw = state.tree.get(validatorKey(consensusAddress));
+  return raw ? decode(ValidatorCodec, raw) : undefined;
+}
+
+/** The state root: the Merkle root of the state tree. */
+export function stateRoot(state: State): Uint8Array {
+  return state.tree.root();
+}
+
+/** Validators from the tree → the active set (status active, power = stake). */
+export function validatorSetFromTree(tree: StateTree): ValidatorSet {
+  const infos = [];
+  for (const [key, value] of tree.entries()) {
+    if (key[0] !== 2) continue;
+    const v = decode(ValidatorCodec, value);
+    if (v.status !== "active") continue;
+    infos.push({
+      address: key.slice(1),
+      publicKey: v.consensusKey,
+      power: v.stake,
+      workWeight: BigInt(v.workWeight),
+    });
+  }
+  return createValidatorSet(infos);
+}
+
+/** The initial state (height 0) of a genesis. */
+export function stateFromGenesis(g: Genesis): State {
+  let tree = StateTree.empty().set(PARAMS_KEY, encode(ParamsCodec, g.params));
+  for (const a of g.accounts) {
+    tree = tree.set(
+      accountKey(decodeAddress(a.address)),
+      encode(AccountCodec, { balance: a.balance, nonce: 0n }),
+    );
+  }
+  for (const v of g.validators) {
+    const validator: Validator = {
+      name: v.name,
+      operator: decodeAddress(v.operator),
+      consensusKey: v.consensusKey,
+      stake: v.stake,
+      workWeight: v.workWeight,
+      status: "active",
+    };
+    tree = tree.set(validatorKey(addressBytes(v.consensusKey)), encode(ValidatorCodec, validator));
+  }
+  return {
+    chainId: g.chainId,
+    genesisHash: hashGenesis(g),
+    params: g.params,
+    height: 0n,
+    lastBlockHash: hashGenesis(g),
+    lastBlockTime: isoToMs(g.genesisTime),
+    tree,
+    validatorSet: validatorSetFromTree(tree),
+    lastValidatorSet: validatorSetFromTree(tree),
+  };
+}
+
+/** Total supply: all balances plus all validator stake (conserved by every transition). */
+export function totalSupply(state: State): bigint {
+  let sum = 0n;
+  for (const [key, value] of state.tree.entries()) {
+    if (key[0] === 1) sum += decode(AccountCodec, value).balance;
+    else if (key[0] === 2) sum += decode(ValidatorCodec, value).stake;
+  }
+  return sum;
+}
