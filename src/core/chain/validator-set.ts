@@ -78,8 +78,12 @@ export function incrementPriorities(
   let p = [...set.priorities];
   if (p.length === 0 || total === 0n) return { set, proposer: -1 };
   // Rescale (bounds the spread so new and old validators stay comparable).
-  const max = p.reduce((m, x) => (x > m ? x : m), p[0] as bigint);
-  const min = p.reduce((m, x) => (x < m ? x : m), p[0] as bigint);
+  let max = p[0] as bigint;
+  let min = max;
+  for (const x of p) {
+    if (x > max) max = x;
+    if (x < min) min = x;
+  }
   const diffMax = 2n * total;
   if (max - min > diffMax) {
     const ratio = (max - min + diffMax - 1n) / diffMax;

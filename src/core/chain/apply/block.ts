@@ -92,6 +92,10 @@ function validateHeader(state: State, block: Block, ctx: BlockContext): void {
   if (!bytesEqual(h.validatorsHash, hashValidatorSet(state.validatorSet))) {
     fail({ code: "BLOCK_BAD_VALIDATORS_HASH" }, "validatorsHash is not the current set");
   }
+  // NOTE: the set only changes at epoch boundaries, which staking introduces; until then next = current.
+  if (!bytesEqual(h.nextValidatorsHash, hashValidatorSet(state.validatorSet))) {
+    fail({ code: "BLOCK_BAD_VALIDATORS_HASH" }, "nextValidatorsHash is not the next set");
+  }
   if (indexOfValidator(state.validatorSet, h.proposer) < 0)
     fail({ code: "BLOCK_UNKNOWN_PROPOSER" }, "proposer is not a validator");
   for (const e of block.evidence) validateEvidence(state, e);
