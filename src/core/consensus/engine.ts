@@ -1,0 +1,368 @@
+import type { Timeouts } from "../chain/params.js";
+import { isOneThird, isQuorum, proposerFor, type ValidatorSet } from "../chain/validator-set.js";
+import type { Commit, SignedVote, VoteType } from "../chain/vote.js";
+import { fromHex, toHex } from "../codec/index.js";
+import type {
+  ConsensusEffect,
+  ConsensusEvent,
+  ConsensusState,
+  RoundState,
+  Step,
+  TimeoutKind,
+} from "./types.js";
+import { addVote, emptyVoteSet, NIL, powerFor, quorumValue, type VoteSet, valueKey } from "./vote-set.js";
+
+/**
+ * Tendermint consensus as a pure state machine: `step(state, event) → {state, effects}` (DESIGN.md §4).
+ * It implements Algorithm 1 of "The latest gossip on BFT consensus" (Buchman, Kwon, Milosevic,
+ * arXiv:1807.04938); each rule below names the paper's line. Values are block hashes (0x-hex); valid(v)
+ * comes with the proposal event. Quorums are integer comparisons: 2f+1 ≡ 3·power > 2·total,
+ * f+1 ≡ 3·power > total.
+ *
+ * Messages for other heights are ignored here: the driver buffers future-height messages (bounded per
+ * peer) and replays them after `newHeight`.
+ */
+
+/** Rounds further ahead than this are ignored: bounds memory against a validator spamming rounds. */
+export const MAX_ROUND_AHEAD = 100;
+
+/** The paper's timeoutPropose/Prevote/Precommit(round): base + round·delta (ms). */
+export function timeoutFor(t: Timeouts, kind: TimeoutKind, round: number): number {
+  const [base, delta] =
+    kind === "propose"
+      ? [t.proposeBase, t.proposeDelta]
+      : kind === "prevote"
+        ? [t.prevoteBase, t.prevoteDelta]
+        : [t.precommitBase, t.precommitDelta];
+  return base + round * delta;
+}
+
+/** A fresh engine, idle until the first `newHeight` event. */
+export function createConsensusState(o: {
+  height: bigint;
+  validators: ValidatorSet;
+  self: Uint8Array | null;
+  timeouts: Timeouts;
+}): ConsensusState {
+  return {
+    height: o.height,
+    round: 0,
+    step: "commit",
+    validators: o.validators,
+    self: o.self,
+    timeouts: o.timeouts,
+    lockedValue: null,
+    lockedRound: -1,
+    validValue: null,
+    validRound: -1,
+    rounds: new Map(),
+    fired: new Set(),
+    decided: null,
+    reported: new Set(),
+  };
+}
+
+/** Mutable working copy for one `step`; the input state is never modified. */
+class Draft {
+  s: { -readonly [K in keyof ConsensusState]: ConsensusState[K] };
+  rounds: Map<number, RoundState>;
+  fired: Set<string>;
+  reported: Set<string>;
+  effects: ConsensusEffect[] = [];
+
+  constructor(state: ConsensusState) {
+    this.s = { ...state };
+    this.rounds = new Map(state.rounds);
+    this.fired = new Set(state.fired);
+    this.reported = new Set(state.reported);
+  }
+
+  finish(): { state: ConsensusState; effects: ConsensusEffect[] } {
+    return {
+      state: { ...this.s, rounds: this.rounds, fired: this.fired, reported: this.reported },
+      effects: this.effects,
+    };
+  }
+
+  roundState(r: number): RoundState {
+    let rs = this.rounds.get(r);
+    if (!rs) {
+      const n = this.s.validators.validators.length;
+      rs = { prevotes: emptyVoteSet(n), precommits: emptyVoteSet(n) };
+      this.rounds.set(r, rs);
+    }
+    return rs;
+  }
+
+  get total(): bigint {
+    return this.s.validators.totalPower;
+  }
+
+  isProposer(round: number): boolean {
+    const self = this.s.self;
+    if (!self) return false;
+    return toHex(proposerFor(this.s.validators, round).address) === toHex(self);
+  }
+
+  setStep(step: Step): void {
+    this.s.step = step;
+    this.effects.push({ type: "roundStep", height: this.s.height, round: this.s.round, step });
+  }
+
+  /** Emits our vote (the driver signs it through the double-sign guard and feeds it back). */
+  vote(type: VoteType, value: string | null): void {
+    if (!this.s.self) return;
+    const blockHash = value === null || value === NIL ? null : fromHex(value, 32);
+    this.effects.push({
+      type: "vote",
+      vote: { type, height: this.s.height, round: this.s.round, blockHash, validator: this.s.self },
+    });
+  }
+
+  schedule(kind: TimeoutKind, round: number): void {
+    this.effects.push({
+      type: "scheduleTimeout",
+      kind,
+      height: this.s.height,
+      round,
+      durationMs: timeoutFor(this.s.timeouts, kind, round),
+    });
+  }
+
+  propose(round: number, value: string): void {
+    if (!this.s.self) return;
+    this.effects.push({
+      type: "propose",
+      proposal: {
+        height: this.s.height,
+        round,
+        polRound: this.s.validRound >= 0 ? this.s.validRound : null,
+        blockHash: fromHex(value, 32),
+        proposer: this.s.self,
+      },
+    });
+  }
+}
+
+/** Lines 11–21 StartRound(round): the proposer proposes validValue or asks for a new value. */
+function startRound(d: Draft, round: number): void {
+  d.s.round = round;
+  d.setStep("propose");
+  if (d.isProposer(round)) {
+    if (d.s.validValue !== null) d.propose(round, d.s.validValue);
+    else d.effects.push({ type: "requestValue", height: d.s.height, round });
+  }
+  // Line 21 schedules this for non-proposers; we also do it for the proposer, so a proposer that fails to
+  // build a block (or crashes mid-round) does not stall the round (as CometBFT does).
+  d.schedule("propose", round);
+}
+
+function onNewHeight(d: Draft, height: bigint, validators: ValidatorSet): void {
+  d.s.height = height;
+  d.s.validators = validators;
+  d.s.lockedValue = null;
+  d.s.lockedRound = -1;
+  d.s.validValue = null;
+  d.s.validRound = -1;
+  d.s.decided = null;
+  d.rounds = new Map();
+  d.fired = new Set();
+  d.reported = new Set();
+  startRound(d, 0);
+}
+
+function onProposal(d: Draft, ev: Extract<ConsensusEvent, { type: "proposal" }>): void {
+  const p = ev.proposal.proposal;
+  if (p.height !== d.s.height || p.round > d.s.round + MAX_ROUND_AHEAD) return;
+  if (p.polRound !== null && p.polRound >= p.round) return; // line 28 needs vr < r
+  if (toHex(proposerFor(d.s.validators, p.round).address) !== toHex(p.proposer)) return; // only proposer(h, r)
+  const rs = d.roundState(p.round);
+  if (rs.proposal) return; // first proposal per round wins; a second one is equivocation, ignored
+  d.rounds.set(p.round, { ...rs, proposal: { signed: ev.proposal, valid: ev.valid } });
+}
+
+function onVote(d: Draft, sv: SignedVote): void {
+  const v = sv.vote;
+  if (v.height !== d.s.height || v.round > d.s.round + MAX_ROUND_AHEAD) return;
+  const rs = d.roundState(v.round);
+  const which = v.type === "prevote" ? "prevotes" : "precommits";
+  const res = addVote(rs[which], d.s.validators, sv);
+  if (res.kind === "added") d.rounds.set(v.round, { ...rs, [which]: res.set });
+  else if (res.kind === "conflict") {
+    const id = `${toHex(v.validator)}/${v.round}/${v.type}`;
+    if (!d.reported.has(id)) {
+      d.reported.add(id);
+      d.effects.push({ type: "evidence", evidence: res.evidence });
+    }
+  }
+}
+
+function proposalValue(rs: RoundState | undefined): string | undefined {
+  return rs?.proposal ? toHex(rs.proposal.signed.proposal.blockHash) : undefined;
+}
+
+function commitFor(d: Draft, round: number, value: string): Commit {
+  const set = (d.rounds.get(round) as RoundState).precommits;
+  const signatures = set.votes
+    .filter((sv): sv is SignedVote => sv !== undefined && valueKey(sv.vote.blockHash) === value)
+    .map((sv) => ({ validator: sv.vote.validator, signature: sv.signature }));
+  return { height: d.s.height, round, blockHash: fromHex(value, 32), signatures };
+}
+
+/** One pass over the upon-rules; returns true if any rule fired (the caller loops to a fixpoint). */
+function applyRules(d: Draft): boolean {
+  if (d.s.step === "commit") return false;
+  const r = d.s.round;
+  const rs = d.rounds.get(r);
+  const v = proposalValue(rs);
+  const valid = rs?.proposal?.valid ?? false;
+  const pol = rs?.proposal?.signed.proposal.polRound ?? null;
+
+  // Lines 49–54: upon ⟨PROPOSAL, h, r', v, ∗⟩ ∧ 2f+1 ⟨PRECOMMIT, h, r', id(v)⟩ while decision = nil: decide.
+  for (const [rr, st] of d.rounds) {
+    const pv = proposalValue(st);
+    if (pv && st.proposal?.valid && isQuorum(powerFor(st.precommits, pv), d.total)) {
+      d.s.decided = { round: rr, blockHash: pv };
+      d.setStep("commit");
+      d.effects.push({
+        type: "decide",
+        height: d.s.height,
+        round: rr,
+        blockHash: fromHex(pv, 32),
+        commit: commitFor(d, rr, pv),
+      });
+      return true;
+    }
+  }
+
+  // Lines 55–56: upon f+1 ⟨∗, h, r', ∗⟩ with r' > round: StartRound(r').
+  for (const [rr, st] of d.rounds) {
+    if (rr <= r) continue;
+    const senders = new Set<number>();
+    st.prevotes.votes.forEach((x, i) => x && senders.add(i));
+    st.precommits.votes.forEach((x, i) => x && senders.add(i));
+    let power = 0n;
+    for (const i of senders) power += d.s.validators.validators[i]?.power ?? 0n;
+    if (isOneThird(power, d.total)) {
+      startRound(d, rr);
+      return true;
+    }
+  }
+
+  if (d.s.step === "propose" && v !== undefined) {
+    // Lines 22–27: ⟨PROPOSAL, h, r, v, −1⟩ while step = propose.
+    if (pol === null) {
+      const ok = valid && (d.s.lockedRound === -1 || d.s.lockedValue === v);
+      d.vote("prevote", ok ? v : null);
+      d.setStep("prevote");
+      return true;
+    }
+    // Lines 28–33: ⟨PROPOSAL, h, r, v, vr⟩ ∧ 2f+1 ⟨PREVOTE, h, vr, id(v)⟩ while step = propose ∧ 0 ≤ vr < r.
+    if (pol < r && isQuorum(powerFor(d.rounds.get(pol)?.prevotes, v), d.total)) {
+      const ok = valid && (d.s.lockedRound <= pol || d.s.lockedValue === v);
+      d.vote("prevote", ok ? v : null);
+      d.setStep("prevote");
+      return true;
+    }
+  }
+
+  const prevotes: VoteSet | undefined = rs?.prevotes;
+  // Lines 34–35: 2f+1 ⟨PREVOTE, h, r, ∗⟩ while step = prevote, for the first time: schedule timeout.
+  if (d.s.step === "prevote" && isQuorum(prevotes?.total ?? 0n, d.total) && !d.fired.has(`L34/${r}`)) {
+    d.fired.add(`L34/${r}`);
+    d.schedule("prevote", r);
+    return true;
+  }
+
+  // Lines 36–43: ⟨PROPOSAL, h, r, v, ∗⟩ ∧ 2f+1 ⟨PREVOTE, h, r, id(v)⟩ ∧ valid(v) ∧ step ≥ prevote, first time.
+  if (
+    v !== undefined &&
+    valid &&
+    d.s.step !== "propose" &&
+    isQuorum(powerFor(prevotes, v), d.total) &&
+    !d.fired.has(`L36/${r}`)
+  ) {
+    d.fired.add(`L36/${r}`);
+    if (d.s.step === "prevote") {
+      d.s.lockedValue = v;
+      d.s.lockedRound = r;
+      d.vote("precommit", v);
+      d.setStep("precommit");
+    }
+    d.s.validValue = v;
+    d.s.validRound = r;
+    return true;
+  }
+
+  // Lines 44–46: 2f+1 ⟨PREVOTE, h, r, nil⟩ while step = prevote: precommit nil.
+  if (d.s.step === "prevote" && quorumValue(prevotes, d.total) === NIL) {
+    d.vote("precommit", null);
+    d.setStep("precommit");
+    return true;
+  }
+
+  // Lines 47–48: 2f+1 ⟨PRECOMMIT, h, r, ∗⟩ for the first time: schedule timeout.
+  if (isQuorum(rs?.precommits.total ?? 0n, d.total) && !d.fired.has(`L47/${r}`)) {
+    d.fired.add(`L47/${r}`);
+    d.schedule("precommit", r);
+    return true;
+  }
+  return false;
+}
+
+/** Lines 57–67: the three timeouts. */
+function onTimeout(d: Draft, ev: Extract<ConsensusEvent, { type: "timeout" }>): void {
+  if (ev.height !== d.s.height || ev.round !== d.s.round || d.s.step === "commit") return;
+  if (ev.kind === "propose" && d.s.step === "propose") {
+    d.vote("prevote", null); // line 59
+    d.setStep("prevote");
+  } else if (ev.kind === "prevote" && d.s.step === "prevote") {
+    d.vote("precommit", null); // line 63
+    d.setStep("precommit");
+  } else if (ev.kind === "precommit") {
+    startRound(d, d.s.round + 1); // line 67
+  }
+}
+
+/**
+ * Feeds one event to the engine. Pure: same state + same event → same result, on every machine.
+ */
+export function step(
+  state: ConsensusState,
+  event: ConsensusEvent,
+): { state: ConsensusState; effects: ConsensusEffect[] } {
+  const d = new Draft(state);
+  switch (event.type) {
+    case "newHeight": {
+      // A stale or repeated newHeight must not reset a height in progress (that would drop its locks).
+      const h = d.s.height;
+      const fresh = event.height > h || (event.height === h && d.s.step === "commit" && d.s.decided === null);
+      if (fresh) onNewHeight(d, event.height, event.validators);
+      break;
+    }
+    case "proposal":
+      if (d.s.step !== "commit") onProposal(d, event);
+      break;
+    case "vote":
+      if (d.s.step !== "commit") onVote(d, event.vote);
+      break;
+    case "timeout":
+      onTimeout(d, event);
+      break;
+    case "valueReady":
+      // Line 19 (getValue) returned: propose it if we are still at that round's propose step.
+      if (
+        event.height === d.s.height &&
+        event.round === d.s.round &&
+        d.s.step === "propose" &&
+        d.isProposer(event.round) &&
+        !d.rounds.get(event.round)?.proposal
+      ) {
+        d.propose(event.round, toHex(event.blockHash));
+      }
+      break;
+  }
+  // Run the upon-rules to a fixpoint (each firing changes step, round or a first-time flag, so it ends).
+  for (let i = 0; i < 1000 && applyRules(d); i++);
+  return d.finish();
+}
