@@ -239,8 +239,12 @@ function applyRules(d: Draft): boolean {
   for (const [rr, st] of d.rounds) {
     if (rr <= r) continue;
     const senders = new Set<number>();
-    st.prevotes.votes.forEach((x, i) => x && senders.add(i));
-    st.precommits.votes.forEach((x, i) => x && senders.add(i));
+    st.prevotes.votes.forEach((x, i) => {
+      if (x) senders.add(i);
+    });
+    st.precommits.votes.forEach((x, i) => {
+      if (x) senders.add(i);
+    });
     let power = 0n;
     for (const i of senders) power += d.s.validators.validators[i]?.power ?? 0n;
     if (isOneThird(power, d.total)) {
