@@ -10,6 +10,8 @@ const SRC = resolve(import.meta.dirname, "../../src");
 
 /** Layer of a src-relative path: the first folder, or core/<sub>. */
 function layerOf(srcPath: string): string {
+  // The core barrel re-exports the core layers for users; nothing inside core may import it.
+  if (srcPath === "core/index.ts" || srcPath === "core/index.js") return "core/barrel";
   const parts = srcPath.split("/");
   if (parts[0] === "core") return parts.length > 2 ? `core/${parts[1]}` : "core";
   return parts.length > 1 ? (parts[0] as string) : "root";
@@ -22,12 +24,22 @@ const ALLOWED_LAYERS: Record<string, string[]> = {
   "core/crypto": ["core", "core/codec"],
   "core/chain": ["core", "core/codec", "core/crypto"],
   "core/consensus": ["core", "core/codec", "core/crypto", "core/chain"],
+  "core/barrel": ["core", "core/codec", "core/crypto", "core/chain", "core/consensus"],
   "core/sim": ["core", "core/codec", "core/crypto", "core/chain", "core/consensus"],
-  keystore: ["core", "core/codec", "core/crypto"],
-  node: ["core", "core/codec", "core/crypto", "core/chain", "core/consensus", "keystore"],
-  client: ["core", "core/codec", "core/crypto", "core/chain", "core/consensus", "keystore"],
-  devnet: ["core", "core/codec", "core/crypto", "core/chain", "core/consensus", "keystore", "client"],
-  tui: ["core", "core/codec", "core/crypto", "core/chain", "core/consensus", "client"],
+  keystore: ["core/barrel", "core", "core/codec", "core/crypto"],
+  node: ["core/barrel", "core", "core/codec", "core/crypto", "core/chain", "core/consensus", "keystore"],
+  client: ["core/barrel", "core", "core/codec", "core/crypto", "core/chain", "core/consensus", "keystore"],
+  devnet: [
+    "core/barrel",
+    "core",
+    "core/codec",
+    "core/crypto",
+    "core/chain",
+    "core/consensus",
+    "keystore",
+    "client",
+  ],
+  tui: ["core/barrel", "core", "core/codec", "core/crypto", "core/chain", "core/consensus", "client"],
   cli: [
     "core",
     "core/codec",
@@ -74,6 +86,7 @@ const CORE_PACKAGES: Record<string, RegExp> = {
   "core/crypto": /^(@noble\/|@scure\/|micro-key-producer|node:crypto$)/,
   "core/chain": /^zod$/,
   "core/consensus": /^$/,
+  "core/barrel": /^$/,
 };
 
 /** Non-deterministic or I/O APIs that must never appear in core (STYLE.md "Pure core"). */
