@@ -69,6 +69,11 @@ export class Mempool<T> {
     return this.byHash.get(hash)?.tx;
   }
 
+  /** Pending txs of one sender (their nonces follow the account's next nonce without gaps). */
+  pendingCount(sender: string): number {
+    return this.bySender.get(sender)?.length ?? 0;
+  }
+
   /**
    * Admits a tx whose signature and static validity the caller has checked. `accountNonce` is the sender's
    * next nonce in the latest committed state.

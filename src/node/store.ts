@@ -72,6 +72,8 @@ export interface Store {
   txLocation(hash: Uint8Array): Promise<{ height: bigint; index: number } | undefined>;
   /** All state entries (to rebuild the in-memory state at start-up). */
   stateEntries(): AsyncIterable<[Uint8Array, Uint8Array]>;
+  /** Writes the genesis state (height 0) in one batch; only valid on an empty store. */
+  initState(entries: Iterable<[Uint8Array, Uint8Array]>, meta: Record<string, Uint8Array>): Promise<void>;
   getMeta(name: string): Promise<Uint8Array | undefined>;
   putMeta(name: string, value: Uint8Array): Promise<void>;
   close(): Promise<void>;
@@ -152,6 +154,12 @@ export async function openStore(path: string): Promise<Store> {
       for await (const [k, v] of db.iterator({ gte: key(P.state), lt: key(P.state + 1) })) {
         yield [plain(k.subarray(1)), plain(v)];
       }
+    },
+    async initState(entries, meta) {
+      const batch = db.batch();
+      for (const [k, v] of entries) batch.put(key(P.state, k), v);
+      for (const [name, value] of Object.entries(meta)) batch.put(key(P.meta, utf8.encode(name)), value);
+      await batch.write({ sync: true });
     },
     getMeta: (name) => get(key(P.meta, utf8.encode(name))),
     putMeta: (name, value) => db.put(key(P.meta, utf8.encode(name)), value, { sync: true }),

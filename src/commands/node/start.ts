@@ -1,0 +1,58 @@
+import { resolve } from "node:path";
+import { Flags } from "@oclif/core";
+import { BaseCommand } from "../../cli/base-command.js";
+import type { ConfigLayer } from "../../node/config.js";
+import { createNode } from "../../node/create-node.js";
+
+export default class NodeStart extends BaseCommand {
+  static override summary = "Run a node in the foreground until SIGINT/SIGTERM.";
+  static override description =
+    "Configuration: <home>/config.yaml < FASTPOS_* environment < these flags. Logs are JSON lines in " +
+    "<home>/logs/node.log and on stderr. With --json, one line with the endpoints is printed once the node runs.";
+  static override examples = [
+    "<%= config.bin %> node start --home ./node0",
+    "FASTPOS_LOG_LEVEL=debug <%= config.bin %> node start --home ./node0 --api-listen 127.0.0.1:8080",
+  ];
+  static override flags = {
+    home: Flags.string({ description: "Node home directory (see `fastpos node init`)", required: true }),
+    "p2p-listen": Flags.string({ description: "p2p HOST:PORT" }),
+    "api-listen": Flags.string({ description: "API HOST:PORT" }),
+    peer: Flags.string({
+      description: "Static peer ws:// URL (repeatable; replaces the configured list)",
+      multiple: true,
+    }),
+    "log-level": Flags.string({
+      description: "Log level",
+      options: ["trace", "debug", "info", "warn", "error", "fatal", "silent"],
+    }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(NodeStart);
+    const layer: ConfigLayer = {};
+    if (flags["p2p-listen"] || flags.peer)
+      layer.p2p = {
+        ...(flags["p2p-listen"] ? { listen: flags["p2p-listen"] } : {}),
+        ...(flags.peer ? { peers: flags.peer } : {}),
+      };
+    if (flags["api-listen"]) layer.api = { listen: flags["api-listen"] };
+    if (flags["log-level"]) layer.log = { level: flags["log-level"] };
+    const node = await createNode(resolve(flags.home), { env: process.env, flags: layer });
+    this.emit({ api: node.apiUrl, p2p: node.p2pUrl, nodeId: node.nodeId }, (r) =>
+      process.stderr.write(`fastpos node running: API ${r.api}, p2p ${r.p2p}, node id ${r.nodeId}\n`),
+    );
+    await new Promise<void>((done) => {
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        process.stderr.write(`received ${signal}, stopping…\n`);
+        const force = setTimeout(() => process.exit(1), 10_000);
+        force.unref();
+        node.stop().then(done, done);
+      };
+      process.once("SIGINT", () => stop("SIGINT"));
+      process.once("SIGTERM", () => stop("SIGTERM"));
+    });
+  }
+}

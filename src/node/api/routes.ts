@@ -1,0 +1,269 @@
+import { blockToJson, decodeBlock } from "../../core/chain/block.js";
+import { getAccount, type State } from "../../core/chain/state.js";
+import { decodeTx, type Tx, txFromJson, txToJson } from "../../core/chain/tx.js";
+import { proposerFor } from "../../core/chain/validator-set.js";
+import { fromHex, toHex } from "../../core/codec/index.js";
+import type { ConsensusState } from "../../core/consensus/index.js";
+import { decodeAddress, encodeAddress } from "../../core/crypto/index.js";
+import type { Mempool } from "../mempool.js";
+import type { Metrics } from "../metrics.js";
+import type { Transport } from "../p2p/transport.js";
+import type { Store } from "../store.js";
+import { ApiError, type ApiRequest, type Route } from "./http.js";
+
+/**
+ * The node's HTTP API (DESIGN.md §5). JSON only at this edge: bytes 0x-hex, addresses fp1…, amounts as
+ * decimal strings. Handlers read the live state through `ctx`; writes go through `submitTx` only.
+ */
+export interface ApiContext {
+  chainId: string;
+  genesisHash: Uint8Array;
+  nodeId: string;
+  moniker: string;
+  validatorAddress: Uint8Array | null;
+  state: () => State;
+  consensus: () => ConsensusState;
+  syncing: () => boolean;
+  store: Store;
+  mempool: Mempool<Tx>;
+  transport: Transport;
+  metrics: Metrics;
+  submitTx: (tx: Tx) => { hash: string };
+  faultsEnabled: boolean;
+  startedAt: number;
+}
+
+function parseHeight(s: string): bigint {
+  if (!/^\d{1,19}$/.test(s))
+    throw new ApiError(400, "BAD_HEIGHT", `height must be a positive integer, got "${s}"`);
+  return BigInt(s);
+}
+
+function parseTx(body: unknown): Tx {
+  if (typeof body === "string") return decodeTx(fromHex(body));
+  if (body && typeof body === "object" && "tx" in body && typeof (body as { tx: unknown }).tx === "string") {
+    return decodeTx(fromHex((body as { tx: string }).tx));
+  }
+  if (body && typeof body === "object") return txFromJson(body);
+  throw new ApiError(400, "BAD_TX", 'body must be {"tx": "0x<canonical tx bytes>"} or a tx in JSON form');
+}
+
+async function blockAt(ctx: ApiContext, height: bigint) {
+  const raw = await ctx.store.blockByHeight(height);
+  if (!raw)
+    throw new ApiError(404, "NOT_FOUND", `no block at height ${height} (latest is ${ctx.state().height})`);
+  return blockToJson(decodeBlock(raw));
+}
+
+function statusOf(ctx: ApiContext) {
+  const s = ctx.state();
+  const cs = ctx.consensus();
+  return {
+    chainId: ctx.chainId,
+    genesisHash: toHex(ctx.genesisHash),
+    nodeId: ctx.nodeId,
+    moniker: ctx.moniker,
+    validator: ctx.validatorAddress ? toHex(ctx.validatorAddress) : null,
+    height: s.height.toString(),
+    latestBlockHash: toHex(s.lastBlockHash),
+    latestBlockTime: s.lastBlockTime.toString(),
+    stateRoot: toHex(s.tree.root()),
+    consensus: { height: cs.height.toString(), round: cs.round, step: cs.step },
+    peers: ctx.transport.peers().length,
+    syncing: ctx.syncing(),
+    mempool: { txs: ctx.mempool.size, bytes: ctx.mempool.totalBytes },
+    uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000),
+  };
+}
+
+function consensusView(ctx: ApiContext) {
+  const cs = ctx.consensus();
+  const rounds = [...cs.rounds.entries()].sort((a, b) => a[0] - b[0]).slice(-4);
+  return {
+    height: cs.height.toString(),
+    round: cs.round,
+    step: cs.step,
+    proposer: cs.validators.validators.length ? toHex(proposerFor(cs.validators, cs.round).address) : null,
+    lockedRound: cs.lockedRound,
+    lockedValue: cs.lockedValue,
+    validRound: cs.validRound,
+    totalPower: cs.validators.totalPower.toString(),
+    validators: cs.validators.validators.map((v, i) => ({
+      address: toHex(v.address),
+      power: v.power.toString(),
+      workWeight: v.workWeight.toString(),
+      rounds: rounds.map(([round, rs]) => ({
+        round,
+        prevote: voteValue(rs.prevotes.votes[i]),
+        precommit: voteValue(rs.precommits.votes[i]),
+      })),
+    })),
+    rounds: rounds.map(([round, rs]) => ({
+      round,
+      proposal: rs.proposal ? toHex(rs.proposal.signed.proposal.blockHash) : null,
+      prevotePower: rs.prevotes.total.toString(),
+      precommitPower: rs.precommits.total.toString(),
+    })),
+  };
+}
+
+function voteValue(sv: { vote: { blockHash: Uint8Array | null } } | undefined): string | null {
+  if (!sv) return null;
+  return sv.vote.blockHash ? toHex(sv.vote.blockHash) : "nil";
+}
+
+export function apiRoutes(ctx: ApiContext): Route[] {
+  const ok = (json: unknown) => ({ json });
+  return [
+    { method: "GET", path: "/healthz", handler: () => ok({ status: "ok" }) },
+    {
+      method: "GET",
+      path: "/readyz",
+      handler: () => {
+        const peers = ctx.transport.peers().length;
+        const alone = ctx.state().validatorSet.validators.length <= 1;
+        const ready = !ctx.syncing() && (peers > 0 || alone);
+        return { status: ready ? 200 : 503, json: { ready, syncing: ctx.syncing(), peers } };
+      },
+    },
+    {
+      method: "GET",
+      path: "/metrics",
+      handler: async () => ({
+        text: await ctx.metrics.registry.metrics(),
+        contentType: ctx.metrics.registry.contentType,
+      }),
+    },
+    { method: "GET", path: "/v1/status", handler: () => ok(statusOf(ctx)) },
+    { method: "GET", path: "/v1/consensus", handler: () => ok(consensusView(ctx)) },
+    {
+      method: "GET",
+      path: "/v1/blocks/latest",
+      handler: async () => ok(await blockAt(ctx, ctx.state().height)),
+    },
+    {
+      method: "GET",
+      path: "/v1/blocks/:height",
+      handler: async (r: ApiRequest) => ok(await blockAt(ctx, parseHeight(r.params.height as string))),
+    },
+    {
+      method: "GET",
+      path: "/v1/txs/:hash",
+      handler: async (r: ApiRequest) => {
+        const hash = fromHex(r.params.hash as string, 32);
+        const loc = await ctx.store.txLocation(hash);
+        if (loc) {
+          const block = decodeBlock((await ctx.store.blockByHeight(loc.height)) as Uint8Array);
+          const tx = block.txs[loc.index] as Tx;
+          return ok({
+            status: "committed",
+            height: loc.height.toString(),
+            index: loc.index,
+            tx: txToJson(tx),
+          });
+        }
+        const pending = ctx.mempool.get(toHex(hash));
+        if (pending) return ok({ status: "pending", tx: txToJson(pending) });
+        throw new ApiError(404, "NOT_FOUND", `unknown transaction ${toHex(hash)}`);
+      },
+    },
+    {
+      method: "POST",
+      path: "/v1/txs",
+      handler: (r: ApiRequest) => ({
+        status: 202,
+        json: { ...ctx.submitTx(parseTx(r.body)), status: "pending" },
+      }),
+    },
+    {
+      method: "POST",
+      path: "/v1/txs/batch",
+      handler: (r: ApiRequest) => {
+        const list = (r.body as { txs?: unknown })?.txs;
+        if (!Array.isArray(list) || list.length > 10_000) {
+          throw new ApiError(400, "BAD_BATCH", 'body must be {"txs": [...]} with at most 10000 txs');
+        }
+        const results = list.map((item) => {
+          try {
+            return { ...ctx.submitTx(parseTx(item)), status: "pending" };
+          } catch (err) {
+            const e = err as { code?: string; message?: string };
+            return { error: { code: e.code ?? "INTERNAL", message: e.message ?? String(err) } };
+          }
+        });
+        return { status: 202, json: { results } };
+      },
+    },
+    {
+      method: "GET",
+      path: "/v1/accounts/:address",
+      handler: (r: ApiRequest) => {
+        const address = r.params.address as string;
+        const bytes = decodeAddress(address);
+        const acct = getAccount(ctx.state(), bytes);
+        const pending = ctx.mempool.pendingCount(toHex(bytes).slice(2));
+        return ok({
+          address,
+          balance: acct.balance.toString(),
+          nonce: acct.nonce.toString(),
+          nextNonce: (acct.nonce + BigInt(pending)).toString(),
+        });
+      },
+    },
+    {
+      method: "GET",
+      path: "/v1/validators",
+      handler: () => {
+        const s = ctx.state();
+        return ok({
+          height: s.height.toString(),
+          totalPower: s.validatorSet.totalPower.toString(),
+          validators: s.validatorSet.validators.map((v, i) => ({
+            address: toHex(v.address),
+            consensusAddress: encodeAddress(v.address),
+            publicKey: toHex(v.publicKey),
+            power: v.power.toString(),
+            workWeight: v.workWeight.toString(),
+            proposerPriority: String(s.validatorSet.priorities[i]),
+          })),
+        });
+      },
+    },
+    {
+      method: "GET",
+      path: "/admin/peers",
+      admin: true,
+      handler: () => ok({ peers: ctx.transport.peers(), faults: ctx.transport.faults() }),
+    },
+    {
+      method: "POST",
+      path: "/admin/faults",
+      admin: true,
+      handler: (r: ApiRequest) => {
+        if (!ctx.faultsEnabled)
+          throw new ApiError(403, "FAULTS_DISABLED", "fault injection is off (devnet.faults: false)");
+        const b = r.body as { peer?: unknown; drop?: unknown; delayMs?: unknown };
+        if (typeof b?.peer !== "string")
+          throw new ApiError(
+            400,
+            "BAD_FAULT",
+            'body must be {"peer": "<node id>|*", "drop"?: bool, "delayMs"?: int}',
+          );
+        const delayMs = b.delayMs === undefined ? 0 : Number(b.delayMs);
+        if (!Number.isInteger(delayMs) || delayMs < 0 || delayMs > 60_000)
+          throw new ApiError(400, "BAD_FAULT", "delayMs must be 0..60000");
+        ctx.transport.setFault(b.peer, { drop: b.drop === true, delayMs });
+        return ok({ faults: ctx.transport.faults() });
+      },
+    },
+    {
+      method: "DELETE",
+      path: "/admin/faults",
+      admin: true,
+      handler: () => {
+        for (const id of Object.keys(ctx.transport.faults())) ctx.transport.setFault(id, null);
+        return ok({ faults: {} });
+      },
+    },
+  ];
+}

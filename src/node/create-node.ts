@@ -1,0 +1,262 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { TxError } from "../core/chain/errors.js";
+import { validateGenesis } from "../core/chain/genesis.js";
+import { getAccount } from "../core/chain/state.js";
+import { decodeTx, encodeTx, hashTx, type Tx, txSignBytes } from "../core/chain/tx.js";
+import { decode, encode, toHex } from "../core/codec/index.js";
+import { addressBytes, isValidPublicKey, verify } from "../core/crypto/index.js";
+import type { FastposError } from "../core/errors.js";
+import { sendEvent, startApiServer } from "./api/http.js";
+import { apiRoutes } from "./api/routes.js";
+import { loadChainState } from "./chain-state.js";
+import { type ConfigLayer, loadConfig, type NodeConfig } from "./config.js";
+import { createDriver } from "./driver.js";
+import { readAdminToken, readKeyFile } from "./home.js";
+import { createLogger } from "./logger.js";
+import { Mempool } from "./mempool.js";
+import { MSG, TxMsgCodec } from "./messages.js";
+import { createMetrics } from "./metrics.js";
+import { createTransport } from "./p2p/transport.js";
+import { openSigner } from "./signer.js";
+import { openStore } from "./store.js";
+import { openWal } from "./wal.js";
+
+/**
+ * The composition root (STYLE.md "One composition root", DESIGN.md §5): the only place that builds storage,
+ * signer, WAL, mempool, p2p, consensus driver, API and metrics, and wires them, with one AbortController for
+ * shutdown.
+ */
+export interface RunningNode {
+  config: NodeConfig;
+  apiUrl: string;
+  p2pUrl: string;
+  nodeId: string;
+  stop(): Promise<void>;
+}
+
+export async function createNode(
+  home: string,
+  opts: { env?: NodeJS.ProcessEnv; flags?: ConfigLayer } = {},
+): Promise<RunningNode> {
+  const config = loadConfig(home, opts);
+  const abort = new AbortController();
+  const logger = createLogger({
+    file: join(home, "logs", "node.log"),
+    level: config.log.level,
+    stderr: config.log.stderr,
+    name: config.moniker,
+  });
+  const genesis = validateGenesis(JSON.parse(readFileSync(join(home, config.genesis), "utf8")));
+  const nodeKey = readKeyFile(join(home, config.nodeKey));
+  const validatorKey = config.validatorKey ? readKeyFile(join(home, config.validatorKey)) : null;
+  const metrics = createMetrics();
+  const store = await openStore(join(home, "data", "db"));
+  const cleanups: (() => Promise<void> | void)[] = [() => store.close()];
+  try {
+    const state = await loadChainState(store, genesis);
+    const signer = validatorKey
+      ? openSigner(join(home, "data"), validatorKey.secretKey, validatorKey.publicKey)
+      : null;
+    if (signer) cleanups.push(() => signer.close());
+    const wal = openWal(join(home, "data", "consensus.wal"));
+    cleanups.push(() => wal.close());
+    const mempool = new Mempool<Tx>(config.mempool);
+    const subscribers = new Set<import("ws").WebSocket>();
+    const publish = (event: { type: string } & Record<string, unknown>) => {
+      for (const ws of subscribers) sendEvent(ws, event);
+    };
+    let driverRef: ReturnType<typeof createDriver> | undefined;
+
+    const transport = createTransport({
+      chainId: state.chainId,
+      genesisHash: state.genesisHash,
+      nodeKey,
+      moniker: config.moniker,
+      listen: config.p2p.listen,
+      peers: config.p2p.peers,
+      maxPeers: config.p2p.maxPeers,
+      maxFrameBytes: config.p2p.maxFrameBytes,
+      maxMessagesPerSecond: config.p2p.maxMessagesPerSecond,
+      banSeconds: config.p2p.banSeconds,
+      peerExchange: config.p2p.peerExchange,
+      logger,
+      onMessage: (peer, type, payload) => {
+        if (type === MSG.tx) return onTxMessage(peer.id, payload);
+        driverRef?.onMessage(peer.id, type, payload);
+      },
+      onPeerConnected: (peer) => {
+        metrics.peers.set(transport.peers().length);
+        driverRef?.onPeerConnected(peer);
+      },
+      onPeerDisconnected: () => metrics.peers.set(transport.peers().length),
+    });
+
+    /** Mempool admission (DESIGN.md §5): the signature is checked here, once. */
+    function admit(tx: Tx): { hash: string; added: boolean } {
+      const s = driverRef?.state ?? state;
+      const b = tx.body;
+      const hash = toHex(hashTx(tx));
+      if (mempool.has(hash)) return { hash, added: false };
+      if (b.chainId !== s.chainId) {
+        throw new TxError(
+          { code: "TX_WRONG_CHAIN", expected: s.chainId, got: b.chainId },
+          `tx is for chain "${b.chainId}", this node runs "${s.chainId}"`,
+        );
+      }
+      const size = encodeTx(tx).length;
+      if (size > s.params.maxTxBytes)
+        throw new TxError({ code: "TX_TOO_LARGE", size, max: s.params.maxTxBytes }, "tx too large");
+      if (!isValidPublicKey(b.from) || !verify(b.from, txSignBytes(b), tx.signature)) {
+        throw new TxError({ code: "TX_BAD_SIGNATURE" }, "bad signature");
+      }
+      if (b.fee < s.params.minFee) {
+        throw new TxError(
+          { code: "TX_FEE_TOO_LOW", min: s.params.minFee, got: b.fee },
+          `fee below the minimum ${s.params.minFee}`,
+        );
+      }
+      const sender = addressBytes(b.from);
+      const acct = getAccount(s, sender);
+      const need = b.fee + b.payload.value.amount;
+      if (acct.balance < need) {
+        throw new TxError(
+          { code: "TX_INSUFFICIENT_FUNDS", need, have: acct.balance },
+          `insufficient funds: need ${need}, have ${acct.balance}`,
+        );
+      }
+      if (b.nonce < acct.nonce) {
+        throw new TxError(
+          { code: "TX_BAD_NONCE", expected: acct.nonce, got: b.nonce },
+          `nonce ${b.nonce} already used; next is ${acct.nonce}`,
+        );
+      }
+      const res = mempool.add(
+        { hash, sender: toHex(sender).slice(2), nonce: b.nonce, fee: b.fee, size, tx },
+        acct.nonce,
+      );
+      metrics.mempoolEvictions.inc(res.evicted.length);
+      metrics.mempoolSize.set(mempool.size);
+      metrics.mempoolBytes.set(mempool.totalBytes);
+      publish({ type: "tx", hash });
+      return { hash, added: true };
+    }
+
+    function submitTx(tx: Tx): { hash: string } {
+      try {
+        const { hash, added } = admit(tx);
+        if (added) transport.broadcast(MSG.tx, encode(TxMsgCodec, { tx: encodeTx(tx) }));
+        return { hash };
+      } catch (err) {
+        metrics.mempoolRejected.inc({ code: (err as FastposError).code ?? "INTERNAL" });
+        throw err;
+      }
+    }
+
+    function onTxMessage(peerId: string, payload: Uint8Array): void {
+      let tx: Tx;
+      try {
+        tx = decodeTx(decode(TxMsgCodec, payload).tx);
+      } catch {
+        return transport.misbehave(peerId, "undecodable tx");
+      }
+      try {
+        const { added } = admit(tx);
+        if (added) transport.broadcast(MSG.tx, payload, { except: peerId });
+      } catch (err) {
+        if ((err as FastposError).code === "TX_BAD_SIGNATURE")
+          transport.misbehave(peerId, "tx with a bad signature");
+      }
+    }
+
+    await transport.start();
+    cleanups.unshift(() => transport.stop());
+    const driver = createDriver({
+      state,
+      store,
+      signer,
+      self: validatorKey ? addressBytes(validatorKey.publicKey) : null,
+      wal,
+      mempool,
+      transport,
+      logger,
+      metrics,
+      publish,
+      now: () => BigInt(Date.now()),
+      signal: abort.signal,
+    });
+    driverRef = driver;
+    cleanups.unshift(() => driver.stop());
+
+    const api = await startApiServer({
+      listen: config.api.listen,
+      maxBodyBytes: config.api.maxBodyBytes,
+      requestsPerSecondPerIp: config.api.requestsPerSecondPerIp,
+      requestTimeoutMs: config.api.requestTimeoutMs,
+      adminToken: readAdminTokenOrRandom(home),
+      logger,
+      statusFor: (err) =>
+        err.code === "MEMPOOL_FULL" ? 503 : err.code.startsWith("MEMPOOL_DUPLICATE") ? 409 : 400,
+      routes: apiRoutes({
+        chainId: state.chainId,
+        genesisHash: state.genesisHash,
+        nodeId: transport.nodeId,
+        moniker: config.moniker,
+        validatorAddress: validatorKey ? addressBytes(validatorKey.publicKey) : null,
+        state: () => driver.state,
+        consensus: () => driver.consensus,
+        syncing: () => driver.syncing,
+        store,
+        mempool,
+        transport,
+        metrics,
+        submitTx,
+        faultsEnabled: config.devnet.faults,
+        startedAt: Date.now(),
+      }),
+      onEvents: (ws) => {
+        subscribers.add(ws);
+        ws.on("close", () => subscribers.delete(ws));
+        ws.on("error", () => subscribers.delete(ws));
+        sendEvent(ws, { type: "hello", height: driver.state.height.toString(), chainId: state.chainId });
+      },
+    });
+    cleanups.unshift(() => api.close());
+    driver.start();
+    metrics.height.set(Number(state.height));
+    logger.info(
+      {
+        api: api.url,
+        p2p: transport.listenUrl(),
+        nodeId: transport.nodeId,
+        height: String(state.height),
+        validator: Boolean(validatorKey),
+      },
+      "node started",
+    );
+    return {
+      config,
+      apiUrl: api.url,
+      p2pUrl: transport.listenUrl(),
+      nodeId: transport.nodeId,
+      async stop() {
+        abort.abort();
+        for (const c of cleanups) await c();
+        logger.info({}, "node stopped");
+        logger.flush();
+      },
+    };
+  } catch (err) {
+    for (const c of cleanups) await c();
+    throw err;
+  }
+}
+
+function readAdminTokenOrRandom(home: string): string {
+  try {
+    return readAdminToken(home);
+  } catch {
+    return randomBytes(32).toString("hex");
+  }
+}

@@ -1,0 +1,31 @@
+import { CommitCodec, SignedProposalCodec, SignedVoteCodec } from "../core/chain/vote.js";
+import { bytes, struct, u32, u64, vector } from "../core/codec/index.js";
+import { FIRST_APP_FRAME } from "./p2p/transport.js";
+
+/**
+ * Application frames on the p2p transport (DESIGN.md §5): `type ‖ codec payload`, never JSON.
+ * Blocks travel as their canonical bytes (decoded and validated by the receiver).
+ */
+export const MSG = {
+  proposal: FIRST_APP_FRAME,
+  vote: FIRST_APP_FRAME + 1,
+  tx: FIRST_APP_FRAME + 2,
+  status: FIRST_APP_FRAME + 3,
+  blockRequest: FIRST_APP_FRAME + 4,
+  blockResponse: FIRST_APP_FRAME + 5,
+} as const;
+
+/** A proposal with its block (canonical block bytes). */
+export const ProposalMsgCodec = struct({ proposal: SignedProposalCodec, block: bytes(8 << 20) });
+export const VoteMsgCodec = SignedVoteCodec;
+export const TxMsgCodec = struct({ tx: bytes(64 * 1024) });
+/** A node's committed height, sent on connect and periodically so lagging peers know to sync. */
+export const StatusMsgCodec = struct({ height: u64 });
+export const BlockRequestCodec = struct({ from: u64, count: u32 });
+/** Blocks with the commit that decided each (block h is proved by its commit, not by block h+1). */
+export const BlockResponseCodec = struct({
+  blocks: vector(struct({ block: bytes(8 << 20), commit: CommitCodec }), 64),
+});
+
+/** Most blocks sent in one response. */
+export const MAX_SYNC_BATCH = 32;
