@@ -9,7 +9,11 @@ import { FastposError } from "../core/errors.js";
  * ports and node homes; providers then act on the resolved plan.
  */
 const amount = z
-  .union([z.string().regex(/^\d+$/, "must be a decimal integer"), z.int().nonnegative()])
+  .union([
+    z.string().regex(/^\d+$/, "must be a decimal integer"),
+    z.int().nonnegative(),
+    z.bigint().nonnegative(),
+  ])
   .transform((v) => BigInt(v));
 
 const ValidatorSpec = z

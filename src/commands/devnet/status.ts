@@ -1,0 +1,31 @@
+import { Flags } from "@oclif/core";
+import { BaseCommand } from "../../cli/base-command.js";
+import { devnetStatus } from "../../devnet/control.js";
+import { pickDevnet } from "../../devnet/state.js";
+import { resolveHome } from "../../keystore/home.js";
+
+export default class DevnetStatus extends BaseCommand {
+  static override summary = "Show each node of a devnet: process state, height, round, peers.";
+  static override examples = [
+    "<%= config.bin %> devnet status",
+    "<%= config.bin %> devnet status --json | jq '.nodes[].height'",
+  ];
+  static override flags = { devnet: Flags.string({ description: "Devnet name [default: the only one]" }) };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(DevnetStatus);
+    const d = pickDevnet(resolveHome(flags.home), flags.devnet);
+    const nodes = await devnetStatus(d);
+    this.emit({ name: d.name, chainId: d.chainId, nodes }, (o) => {
+      this.log(`Devnet "${o.name}" (chain ${o.chainId})`);
+      this.log(
+        `${"NODE".padEnd(8)} ${"STATE".padEnd(8)} ${"PID".padEnd(8)} ${"HEIGHT".padEnd(8)} ${"ROUND".padEnd(6)} ${"PEERS".padEnd(6)} LAST BLOCK`,
+      );
+      for (const n of o.nodes) {
+        this.log(
+          `${n.name.padEnd(8)} ${n.state.padEnd(8)} ${String(n.pid ?? "-").padEnd(8)} ${String(n.height ?? "-").padEnd(8)} ${String(n.round ?? "-").padEnd(6)} ${String(n.peers ?? "-").padEnd(6)} ${n.lastBlockTime ?? "-"}`,
+        );
+      }
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import { Args } from "@oclif/core";
+import { BaseCommand } from "../../cli/base-command.js";
+import { clientFor, keyByName, resolveTarget, targetFlags } from "../../cli/target.js";
+import { isValidAddress } from "../../core/crypto/index.js";
+
+export default class QueryAccount extends BaseCommand {
+  static override summary = "Show an account's balance and nonce.";
+  static override examples = [
+    "<%= config.bin %> query account alice",
+    "<%= config.bin %> query account fp1… --json | jq -r .balance",
+  ];
+  static override args = {
+    address: Args.string({ description: "fp1… address or key name", required: true }),
+  };
+  static override flags = { ...targetFlags };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(QueryAccount);
+    const t = resolveTarget(flags.home, flags);
+    const address = isValidAddress(args.address)
+      ? args.address
+      : (await keyByName(t.home, args.address, t.devnet?.name)).address;
+    const a = await clientFor(t.url).account(address);
+    this.emit(a, (r) =>
+      this.log(`${r.address}\n  balance ${r.balance}\n  nonce   ${r.nonce} (next ${r.nextNonce})`),
+    );
+  }
+}

@@ -1,0 +1,93 @@
+import { createGenesis, deriveDevValidators, type Genesis } from "../core/chain/genesis.js";
+import { toHex } from "../core/codec/index.js";
+import {
+  ACCOUNT_PATH,
+  addressFromPublicKey,
+  derivePath,
+  generateMnemonic,
+  mnemonicToSeed,
+  sha256,
+} from "../core/crypto/index.js";
+import type { Manifest } from "./manifest.js";
+
+/**
+ * Manifest → concrete devnet plan (STYLE.md "schema → resolve → act"). Pure given its inputs: keys come from
+ * a mnemonic derived from the manifest seed, so the same manifest always yields the same addresses and the
+ * same genesis; only the ports (allocated by the caller) differ between runs.
+ */
+export interface PlannedNode {
+  name: string;
+  index: number;
+  p2pPort: number;
+  apiPort: number;
+  consensusSecretKey: Uint8Array;
+}
+
+export interface PlannedAccount {
+  name: string;
+  address: string;
+  publicKey: string;
+  mnemonic: string;
+  index: number;
+  balance: bigint;
+}
+
+export interface DevnetPlan {
+  name: string;
+  chainId: string;
+  mnemonic: string;
+  genesis: Genesis;
+  nodes: PlannedNode[];
+  accounts: PlannedAccount[];
+}
+
+/** First account index used for the named (user) accounts; lower ones are validator operators. */
+export const USER_ACCOUNT_BASE = 1000;
+
+/** The devnet mnemonic for a seed: bip39 of SHA-256("fastpos-devnet/" + seed). Public by design. */
+export function devnetMnemonic(seed: string): string {
+  return generateMnemonic(sha256(new TextEncoder().encode(`fastpos-devnet/${seed}`)));
+}
+
+export function resolveDevnet(m: Manifest, ports: number[]): DevnetPlan {
+  const count = typeof m.validators === "number" ? m.validators : m.validators.length;
+  const mnemonic = devnetMnemonic(m.seed);
+  const dev = deriveDevValidators(count, mnemonic);
+  const validators = dev.validators.map((v, i) => {
+    const spec = typeof m.validators === "number" ? undefined : m.validators[i];
+    return {
+      ...v,
+      name: spec?.name ?? `node${i}`,
+      stake: spec?.stake ?? m.stake,
+      workWeight: spec?.workWeight ?? v.workWeight,
+    };
+  });
+  const seed = mnemonicToSeed(mnemonic);
+  const accounts: PlannedAccount[] = m.accounts.map((a, i) => {
+    const index = USER_ACCOUNT_BASE + i;
+    const { publicKey } = derivePath(seed, ACCOUNT_PATH(index));
+    return {
+      name: a.name,
+      address: addressFromPublicKey(publicKey),
+      publicKey: toHex(publicKey),
+      mnemonic,
+      index,
+      balance: a.balance,
+    };
+  });
+  const chainId = m.chainId ?? `fastpos-${m.name}`;
+  const genesis = createGenesis({
+    chainId,
+    preset: m.preset,
+    validators,
+    accounts: [...dev.accounts, ...accounts.map((a) => ({ address: a.address, balance: a.balance }))],
+  });
+  const nodes = validators.map((v, i) => ({
+    name: v.name,
+    index: i,
+    p2pPort: ports[2 * i] as number,
+    apiPort: ports[2 * i + 1] as number,
+    consensusSecretKey: (dev.secrets[i] as { consensusKey: Uint8Array }).consensusKey,
+  }));
+  return { name: m.name, chainId, mnemonic, genesis, nodes, accounts };
+}
