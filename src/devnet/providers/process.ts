@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 
 /**
@@ -39,13 +39,21 @@ export function spawnDetached(spec: ProcessSpec): number {
   }
 }
 
-/** True while a process with this pid exists (zombie-free check via signal 0). */
+/**
+ * True while a process with this pid exists and is not a zombie. NOTE: detached nodes are orphans once the
+ * CLI exits; where pid 1 does not reap them they linger as zombies, which signal 0 would call alive.
+ */
 export function isAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    try {
+      process.kill(pid, 0);
+      return !existsSync("/proc/self/stat");
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === "EPERM";
+    }
   }
 }
 

@@ -1,0 +1,31 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { runCli } from "./cli.js";
+
+/** Kills every process recorded in any devnet under `home` (cleanup that works even after a failed test). */
+export async function killAllDevnets(home: string): Promise<void> {
+  const dir = join(home, "devnets");
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    await runCli(["devnet", "down", "--name", name], { home, timeout: 30_000 }).catch(() => {});
+    const file = join(dir, name, "devnet.json");
+    if (!existsSync(file)) continue;
+    for (const n of JSON.parse(readFileSync(file, "utf8")).nodes as { pid: number | null }[]) {
+      if (n.pid) {
+        try {
+          process.kill(n.pid, "SIGKILL");
+        } catch {}
+      }
+    }
+  }
+}
+
+/** True while the process exists and is not a zombie (orphans may linger unreaped as Z where pid 1 does not reap). */
+export function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
