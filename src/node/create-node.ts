@@ -5,6 +5,7 @@ import { TxError } from "../core/chain/errors.js";
 import { validateGenesis } from "../core/chain/genesis.js";
 import { getAccount } from "../core/chain/state.js";
 import { decodeTx, encodeTx, hashTx, type Tx, txSignBytes } from "../core/chain/tx.js";
+import { CommitCodec } from "../core/chain/vote.js";
 import { decode, encode, toHex } from "../core/codec/index.js";
 import { addressBytes, isValidPublicKey, verify } from "../core/crypto/index.js";
 import type { FastposError } from "../core/errors.js";
@@ -172,8 +173,10 @@ export async function createNode(
 
     await transport.start();
     cleanups.unshift(() => transport.stop());
+    const storedCommit = await store.commitAt(state.height);
     const driver = createDriver({
       state,
+      lastCommit: storedCommit ? decode(CommitCodec, storedCommit) : null,
       store,
       signer,
       self: validatorKey ? addressBytes(validatorKey.publicKey) : null,

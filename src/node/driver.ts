@@ -53,6 +53,8 @@ import { decodeWalRecord, encodeWalRecord, type WalRecord } from "./wal-records.
  */
 export interface DriverDeps {
   state: State;
+  /** The commit of the block at `state.height` (null at genesis): the next block's lastCommit. */
+  lastCommit: Commit | null;
   store: Store;
   signer: Signer | null;
   /** Consensus address of this node's validator key, or null for a full node. */
@@ -85,7 +87,7 @@ export function createDriver(deps: DriverDeps) {
     self: deps.self,
     timeouts: state.params.timeouts,
   });
-  let lastCommit: Commit | null = null;
+  let lastCommit: Commit | null = deps.lastCommit;
   const blocks = new Map<string, CachedBlock>();
   const timers = new Set<NodeJS.Timeout>();
   let own: { type: number; payload: Uint8Array }[] = [];
@@ -183,7 +185,8 @@ export function createDriver(deps: DriverDeps) {
         signBytes("proposal", state.chainId, encode(ProposalCodec, p)),
       );
     } catch (err) {
-      log.error({ err: String(err) }, "signer refused a proposal");
+      // During WAL replay a refusal is expected: the signed proposal follows in the WAL.
+      (replaying ? log.debug : log.error).call(log, { err: String(err) }, "signer refused a proposal");
       return;
     }
     const signed: SignedProposal = { proposal: p, signature };
