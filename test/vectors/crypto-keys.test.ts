@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../../src/core/codec/index.js";
 import {
   CryptoError,
+  DEV_MNEMONIC,
   derivePath,
   generateMnemonic,
   mnemonicToEntropy,
@@ -59,7 +60,15 @@ describe("mnemonic validation errors", () => {
   it("accepts any case and spacing", () =>
     expect(() => validateMnemonic(`  ${good.toUpperCase()}\n`)).not.toThrow());
 
-  it("names an unknown word and its position", () => {
+  it("names an unknown word and its 1-based position after normalising case and spacing", () => {
+    const words = good.split(" ");
+    words[6] = "ZEBRAS";
+    const e = err(`  ${words.join("   ")} `);
+    expect(e.type).toMatchObject({ code: "KEY_UNKNOWN_WORD", word: "zebras", position: 7 });
+    expect(e.message).toContain('word 7 "zebras"');
+  });
+
+  it("names an unknown first word and suggests the closest one", () => {
     const e = err(good.replace(/^abandon/, "abandno"));
     expect(e.type).toMatchObject({
       code: "KEY_UNKNOWN_WORD",
@@ -73,11 +82,26 @@ describe("mnemonic validation errors", () => {
   it("reports a bad checksum", () =>
     expect(err(good.replace(/about$/, "abandon")).code).toBe("KEY_BAD_CHECKSUM"));
 
-  it("reports a wrong word count", () => {
+  it("reports a wrong word count (only 12, 15, 18, 21 or 24 words)", () => {
     expect(err("abandon abandon").type).toEqual({ code: "KEY_BAD_WORD_COUNT", count: 2 });
+    expect(err(`${good} abandon`).type).toEqual({ code: "KEY_BAD_WORD_COUNT", count: 13 });
+    expect(err("").type).toEqual({ code: "KEY_BAD_WORD_COUNT", count: 0 });
+  });
+
+  it("checks the count before the words, and the words before the checksum", () => {
+    expect(err("zebras abandon").code).toBe("KEY_BAD_WORD_COUNT");
+    expect(err(good.replace(/about$/, "zebras")).code).toBe("KEY_UNKNOWN_WORD");
   });
 
   it("rejects entropy of the wrong size", () => {
     expect(() => generateMnemonic(new Uint8Array(15))).toThrow(CryptoError);
+  });
+});
+
+describe("DEV_MNEMONIC", () => {
+  it("is the valid 24-word encoding of 32 zero bytes", () => {
+    expect(() => validateMnemonic(DEV_MNEMONIC)).not.toThrow();
+    expect(DEV_MNEMONIC.split(" ")).toHaveLength(24);
+    expect(mnemonicToEntropy(DEV_MNEMONIC)).toEqual(new Uint8Array(32));
   });
 });

@@ -1,10 +1,11 @@
 import { concatBytes, encode, string, struct } from "../codec/index.js";
-import { sign, verify } from "./ed25519.js";
+import { sign } from "./ed25519.js";
+import { verify } from "./verify.js";
 
 /**
  * Signature domains (DESIGN.md §2): every signature covers `domainTag ‖ chainId ‖ encode(msg)`, with a
  * distinct tag per message kind, so a signature of one kind can never be replayed as another kind or on
- * another chain.
+ * another chain. Changing a tag is a hard fork: bump its `/vN`.
  */
 export const DOMAIN = {
   tx: "fastpos/tx/v1",
@@ -13,16 +14,27 @@ export const DOMAIN = {
   precommit: "fastpos/precommit/v1",
   handshake: "fastpos/p2p-handshake/v1",
 } as const;
+
+/** The kinds of signed message: a key of `DOMAIN`. */
 export type Domain = keyof typeof DOMAIN;
 
+/** Tag and chain id, each a u32-length-prefixed UTF-8 string; 64 bytes max, as genesis allows for ids. */
 const PrefixCodec = struct({ tag: string(64), chainId: string(64) });
 
-/** The exact bytes signed for `message` in `domain` on `chainId`. */
+/**
+ * The exact bytes signed for `message` in `domain` on `chainId`: `encode({tag, chainId}) ‖ message`.
+ * The length prefixes make the split unambiguous, so no (tag, chainId, message) triple collides with
+ * another. Pinned byte-for-byte in test/unit/crypto/domain.test.ts.
+ * @throws CodecError if `chainId` is not well-formed UTF-8 or is longer than 64 bytes.
+ */
 export function signBytes(domain: Domain, chainId: string, message: Uint8Array): Uint8Array {
   return concatBytes(encode(PrefixCodec, { tag: DOMAIN[domain], chainId }), message);
 }
 
-/** Signs `message` in a domain. */
+/**
+ * Signs `message` in a domain: `sign(secretKey, signBytes(domain, chainId, message))`.
+ * @throws CryptoError CRYPTO_BAD_SECRET_KEY; CodecError for a bad chain id (see `signBytes`).
+ */
 export function signDomain(
   secretKey: Uint8Array,
   domain: Domain,
@@ -32,7 +44,10 @@ export function signDomain(
   return sign(secretKey, signBytes(domain, chainId, message));
 }
 
-/** Verifies a domain signature with THE verification function. */
+/**
+ * Verifies a domain signature with THE verification function. Never throws: a chain id that cannot be
+ * encoded cannot have been signed, so it gives `false`.
+ */
 export function verifyDomain(
   publicKey: Uint8Array,
   domain: Domain,
@@ -40,5 +55,12 @@ export function verifyDomain(
   message: Uint8Array,
   signature: Uint8Array,
 ): boolean {
-  return verify(publicKey, signBytes(domain, chainId, message), signature);
+  if (!(message instanceof Uint8Array)) return false;
+  let bytes: Uint8Array;
+  try {
+    bytes = signBytes(domain, chainId, message);
+  } catch {
+    return false;
+  }
+  return verify(publicKey, bytes, signature);
 }

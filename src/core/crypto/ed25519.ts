@@ -1,65 +1,77 @@
-import { createPublicKey, type KeyObject, verify as nodeVerify } from "node:crypto";
 import * as ed from "@noble/ed25519";
 import { sha512 } from "@noble/hashes/sha2.js";
 import { CryptoError } from "./errors.js";
 
-// @noble/ed25519 needs a synchronous SHA-512 for its sync API.
+// @noble/ed25519's synchronous API needs a synchronous SHA-512; without it `sign` throws.
 ed.hashes.sha512 = sha512;
 
 /**
- * ed25519 for fastpos (DESIGN.md §2).
- * - Signing and key derivation: @noble/ed25519 (deterministic RFC 8032 signatures).
- * - Verification: THE one consensus rule, `verify` below, through node:crypto (OpenSSL), ≈10× faster than
- *   noble here. Every node must reach the same verdict on every signature, so nothing else verifies.
- * - Public keys that are small-order or non-canonically encoded are rejected on first use, whatever
- *   OpenSSL would say about a signature under them.
+ * ed25519 keys and signing (DESIGN.md §2).
+ * - Signing and key derivation use @noble/ed25519: deterministic RFC 8032 signatures, so the bytes are the
+ *   same as any other conforming signer's (pinned by the RFC 8032 vectors).
+ * - Verification is NOT here: consensus has exactly one rule, `verify` in verify.ts (node:crypto).
  */
 
-/** The 32-byte public key of a 32-byte secret key (seed). */
-export function getPublicKey(secretKey: Uint8Array): Uint8Array {
-  if (secretKey.length !== 32) {
-    throw new CryptoError(
-      { code: "CRYPTO_BAD_SECRET_KEY", reason: "must be 32 bytes" },
-      "secret key must be 32 bytes",
-    );
-  }
-  return ed.getPublicKey(secretKey);
-}
+/** Bytes in a secret key: the RFC 8032 32-byte seed, not the 64-byte expanded form. */
+export const SECRET_KEY_BYTES = 32;
+/** Bytes in an encoded public key (compressed point, RFC 8032 §5.1.2). */
+export const PUBLIC_KEY_BYTES = 32;
+/** Bytes in a signature: R (32) ‖ S (32). */
+export const SIGNATURE_BYTES = 64;
 
-/** Deterministic RFC 8032 signature (64 bytes). */
-export function sign(secretKey: Uint8Array, message: Uint8Array): Uint8Array {
-  if (secretKey.length !== 32) {
+function checkSecretKey(secretKey: Uint8Array): void {
+  if (!(secretKey instanceof Uint8Array) || secretKey.length !== SECRET_KEY_BYTES) {
     throw new CryptoError(
       { code: "CRYPTO_BAD_SECRET_KEY", reason: "must be 32 bytes" },
       "secret key must be 32 bytes",
     );
   }
-  return ed.sign(message, secretKey);
 }
 
 /**
- * Throws unless `pk` is a usable validator/account key: 32 bytes, a point on the curve, canonically encoded
- * (re-encoding gives the same bytes, so y < p and no "negative zero" x), and not of small order.
+ * The 32-byte public key of a 32-byte secret key (RFC 8032 §5.1.5).
+ * @throws CryptoError CRYPTO_BAD_SECRET_KEY unless `secretKey` is 32 bytes.
+ */
+export function getPublicKey(secretKey: Uint8Array): Uint8Array {
+  checkSecretKey(secretKey);
+  return ed.getPublicKey(secretKey);
+}
+
+/**
+ * Deterministic RFC 8032 signature (64 bytes) of `message`. For consensus messages use `signDomain`, which
+ * adds the domain tag and chain id (DESIGN.md §2).
+ * @throws CryptoError CRYPTO_BAD_SECRET_KEY unless `secretKey` is 32 bytes.
+ */
+export function sign(secretKey: Uint8Array, message: Uint8Array): Uint8Array {
+  checkSecretKey(secretKey);
+  return ed.sign(message, secretKey);
+}
+
+function badKey(reason: string): never {
+  throw new CryptoError({ code: "CRYPTO_BAD_PUBLIC_KEY", reason }, `public key ${reason}`);
+}
+
+/**
+ * Throws unless `pk` is usable as an account or validator key: 32 bytes, a point on the curve, canonically
+ * encoded (y < p and no "negative zero" x: re-encoding gives the same bytes), and not of small order.
+ *
+ * SECURITY: a small-order key lets anyone forge signatures that some verifiers accept, and a non-canonical
+ * encoding gives one key two byte forms (two addresses) and splits verifiers (speccheck cases 0, 1, 10,
+ * 11). Rejecting both up front makes the verdict independent of how OpenSSL treats them. Mixed-order keys
+ * (a torsion component but not small order) are accepted, as in RFC 8032.
  * @throws CryptoError CRYPTO_BAD_PUBLIC_KEY | CRYPTO_NONCANONICAL_KEY | CRYPTO_SMALL_ORDER_KEY
  */
 export function validatePublicKey(pk: Uint8Array): void {
-  if (!(pk instanceof Uint8Array) || pk.length !== 32) {
-    throw new CryptoError(
-      { code: "CRYPTO_BAD_PUBLIC_KEY", reason: "must be 32 bytes" },
-      "public key must be 32 bytes",
-    );
-  }
+  if (!(pk instanceof Uint8Array) || pk.length !== PUBLIC_KEY_BYTES) badKey("must be 32 bytes");
   let point: ed.Point;
   try {
+    // zip215 = true: decode y ≥ p too, so a non-canonical encoding is reported as such below.
     point = ed.Point.fromBytes(pk, true);
   } catch {
-    throw new CryptoError(
-      { code: "CRYPTO_BAD_PUBLIC_KEY", reason: "not a curve point" },
-      "public key is not a curve point",
-    );
+    return badKey("is not a curve point");
   }
   const again = point.toBytes();
-  for (let i = 0; i < 32; i++) {
+  for (let i = 0; i < PUBLIC_KEY_BYTES; i++) {
     if (again[i] !== pk[i]) {
       throw new CryptoError({ code: "CRYPTO_NONCANONICAL_KEY" }, "public key is not canonically encoded");
     }
@@ -69,7 +81,7 @@ export function validatePublicKey(pk: Uint8Array): void {
   }
 }
 
-/** Boolean form of `validatePublicKey`. */
+/** Boolean form of `validatePublicKey`; never throws. */
 export function isValidPublicKey(pk: Uint8Array): boolean {
   try {
     validatePublicKey(pk);
@@ -77,82 +89,4 @@ export function isValidPublicKey(pk: Uint8Array): boolean {
   } catch {
     return false;
   }
-}
-
-/** DER SubjectPublicKeyInfo prefix for a raw ed25519 key (RFC 8410). */
-const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
-
-/** Bounded cache: public key (hex) → KeyObject, or null for a rejected key. PERF: skips DER parsing. */
-const KEY_CACHE_MAX = 10_000;
-const keyCache = new Map<string, KeyObject | null>();
-
-function keyObjectFor(pk: Uint8Array): KeyObject | null {
-  const id = Buffer.from(pk.buffer, pk.byteOffset, pk.byteLength).toString("hex");
-  const hit = keyCache.get(id);
-  if (hit !== undefined) return hit;
-  let key: KeyObject | null = null;
-  if (isValidPublicKey(pk)) {
-    try {
-      key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, pk]), format: "der", type: "spki" });
-    } catch {
-      key = null;
-    }
-  }
-  if (keyCache.size >= KEY_CACHE_MAX) keyCache.delete(keyCache.keys().next().value as string);
-  keyCache.set(id, key);
-  return key;
-}
-
-function wellFormed(pk: Uint8Array, signature: Uint8Array): boolean {
-  return (
-    pk instanceof Uint8Array && pk.length === 32 && signature instanceof Uint8Array && signature.length === 64
-  );
-}
-
-/**
- * THE consensus signature check (DESIGN.md §2). Never throws: wrong lengths, invalid or small-order keys
- * and bad signatures are all `false`. Verdicts are pinned by test/vectors/crypto-ed25519.test.ts.
- */
-export function verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
-  if (!wellFormed(publicKey, signature) || !(message instanceof Uint8Array)) return false;
-  const key = keyObjectFor(publicKey);
-  if (!key) return false;
-  try {
-    return nodeVerify(null, message, key, signature);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Same verdict as `verify`, computed on libuv's thread pool (≈2× the throughput on 2 cores; the event loop
- * stays free). Size the pool with UV_THREADPOOL_SIZE.
- */
-export function verifyAsync(
-  publicKey: Uint8Array,
-  message: Uint8Array,
-  signature: Uint8Array,
-): Promise<boolean> {
-  if (!wellFormed(publicKey, signature) || !(message instanceof Uint8Array)) return Promise.resolve(false);
-  const key = keyObjectFor(publicKey);
-  if (!key) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    try {
-      nodeVerify(null, message, key, signature, (err, ok) => resolve(!err && ok));
-    } catch {
-      resolve(false);
-    }
-  });
-}
-
-/** One item of a batch verification. */
-export interface VerifyItem {
-  publicKey: Uint8Array;
-  message: Uint8Array;
-  signature: Uint8Array;
-}
-
-/** Verifies many signatures concurrently on the thread pool; verdicts in input order, equal to `verify`'s. */
-export function verifyBatch(items: readonly VerifyItem[]): Promise<boolean[]> {
-  return Promise.all(items.map((i) => verifyAsync(i.publicKey, i.message, i.signature)));
 }

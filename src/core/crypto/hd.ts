@@ -5,34 +5,60 @@ import { CryptoError } from "./errors.js";
 import { mnemonicToSeed } from "./mnemonic.js";
 
 /**
- * SLIP-10 ed25519 key derivation (DESIGN.md §2). All levels hardened (ed25519 has no public derivation).
- * Account keys use `m/44'/7777'/0'/0'/i'`; validator consensus keys use the separate branch
- * `m/44'/7777'/1'/0'/i'`, so one mnemonic can back both without reusing a key.
+ * SLIP-10 ed25519 key derivation (DESIGN.md §2). ed25519 has no public derivation, so every level is
+ * hardened. One mnemonic backs separate branches for account and validator consensus keys, so a key is
+ * never used for both; node (p2p) identity keys are not derived from it at all.
  */
+
+/** Path of account key `i`: `m/44'/7777'/0'/0'/i'` (7777 is fastpos's coin type; all hardened). */
 export const ACCOUNT_PATH = (i: number): string => `m/44'/7777'/0'/0'/${i}'`;
+
+/** Path of validator consensus key `i`: `m/44'/7777'/1'/0'/i'`, a branch apart from account keys. */
 export const CONSENSUS_PATH = (i: number): string => `m/44'/7777'/1'/0'/${i}'`;
 
 /**
- * PUBLIC well-known devnet mnemonic (the bip39 encoding of 32 zero bytes). Default genesis and devnets
- * derive their keys from it so runs are reproducible. Never hold value under it.
+ * PUBLIC, well-known mnemonic: the bip39 encoding of 32 zero bytes. Only for devnets and the default
+ * genesis, so their keys are reproducible. Anyone can derive its keys: never hold value under it.
  */
 export const DEV_MNEMONIC =
   "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon " +
   "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon art";
 
-/** Derives the key at `path` (e.g. "m/44'/7777'/0'/0'/0'") from a bip39 seed. */
-export function derivePath(seed: Uint8Array, path: string) {
-  if (!/^m(\/\d+')*$/.test(path)) {
+/** A key derived at one path. `secretKey` is the 32-byte ed25519 seed `sign` takes. */
+export interface DerivedKey {
+  secretKey: Uint8Array;
+  publicKey: Uint8Array;
+  chainCode: Uint8Array;
+}
+
+const MAX_INDEX = 2 ** 31; // hardened indexes are i' = i + 2^31 with i < 2^31
+const PATH_RE = /^m(\/(0|[1-9]\d*)')*$/;
+
+/**
+ * Derives the key at a hardened-only `path` (e.g. "m/44'/7777'/0'/0'/0'") from a 16–64-byte seed.
+ * @throws CryptoError KEY_BAD_PATH (non-hardened level, index ≥ 2^31, bad syntax) | KEY_BAD_SEED
+ */
+export function derivePath(seed: Uint8Array, path: string): DerivedKey {
+  const bad = typeof path !== "string" || !PATH_RE.test(path) || path.split("/").some(tooBig);
+  if (bad) {
     throw new CryptoError(
-      { code: "KEY_BAD_PATH", path },
-      `derivation path ${path} must be hardened-only, like m/44'/7777'/0'/0'/0'`,
+      { code: "KEY_BAD_PATH", path: String(path) },
+      `derivation path ${path} must be hardened-only with indexes below 2^31, like m/44'/7777'/0'/0'/0'`,
     );
+  }
+  if (!(seed instanceof Uint8Array) || seed.length < 16 || seed.length > 64) {
+    const length = seed instanceof Uint8Array ? seed.length : -1;
+    throw new CryptoError({ code: "KEY_BAD_SEED", length }, "a seed must be 16 to 64 bytes");
   }
   const key = HDKey.fromMasterSeed(seed).derive(path);
   return { secretKey: key.privateKey, publicKey: getPublicKey(key.privateKey), chainCode: key.chainCode };
 }
 
-/** A keypair and its `fp1…` address derived from a mnemonic. */
+function tooBig(level: string): boolean {
+  return level !== "m" && Number(level.slice(0, -1)) >= MAX_INDEX;
+}
+
+/** A keypair and its `fp1…` address derived from a mnemonic, with the path it came from. */
 export interface DerivedKeypair {
   secretKey: Uint8Array;
   publicKey: Uint8Array;
@@ -40,12 +66,17 @@ export interface DerivedKeypair {
   path: string;
 }
 
+/**
+ * The account (default) or consensus keypair `index` of a bip39 mnemonic: seed = bip39(mnemonic,
+ * passphrase), then SLIP-10 at `ACCOUNT_PATH(index)` or `CONSENSUS_PATH(index)`.
+ * @throws CryptoError KEY_* for an invalid mnemonic (see `validateMnemonic`) or an index outside [0, 2^31).
+ */
 export function keypairFromMnemonic(
   mnemonic: string,
   opts: { index?: number; passphrase?: string; purpose?: "account" | "consensus" } = {},
 ): DerivedKeypair {
   const index = opts.index ?? 0;
-  if (!Number.isInteger(index) || index < 0 || index >= 2 ** 31) {
+  if (!Number.isInteger(index) || index < 0 || index >= MAX_INDEX) {
     throw new CryptoError(
       { code: "KEY_BAD_PATH", path: String(index) },
       "key index must be an integer in [0, 2^31)",

@@ -1,0 +1,105 @@
+import { createPublicKey, type KeyObject, verify as nodeVerify } from "node:crypto";
+import { isValidPublicKey, PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from "./ed25519.js";
+
+/**
+ * THE consensus signature rule (DESIGN.md §2): OpenSSL's ed25519 verification through node:crypto, plus
+ * our own rejection of small-order and non-canonical public keys. Every node must reach the same verdict
+ * on every signature, so nothing else in fastpos verifies a signature. The verdicts on all shared vectors
+ * are pinned by test/vectors/crypto-ed25519.test.ts; a Node/OpenSSL upgrade that changes one fails CI.
+ *
+ * What OpenSSL checks (crypto/ec/curve25519.c): S < L; A decodes (it accepts non-canonical A, which our
+ * key check rejects first); then the cofactorless equation, by comparing the canonical encoding of
+ * [S]B − [k]A with R's bytes, so a non-canonical R never verifies.
+ */
+
+/** DER SubjectPublicKeyInfo prefix for a raw ed25519 key (RFC 8410 §4). */
+const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+
+/**
+ * Public key (hex) → KeyObject, or null for a key our check rejected. Least-recently-used entries are
+ * evicted past KEY_CACHE_MAX.
+ * PERF: creating a KeyObject (DER parse) and the noble key check cost more than a verify; validator and
+ * active account keys stay cached. NOTE: a per-process cache of pure results, so verdicts do not depend
+ * on it.
+ */
+export const KEY_CACHE_MAX = 10_000;
+const keyCache = new Map<string, KeyObject | null>();
+
+function keyObjectFor(pk: Uint8Array): KeyObject | null {
+  const id = Buffer.from(pk.buffer, pk.byteOffset, pk.byteLength).toString("hex");
+  const hit = keyCache.get(id);
+  if (hit !== undefined) {
+    keyCache.delete(id);
+    keyCache.set(id, hit);
+    return hit;
+  }
+  let key: KeyObject | null = null;
+  if (isValidPublicKey(pk)) {
+    try {
+      key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, pk]), format: "der", type: "spki" });
+    } catch {
+      key = null;
+    }
+  }
+  if (keyCache.size >= KEY_CACHE_MAX) keyCache.delete(keyCache.keys().next().value as string);
+  keyCache.set(id, key);
+  return key;
+}
+
+/** The KeyObject to verify with, or null when the inputs can only give `false`. */
+function prepare(publicKey: unknown, message: unknown, signature: unknown): KeyObject | null {
+  if (!(publicKey instanceof Uint8Array) || publicKey.length !== PUBLIC_KEY_BYTES) return null;
+  if (!(signature instanceof Uint8Array) || signature.length !== SIGNATURE_BYTES) return null;
+  if (!(message instanceof Uint8Array)) return null;
+  return keyObjectFor(publicKey);
+}
+
+/**
+ * THE consensus signature check. True only for a valid signature of `message` under a canonical,
+ * non-small-order `publicKey`. Never throws: wrong lengths, non-bytes, rejected keys and bad signatures
+ * are all `false`.
+ */
+export function verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  const key = prepare(publicKey, message, signature);
+  if (!key) return false;
+  try {
+    return nodeVerify(null, message, key, signature);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Same verdict as `verify` for every input, computed on libuv's thread pool so the event loop stays free
+ * and several verifications run in parallel (pool size: UV_THREADPOOL_SIZE, default 4). Never rejects.
+ */
+export function verifyAsync(
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
+  const key = prepare(publicKey, message, signature);
+  if (!key) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    try {
+      nodeVerify(null, message, key, signature, (err, ok) => resolve(!err && ok === true));
+    } catch {
+      resolve(false);
+    }
+  });
+}
+
+/** One signature to check in `verifyBatch`. */
+export interface VerifyItem {
+  publicKey: Uint8Array;
+  message: Uint8Array;
+  signature: Uint8Array;
+}
+
+/**
+ * Verifies many signatures concurrently on the thread pool. Verdicts come back in input order and equal
+ * `verify`'s item by item (no all-or-nothing batch equation, which could disagree on edge cases).
+ */
+export function verifyBatch(items: readonly VerifyItem[]): Promise<boolean[]> {
+  return Promise.all(items.map((i) => verifyAsync(i.publicKey, i.message, i.signature)));
+}
