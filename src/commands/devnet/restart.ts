@@ -1,33 +1,7 @@
-import { Args, Flags } from "@oclif/core";
-import { BaseCommand } from "../../cli/base-command.js";
-import { controlNode } from "../../devnet/control.js";
-import { pickDevnet } from "../../devnet/state.js";
-import { resolveHome } from "../../keystore/home.js";
+import { NODE_ACTION_SUMMARY, NodeActionCommand, nodeActionExamples } from "../../cli/node-action-command.js";
 
-const SUMMARY = {
-  stop: "Stop one node cleanly (SIGTERM).",
-  start: "Start a stopped node; it catches up by block sync.",
-  restart: "Stop and start one node.",
-  kill: "Kill one node abruptly (SIGKILL), as a crash would.",
-  pause: "Freeze one node (SIGSTOP): it stays connected but silent.",
-  resume: "Unfreeze a paused node (SIGCONT).",
-} as const;
-
-export default class DevnetRestart extends BaseCommand {
-  static override summary = SUMMARY.restart;
-  static override examples = [
-    "<%= config.bin %> devnet restart node2",
-    "<%= config.bin %> devnet restart 2 --devnet big --json",
-  ];
-  static override args = {
-    node: Args.string({ description: "Node name (node0…) or index", required: true }),
-  };
-  static override flags = { devnet: Flags.string({ description: "Devnet name [default: the only one]" }) };
-
-  async run(): Promise<void> {
-    const { args, flags } = await this.parse(DevnetRestart);
-    const home = resolveHome(flags.home);
-    const r = await controlNode(home, pickDevnet(home, flags.devnet), args.node, "restart");
-    this.emit(r, (o) => this.log(`${o.node}: ${o.result}${o.pid ? ` (pid ${o.pid})` : ""}`));
-  }
+export default class DevnetRestart extends NodeActionCommand {
+  static override action = "restart" as const;
+  static override summary = NODE_ACTION_SUMMARY.restart;
+  static override examples = nodeActionExamples("restart");
 }

@@ -1,33 +1,7 @@
-import { Args, Flags } from "@oclif/core";
-import { BaseCommand } from "../../cli/base-command.js";
-import { controlNode } from "../../devnet/control.js";
-import { pickDevnet } from "../../devnet/state.js";
-import { resolveHome } from "../../keystore/home.js";
+import { NODE_ACTION_SUMMARY, NodeActionCommand, nodeActionExamples } from "../../cli/node-action-command.js";
 
-const SUMMARY = {
-  stop: "Stop one node cleanly (SIGTERM).",
-  start: "Start a stopped node; it catches up by block sync.",
-  restart: "Stop and start one node.",
-  kill: "Kill one node abruptly (SIGKILL), as a crash would.",
-  pause: "Freeze one node (SIGSTOP): it stays connected but silent.",
-  resume: "Unfreeze a paused node (SIGCONT).",
-} as const;
-
-export default class DevnetStop extends BaseCommand {
-  static override summary = SUMMARY.stop;
-  static override examples = [
-    "<%= config.bin %> devnet stop node2",
-    "<%= config.bin %> devnet stop 2 --devnet big --json",
-  ];
-  static override args = {
-    node: Args.string({ description: "Node name (node0…) or index", required: true }),
-  };
-  static override flags = { devnet: Flags.string({ description: "Devnet name [default: the only one]" }) };
-
-  async run(): Promise<void> {
-    const { args, flags } = await this.parse(DevnetStop);
-    const home = resolveHome(flags.home);
-    const r = await controlNode(home, pickDevnet(home, flags.devnet), args.node, "stop");
-    this.emit(r, (o) => this.log(`${o.node}: ${o.result}${o.pid ? ` (pid ${o.pid})` : ""}`));
-  }
+export default class DevnetStop extends NodeActionCommand {
+  static override action = "stop" as const;
+  static override summary = NODE_ACTION_SUMMARY.stop;
+  static override examples = nodeActionExamples("stop");
 }
