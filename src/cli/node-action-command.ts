@@ -25,7 +25,9 @@ export const nodeActionExamples = (action: NodeAction) => [
  */
 export abstract class NodeActionCommand extends BaseCommand {
   static action: NodeAction;
-  static override args = { node: Args.string({ description: "Node name (node0…) or index", required: true }) };
+  static override args = {
+    node: Args.string({ description: "Node name (node0…) or index", required: true }),
+  };
   static override flags = { devnet: Flags.string({ description: "Devnet name [default: the only one]" }) };
 
   async run(): Promise<void> {

@@ -81,7 +81,8 @@ export function mnemonicToEntropy(m: string): Uint8Array {
 
 /**
  * The 64-byte bip39 seed: PBKDF2-HMAC-SHA512(NFKD mnemonic, "mnemonic" + passphrase, 2048 rounds).
- * Validates first, so a typo cannot silently give a different (empty) wallet. PERF: ≈6 ms, synchronous (@scure/bip39 PBKDF2).
+ * Validates first, so a typo cannot silently give a different (empty) wallet.
+ * PERF: ≈6 ms, synchronous (@scure/bip39 PBKDF2).
  * @throws CryptoError as `validateMnemonic`.
  */
 export function mnemonicToSeed(m: string, passphrase = ""): Uint8Array {
