@@ -297,7 +297,7 @@ export function createDriver(deps: DriverDeps) {
       hash: toHex(applied.hash),
       time: block.header.time,
       txs: block.txs.length,
-      txHashes: [...included].slice(0, 1000),
+      txHashes: [...included].slice(0, 20_000),
       proposer: toHex(block.header.proposer),
       round: commit.round,
       signers: commit.signatures.map((s) => toHex(s.validator)),

@@ -1,0 +1,174 @@
+import { createClient } from "../client/client.js";
+import { createTransferTx, type Tx } from "../core/chain/tx.js";
+import { addressFromPublicKey, getPublicKey, sha256 } from "../core/crypto/index.js";
+
+/**
+ * Load generator (`fastpos bench`): pre-funds many accounts, then submits signed transfers open-loop at a
+ * fixed rate (or as fast as the nodes accept them) through the batch endpoint, spread over all nodes, and
+ * measures submit → final latency from the `newBlock` event stream. Bounded in count and time.
+ */
+export interface BenchOptions {
+  urls: string[];
+  chainId: string;
+  funders: Uint8Array[];
+  accounts: number;
+  durationMs: number;
+  /** Target tx/s; undefined = as fast as accepted. */
+  rate?: number | undefined;
+  onProgress?: (p: { phase: string; submitted: number; finalized: number }) => void;
+}
+
+export interface BenchReport {
+  durationS: number;
+  accounts: number;
+  submitted: number;
+  accepted: number;
+  rejected: Record<string, number>;
+  finalized: number;
+  finalizedTps: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  blocks: number;
+  blockTimeMs: number;
+  nodes: { url: string; rssMB: number; cpuSeconds: number }[];
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+}
+
+async function nodeMetrics(url: string) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const num = (name: string) => Number(new RegExp(`^${name} ([0-9.e+]+)$`, "m").exec(text)?.[1] ?? 0);
+  return {
+    url,
+    rssMB: Math.round(num("fastpos_process_resident_memory_bytes") / 1e6),
+    cpuSeconds: num("fastpos_process_cpu_seconds"),
+  };
+}
+
+export async function runBench(o: BenchOptions): Promise<BenchReport> {
+  const clients = o.urls.map((url) => createClient({ url, timeoutMs: 30_000 }));
+  const c0 = clients[0] as ReturnType<typeof createClient>;
+  const keys = Array.from({ length: o.accounts }, (_, i) =>
+    sha256(new TextEncoder().encode(`fastpos-bench/${i}`)),
+  );
+  const addrs = keys.map((k) => addressFromPublicKey(getPublicKey(k)));
+  const nonces = new Map<number, bigint>();
+  const submittedAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const blockTimes: number[] = [];
+  let finalized = 0;
+  let lastBlockAt = 0;
+  const sub = c0.events({
+    onEvent: (e) => {
+      if (e.type !== "newBlock") return;
+      const now = performance.now();
+      if (lastBlockAt) blockTimes.push(now - lastBlockAt);
+      lastBlockAt = now;
+      for (const h of (e.txHashes as string[]) ?? []) {
+        const t = submittedAt.get(h);
+        if (t !== undefined) {
+          latencies.push(now - t);
+          submittedAt.delete(h);
+          finalized++;
+        }
+      }
+    },
+  });
+  try {
+    // Phase 1: fund the bench accounts (each funder pays a slice, in batches within the per-sender limit).
+    o.onProgress?.({ phase: "funding accounts", submitted: 0, finalized: 0 });
+    await Promise.all(
+      o.funders.map(async (secretKey, f) => {
+        const from = addressFromPublicKey(getPublicKey(secretKey));
+        const mine = addrs.filter((_, i) => i % o.funders.length === f);
+        for (let start = 0; start < mine.length; start += 400) {
+          let nonce = BigInt((await c0.account(from)).nextNonce);
+          const txs = mine
+            .slice(start, start + 400)
+            .map((to) =>
+              createTransferTx({ chainId: o.chainId, secretKey, to, amount: 1_000_000_000n, nonce: nonce++ }),
+            );
+          const r = await c0.submitTxs(txs);
+          const last = r.results.filter((x) => "hash" in x).pop() as { hash: string } | undefined;
+          if (last) await c0.waitForTx(last.hash, { timeoutMs: 60_000 });
+        }
+      }),
+    );
+    // Phase 2: open-loop load.
+    o.onProgress?.({ phase: "load", submitted: 0, finalized: 0 });
+    const rejected: Record<string, number> = {};
+    let submitted = 0;
+    let accepted = 0;
+    let next = 0;
+    const started = performance.now();
+    const tick = 100;
+    const inflight: Promise<void>[] = [];
+    while (performance.now() - started < o.durationMs) {
+      const elapsed = performance.now() - started;
+      const due = o.rate ? Math.floor(((elapsed + tick) / 1000) * o.rate) - submitted : 2000;
+      if (due > 0) {
+        const batches: Tx[][] = clients.map(() => []);
+        for (let i = 0; i < due; i++) {
+          const a = next++ % o.accounts;
+          const nonce = nonces.get(a) ?? 0n;
+          nonces.set(a, nonce + 1n);
+          const tx = createTransferTx({
+            chainId: o.chainId,
+            secretKey: keys[a] as Uint8Array,
+            to: addrs[(a + 1) % o.accounts] as string,
+            amount: 1n,
+            nonce,
+          });
+          (batches[a % clients.length] as Tx[]).push(tx);
+        }
+        submitted += due;
+        const sentAt = performance.now();
+        inflight.push(
+          ...batches.map(async (txs, i) => {
+            if (!txs.length) return;
+            const r = await (clients[i] as ReturnType<typeof createClient>).submitTxs(txs);
+            for (const x of r.results) {
+              if ("hash" in x) {
+                accepted++;
+                submittedAt.set(x.hash, sentAt);
+              } else rejected[x.error.code] = (rejected[x.error.code] ?? 0) + 1;
+            }
+          }),
+        );
+        if (!o.rate) await Promise.all(inflight.splice(0));
+      }
+      o.onProgress?.({ phase: "load", submitted, finalized });
+      await new Promise((r) => setTimeout(r, o.rate ? tick : 20));
+    }
+    await Promise.all(inflight);
+    const loadMs = performance.now() - started;
+    // Drain: give the chain a few seconds to finalize what was accepted.
+    const drainEnd = performance.now() + 10_000;
+    while (submittedAt.size > 0 && performance.now() < drainEnd) await new Promise((r) => setTimeout(r, 100));
+    const sorted = latencies.sort((a, b) => a - b);
+    return {
+      durationS: Math.round(loadMs / 100) / 10,
+      accounts: o.accounts,
+      submitted,
+      accepted,
+      rejected,
+      finalized,
+      finalizedTps: Math.round(finalized / (loadMs / 1000)),
+      latencyMs: {
+        p50: Math.round(quantile(sorted, 0.5)),
+        p90: Math.round(quantile(sorted, 0.9)),
+        p99: Math.round(quantile(sorted, 0.99)),
+        max: Math.round(sorted[sorted.length - 1] ?? 0),
+      },
+      blocks: blockTimes.length,
+      blockTimeMs: blockTimes.length
+        ? Math.round(blockTimes.reduce((a, b) => a + b, 0) / blockTimes.length)
+        : 0,
+      nodes: await Promise.all(o.urls.map(nodeMetrics)),
+    };
+  } finally {
+    sub.close();
+  }
+}
