@@ -7,7 +7,7 @@ import { getAccount } from "../core/chain/state.js";
 import { decodeTx, encodeTx, hashTx, type Tx, txSignBytes } from "../core/chain/tx.js";
 import { CommitCodec } from "../core/chain/vote.js";
 import { decode, encode, toHex } from "../core/codec/index.js";
-import { addressBytes, isValidPublicKey, verify } from "../core/crypto/index.js";
+import { addressBytes, verify } from "../core/crypto/index.js";
 import type { FastposError } from "../core/errors.js";
 import { sendEvent, startApiServer } from "./api/http.js";
 import { apiRoutes } from "./api/routes.js";
@@ -109,7 +109,8 @@ export async function createNode(
       const size = encodeTx(tx).length;
       if (size > s.params.maxTxBytes)
         throw new TxError({ code: "TX_TOO_LARGE", size, max: s.params.maxTxBytes }, "tx too large");
-      if (!isValidPublicKey(b.from) || !verify(b.from, txSignBytes(b), tx.signature)) {
+      // `verify` also rejects small-order / non-canonical keys, with its verdict cached per key.
+      if (!verify(b.from, txSignBytes(b), tx.signature)) {
         throw new TxError({ code: "TX_BAD_SIGNATURE" }, "bad signature");
       }
       if (b.fee < s.params.minFee) {

@@ -157,6 +157,8 @@ export class Mempool<T> {
    * not pay more than what it would push out. Tails only, so no sender is left with a nonce gap.
    */
   private makeRoom(p: PoolTx<T>): string[] {
+    // PERF: the common case (room left) must not scan every sender.
+    if (this.byHash.size + 1 <= this.limits.maxTxs && this.bytes + p.size <= this.limits.maxBytes) return [];
     const plan: Entry<T>[] = [];
     const tails = new Map<string, number>();
     for (const [sender, list] of this.bySender) tails.set(sender, list.length - 1);
