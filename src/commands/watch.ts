@@ -1,0 +1,117 @@
+import { Flags } from "@oclif/core";
+import { BaseCommand } from "../cli/base-command.js";
+import { UserError } from "../cli/errors.js";
+import { isInteractive } from "../cli/io.js";
+import { controlNode } from "../devnet/control.js";
+import { pickDevnet } from "../devnet/state.js";
+import { resolveHome } from "../keystore/home.js";
+import { initialWatchState, type WatchAction, type WatchState, watchReducer } from "../tui/watch-reducer.js";
+import { pollAll, startWatchSource, type WatchTarget } from "../tui/watch-source.js";
+
+export default class Watch extends BaseCommand {
+  static override summary = "Live view of consensus: rounds, votes per validator, blocks, nodes.";
+  static override description =
+    "On a terminal: an interactive screen (q quit, p pause, ↑↓ select, k/s/r kill/start/restart the selected " +
+    "devnet node, ? help). Not on a terminal, or with --json: NDJSON, one event per line. --once prints a single " +
+    "snapshot and exits.";
+  static override examples = [
+    "<%= config.bin %> watch",
+    "<%= config.bin %> watch --node http://127.0.0.1:26660 --node http://127.0.0.1:26661",
+    "<%= config.bin %> watch --once --json | jq .height",
+    "<%= config.bin %> watch --json | head -20",
+  ];
+  static override flags = {
+    devnet: Flags.string({ description: "Devnet to watch [default: the only one]", exclusive: ["node"] }),
+    node: Flags.string({ description: "Node API URL (repeatable) instead of a devnet", multiple: true }),
+    once: Flags.boolean({ description: "Print one snapshot and exit" }),
+    interval: Flags.integer({ description: "Poll interval in ms", default: 250, min: 50 }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Watch);
+    const home = resolveHome(flags.home);
+    let targets: WatchTarget[];
+    let devnetName: string | undefined;
+    if (flags.node?.length)
+      targets = flags.node.map((url, i) => ({ name: `node${i}`, url: url.replace(/\/$/, "") }));
+    else {
+      const d = pickDevnet(home, flags.devnet);
+      devnetName = d.name;
+      targets = d.nodes.map((n) => ({ name: n.name, url: n.apiUrl }));
+    }
+    if (!targets.length) throw new UserError("WATCH_NO_NODES", "nothing to watch");
+    let state: WatchState = initialWatchState(targets);
+    const apply = (a: WatchAction) => {
+      state = watchReducer(state, a);
+    };
+
+    if (flags.once) {
+      await pollAll(targets, apply);
+      const { paused: _p, selected: _s, help: _h, confirm: _c, message: _m, ...snapshot } = state;
+      this.emit(snapshot, (s) => {
+        this.log(
+          `${s.chainId ?? "?"}: height ${s.height ?? "-"} round ${s.round ?? "-"} step ${s.step ?? "-"}`,
+        );
+        for (const v of s.validators)
+          this.log(
+            `  ${v.proposer ? "▶" : " "} ${v.name.padEnd(12)} power ${v.power.padEnd(10)} ${v.online ? "online" : "OFFLINE"}`,
+          );
+        for (const n of s.nodes)
+          this.log(
+            `  ${n.name.padEnd(12)} ${n.online ? "online " : "OFFLINE"} height ${n.height ?? "-"} peers ${n.peers ?? "-"}`,
+          );
+      });
+      return;
+    }
+
+    if (this.jsonMode || !isInteractive()) {
+      // NDJSON: status changes, blocks and raw node events, one JSON document per line, until interrupted.
+      const last = new Map<string, string>();
+      const source = startWatchSource(
+        targets,
+        (a) => {
+          if (a.type === "consensus") return;
+          if (a.type === "status" || a.type === "offline") {
+            const key =
+              a.type === "offline"
+                ? "offline"
+                : `${a.status.height}/${a.status.consensus.round}/${a.status.consensus.step}`;
+            if (last.get(a.node) === key) return;
+            last.set(a.node, key);
+          }
+          if (a.type === "newBlock") return;
+          process.stdout.write(
+            `${JSON.stringify({ ...a, time: new Date(a.type === "status" || a.type === "offline" ? a.at : Date.now()).toISOString() })}\n`,
+          );
+        },
+        {
+          intervalMs: flags.interval,
+          raw: (node, e) => process.stdout.write(`${JSON.stringify({ node, ...e })}\n`),
+        },
+      );
+      await new Promise<void>((resolve) => {
+        process.once("SIGINT", resolve);
+        process.once("SIGTERM", resolve);
+        process.stdout.on("error", () => resolve()); // e.g. `| head` closed the pipe
+      });
+      source.stop();
+      return;
+    }
+
+    const { renderWatch } = await import("../tui/render-watch.js");
+    await renderWatch({
+      initial: state,
+      reducer: watchReducer,
+      subscribe: (dispatch) => {
+        const source = startWatchSource(targets, dispatch, { intervalMs: flags.interval });
+        return () => source.stop();
+      },
+      ...(devnetName
+        ? {
+            onNodeAction: async (node: string, action: "kill" | "start" | "restart") =>
+              (await controlNode(home, pickDevnet(home, devnetName), node, action)).result,
+          }
+        : {}),
+    });
+  }
+}

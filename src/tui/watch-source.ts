@@ -1,0 +1,109 @@
+import { createClient } from "../client/client.js";
+import type { EventSubscription } from "../client/events.js";
+import type { ConsensusViewJson, WatchAction } from "./watch-reducer.js";
+
+/**
+ * Feeds `fastpos watch`: polls every node's `/v1/status` and `/v1/consensus` and listens to its `/v1/events`,
+ * turning everything into reducer actions. A node that stops answering becomes `offline`; it is polled and
+ * re-subscribed until it comes back.
+ */
+export interface WatchTarget {
+  name: string;
+  url: string;
+}
+
+/** One poll of every node (for `watch --once`), without subscribing to events. */
+export async function pollAll(
+  targets: WatchTarget[],
+  dispatch: (a: WatchAction) => void,
+  now = () => Date.now(),
+): Promise<void> {
+  await Promise.all(
+    targets.map(async (t) => {
+      const client = createClient({ url: t.url, timeoutMs: 1500 });
+      try {
+        const [status, view] = await Promise.all([client.status(), client.consensus()]);
+        dispatch({ type: "status", node: t.name, at: now(), status });
+        dispatch({ type: "consensus", node: t.name, at: now(), view: view as unknown as ConsensusViewJson });
+      } catch {
+        dispatch({ type: "offline", node: t.name, at: now() });
+      }
+    }),
+  );
+}
+
+export function startWatchSource(
+  targets: WatchTarget[],
+  dispatch: (a: WatchAction) => void,
+  opts: {
+    intervalMs?: number;
+    now?: () => number;
+    raw?: (node: string, event: Record<string, unknown>) => void;
+  } = {},
+): { stop(): void; pollOnce(): Promise<void> } {
+  const now = opts.now ?? (() => Date.now());
+  const clients = targets.map((t) => ({ ...t, client: createClient({ url: t.url, timeoutMs: 800 }) }));
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  async function pollOnce(): Promise<void> {
+    await Promise.all(
+      clients.map(async (t) => {
+        try {
+          const [status, view] = await Promise.all([t.client.status(), t.client.consensus()]);
+          if (stopped) return;
+          dispatch({ type: "status", node: t.name, at: now(), status });
+          dispatch({
+            type: "consensus",
+            node: t.name,
+            at: now(),
+            view: view as unknown as ConsensusViewJson,
+          });
+        } catch {
+          if (!stopped) dispatch({ type: "offline", node: t.name, at: now() });
+        }
+      }),
+    );
+  }
+
+  const subs: EventSubscription[] = [];
+  const loop = async () => {
+    if (stopped) return;
+    await pollOnce();
+    if (!stopped) timer = setTimeout(loop, opts.intervalMs ?? 250);
+  };
+
+  for (const t of clients) {
+    subs.push(
+      t.client.events({
+        onEvent: (e) => {
+          opts.raw?.(t.name, e);
+          if (e.type !== "newBlock") return;
+          dispatch({
+            type: "newBlock",
+            node: t.name,
+            at: now(),
+            block: {
+              height: String(e.height),
+              hash: String(e.hash),
+              txs: Number(e.txs),
+              proposer: String(e.proposer),
+              latencyMs: Number(e.latencyMs),
+              round: Number(e.round),
+            },
+          });
+        },
+      }),
+    );
+  }
+  void loop();
+
+  return {
+    pollOnce,
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      for (const s of subs) s.close();
+    },
+  };
+}
