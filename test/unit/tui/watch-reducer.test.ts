@@ -1,0 +1,159 @@
+import { describe, expect, it } from "vitest";
+import {
+  type ConsensusViewJson,
+  initialWatchState,
+  sparkline,
+  type WatchAction,
+  watchReducer,
+} from "../../../src/tui/watch-reducer.js";
+
+const A = "0xaa";
+const B = "0xbb";
+const C = "0xcc";
+const D = "0xdd";
+const HASH = `0x${"12".repeat(32)}`;
+const nodes = ["n0", "n1", "n2", "n3"].map((name, i) => ({ name, url: `http://127.0.0.1:${9000 + i}` }));
+
+const status = (node: string, validator: string, height: number, round = 0): WatchAction => ({
+  type: "status",
+  node,
+  at: 1000,
+  status: {
+    chainId: "c",
+    height: String(height),
+    consensus: { round, step: "prevote" },
+    peers: 3,
+    mempool: { txs: 2 },
+    validator,
+  },
+});
+
+function view(
+  height: number,
+  round: number,
+  votes: Record<string, [string | null, string | null]>,
+  proposer = A,
+): ConsensusViewJson {
+  return {
+    height: String(height),
+    round,
+    step: "prevote",
+    proposer,
+    totalPower: "40",
+    validators: [A, B, C, D].map((address) => ({
+      address,
+      power: "10",
+      workWeight: "10000",
+      rounds: [{ round, prevote: votes[address]?.[0] ?? null, precommit: votes[address]?.[1] ?? null }],
+    })),
+    rounds: [
+      {
+        round,
+        proposal: HASH,
+        prevotePower: String(Object.values(votes).filter((v) => v[0] !== null).length * 10),
+        precommitPower: String(Object.values(votes).filter((v) => v[1] !== null).length * 10),
+      },
+    ],
+  };
+}
+
+function run(actions: WatchAction[]) {
+  return actions.reduce(watchReducer, initialWatchState(nodes));
+}
+
+describe("watch reducer", () => {
+  it("builds the vote matrix with block, nil and missing votes, names and the >2/3 mark", () => {
+    const s = run([
+      status("n0", A, 5),
+      status("n1", B, 5),
+      status("n2", C, 5),
+      status("n3", D, 5),
+      {
+        type: "consensus",
+        node: "n0",
+        at: 1000,
+        view: view(6, 0, { [A]: [HASH, HASH], [B]: [HASH, null], [C]: ["nil", null] }),
+      },
+    ]);
+    expect(s.height).toBe(6);
+    expect(s.validators.map((v) => v.name)).toEqual(["n0", "n1", "n2", "n3"]);
+    expect(s.validators[0]).toMatchObject({ proposer: true, workWeight: "1.00" });
+    expect(s.validators.map((v) => v.votes[0]?.prevote)).toEqual(["block", "block", "nil", "missing"]);
+    expect(s.validators.map((v) => v.votes[0]?.precommit)).toEqual([
+      "block",
+      "missing",
+      "missing",
+      "missing",
+    ]);
+    expect(s.rounds[0]).toMatchObject({
+      prevotePct: 75,
+      prevoteQuorum: true,
+      precommitPct: 25,
+      precommitQuorum: false,
+    });
+  });
+
+  it("exactly 2/3 is not marked as a quorum", () => {
+    const v = view(6, 0, { [A]: [HASH, null], [B]: [HASH, null] });
+    v.totalPower = "30";
+    const s = run([{ type: "consensus", node: "n0", at: 0, view: v }]);
+    expect(s.rounds[0]?.prevoteQuorum).toBe(false);
+  });
+
+  it("shows a node that stops answering as offline, and its validator too, until it answers again", () => {
+    let s = run([status("n2", C, 5), { type: "consensus", node: "n0", at: 0, view: view(6, 0, {}) }]);
+    s = watchReducer(s, { type: "offline", node: "n2", at: 2000 });
+    expect(s.nodes[2]).toMatchObject({ online: false, peers: null });
+    expect(s.validators.find((v) => v.address === C)?.online).toBe(false);
+    s = watchReducer(s, status("n2", C, 7));
+    expect(s.nodes[2]?.online).toBe(true);
+    expect(s.validators.find((v) => v.address === C)?.online).toBe(true);
+  });
+
+  it("follows the most advanced node: a lagging node's view does not pull the screen back", () => {
+    const s = run([
+      { type: "consensus", node: "n0", at: 0, view: view(9, 2, {}) },
+      { type: "consensus", node: "n3", at: 0, view: view(7, 0, {}) },
+    ]);
+    expect([s.height, s.round]).toEqual([9, 2]);
+  });
+
+  it("keeps recent blocks once each (every node reports them), newest first, with rates", () => {
+    const nb = (node: string, height: number, at: number, txs = 4): WatchAction => ({
+      type: "newBlock",
+      node,
+      at,
+      block: { height, hash: `0x${height}`, txs, proposer: A, latencyMs: 30, round: 0 },
+    });
+    const s = run([
+      status("n0", A, 1),
+      nb("n0", 10, 1000),
+      nb("n1", 10, 1001),
+      nb("n0", 11, 1500),
+      nb("n1", 12, 2000, 10),
+    ]);
+    expect(s.blocks.map((b) => b.height)).toEqual([12, 11, 10]);
+    expect(s.blocks[0]?.proposer).toBe("n0");
+    expect(s.blockRate).toEqual([2, 2]);
+    expect(s.txRate).toEqual([8, 20]);
+    expect(sparkline([1, 2, 4, 8])).toHaveLength(4);
+    expect(sparkline([])).toBe("");
+  });
+
+  it("pause freezes consensus and block updates; keys move the selection and ask before node actions", () => {
+    let s = run([
+      { type: "key", key: "pause" },
+      { type: "consensus", node: "n0", at: 0, view: view(6, 0, {}) },
+    ]);
+    expect(s.height).toBeNull();
+    s = watchReducer(s, { type: "key", key: "pause" });
+    s = watchReducer(s, { type: "key", key: "down" });
+    s = watchReducer(s, { type: "key", key: "down" });
+    s = watchReducer(s, { type: "key", key: "kill" });
+    expect(s.confirm).toEqual({ action: "kill", node: "n2" });
+    s = watchReducer(s, { type: "key", key: "cancel" });
+    expect(s.confirm).toBeNull();
+    for (let i = 0; i < 10; i++) s = watchReducer(s, { type: "key", key: "down" });
+    expect(s.selected).toBe(3);
+  });
+});
