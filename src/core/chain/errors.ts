@@ -15,6 +15,14 @@ export type TxErrorType =
   | { code: "TX_OVERFLOW"; what: string }
   | { code: "TX_TOO_LARGE"; size: number; max: number }
   | { code: "TX_UNSUPPORTED_TYPE"; type: string }
+  | { code: "TX_UNKNOWN_VALIDATOR"; validator: string }
+  | { code: "TX_NOT_OPERATOR"; validator: string }
+  | { code: "TX_BELOW_MIN_STAKE"; min: bigint; got: bigint }
+  | { code: "TX_INSUFFICIENT_STAKE"; need: bigint; have: bigint }
+  | { code: "TX_TOO_MANY_UNBONDING"; max: number }
+  | { code: "TX_NOT_JAILED"; validator: string }
+  | { code: "TX_NOT_AUTHORIZED"; reason: string }
+  | { code: "TX_BAD_ARGUMENT"; reason: string }
   | { code: "TX_MALFORMED"; reason: string };
 export class TxError extends ChainError<TxErrorType> {}
 

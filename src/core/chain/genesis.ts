@@ -3,6 +3,7 @@ import {
   encode,
   fixedBytes,
   fromHex,
+  option,
   string,
   struct,
   toHex,
@@ -53,6 +54,8 @@ export interface Genesis {
   params: Params;
   accounts: GenesisAccount[];
   validators: GenesisValidator[];
+  /** Account allowed to set validators' workWeight (applied at the next epoch); null = nobody. */
+  workWeightAuthority: string | null;
 }
 
 export type GenesisErrorType = { code: "GENESIS_INVALID"; issues: string[] };
@@ -128,6 +131,7 @@ const genesisSchema = z
       )
       .min(1, "at least one validator is required")
       .max(1000),
+    workWeightAuthority: address.nullable().default(null),
   })
   .strict();
 
@@ -202,6 +206,7 @@ export const GenesisCodec = struct({
     }),
     1000,
   ),
+  workWeightAuthority: option(fixedBytes(20)),
 });
 export type EncodedGenesis = ValueOf<typeof GenesisCodec>;
 
@@ -225,6 +230,7 @@ export function hashGenesis(g: Genesis): Uint8Array {
         stake: v.stake,
         workWeight: v.workWeight,
       })),
+      workWeightAuthority: g.workWeightAuthority ? decodeAddress(g.workWeightAuthority) : null,
     }),
   );
 }
@@ -264,6 +270,7 @@ export function genesisToJson(g: Genesis): string {
       stake: String(v.stake),
       workWeight: v.workWeight,
     })),
+    workWeightAuthority: g.workWeightAuthority,
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
@@ -276,6 +283,7 @@ export interface CreateGenesisOptions {
   params?: Params | undefined;
   validators: GenesisValidator[];
   accounts?: GenesisAccount[] | undefined;
+  workWeightAuthority?: string | null | undefined;
 }
 
 /** Builds and validates a genesis. */
@@ -286,6 +294,7 @@ export function createGenesis(o: CreateGenesisOptions): Genesis {
     params: o.params ?? PRESETS[o.preset ?? "dev"],
     accounts: o.accounts ?? [],
     validators: o.validators,
+    workWeightAuthority: o.workWeightAuthority ?? null,
   };
   return validateGenesis(JSON.parse(genesisToJson(g)));
 }
@@ -332,5 +341,12 @@ export function createDefaultGenesis(
   o: { validators?: number; preset?: PresetName; chainId?: string } = {},
 ): Genesis {
   const { validators, accounts } = deriveDevValidators(o.validators ?? 4);
-  return createGenesis({ chainId: o.chainId, preset: o.preset, validators, accounts });
+  // The first operator may set workWeights on the default dev chain.
+  return createGenesis({
+    chainId: o.chainId,
+    preset: o.preset,
+    validators,
+    accounts,
+    workWeightAuthority: accounts[0]?.address,
+  });
 }

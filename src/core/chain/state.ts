@@ -3,11 +3,14 @@ import {
   decode,
   encode,
   enumOf,
+  option,
   string,
   struct,
+  toHex,
   u32,
   u64,
   type ValueOf,
+  vector,
 } from "../codec/index.js";
 import { addressBytes, decodeAddress } from "../crypto/index.js";
 import { type Genesis, hashGenesis, isoToMs } from "./genesis.js";
@@ -21,21 +24,41 @@ import { Address20, PublicKey32 } from "./vote.js";
  * root commits to it); `height`, `lastBlockHash`, `lastBlockTime` and the proposer priorities are derived
  * from the block history and carried beside it.
  *
- * Keys: 0x00 ‖ "params" → Params; 0x01 ‖ address → Account; 0x02 ‖ consensus address → Validator.
+ * Keys: 0x00 ‖ "params" → Params; 0x00 ‖ "workWeightAuthority" → address; 0x01 ‖ address → Account;
+ * 0x02 ‖ consensus address → Validator; 0x03 ‖ validator ‖ delegator → Delegation; 0x04 ‖ delegator → unbonding queue.
  */
 export const AccountCodec = struct({ balance: u64, nonce: u64 });
 export type Account = ValueOf<typeof AccountCodec>;
 
-export const ValidatorStatusCodec = enumOf(["active", "jailed", "unbonding"] as const);
+/**
+ * Validator status. `active` = in the consensus set of the current epoch; `inactive` = bonded but not in it
+ * (new, below the cut, or below minSelfStake); `jailed` is reserved for slashing (a later issue).
+ */
+export const ValidatorStatusCodec = enumOf(["active", "inactive", "jailed"] as const);
 export const ValidatorCodec = struct({
   name: string(64),
   operator: Address20,
   consensusKey: PublicKey32,
+  /** Total bonded tokens (self + delegated): the voting power once in the set. */
   stake: u64,
+  /** Delegation shares outstanding; a delegator owns stake × itsShares / shares (slashing stays proportional). */
+  shares: u64,
   workWeight: u32,
+  /** workWeight to apply at the next epoch boundary (set by the workWeight authority). */
+  pendingWorkWeight: option(u32),
+  /** Commission in basis points (used by rewards later). */
+  commission: u32,
   status: ValidatorStatusCodec,
 });
 export type Validator = ValueOf<typeof ValidatorCodec>;
+
+/** A delegator's shares in one validator (the operator's self-bond is a delegation too). */
+export const DelegationCodec = struct({ shares: u64 });
+
+/** Tokens on their way back to an account, released at `releaseEpoch`. */
+export const UnbondingEntryCodec = struct({ validator: Address20, amount: u64, releaseEpoch: u64 });
+export const UnbondingQueueCodec = vector(UnbondingEntryCodec, 1000);
+export type UnbondingEntry = ValueOf<typeof UnbondingEntryCodec>;
 
 export interface State {
   readonly chainId: string;
@@ -57,6 +80,18 @@ export interface State {
 const PARAMS_KEY = concatBytes(new Uint8Array([0]), new TextEncoder().encode("params"));
 export const accountKey = (address: Uint8Array): Uint8Array => concatBytes(new Uint8Array([1]), address);
 export const validatorKey = (address: Uint8Array): Uint8Array => concatBytes(new Uint8Array([2]), address);
+export const delegationKey = (validator: Uint8Array, delegator: Uint8Array): Uint8Array =>
+  concatBytes(new Uint8Array([3]), validator, delegator);
+export const unbondingKey = (delegator: Uint8Array): Uint8Array =>
+  concatBytes(new Uint8Array([4]), delegator);
+/** Sorted address lists that index validators and delegators with unbonding entries. */
+export const AddressListCodec = vector(Address20, 1_000_000);
+export const VALIDATOR_INDEX_KEY = concatBytes(new Uint8Array([0]), new TextEncoder().encode("validators"));
+export const UNBONDING_INDEX_KEY = concatBytes(new Uint8Array([0]), new TextEncoder().encode("unbonders"));
+export const AUTHORITY_KEY = concatBytes(
+  new Uint8Array([0]),
+  new TextEncoder().encode("workWeightAuthority"),
+);
 
 const EMPTY_ACCOUNT: Account = { balance: 0n, nonce: 0n };
 
@@ -79,17 +114,12 @@ export function stateRoot(state: State): Uint8Array {
 
 /** Validators from the tree → the active set (status active, power = stake). */
 export function validatorSetFromTree(tree: StateTree): ValidatorSet {
+  const raw = tree.get(VALIDATOR_INDEX_KEY);
   const infos = [];
-  for (const [key, value] of tree.entries()) {
-    if (key[0] !== 2) continue;
-    const v = decode(ValidatorCodec, value);
+  for (const address of raw ? decode(AddressListCodec, raw) : []) {
+    const v = decode(ValidatorCodec, tree.get(validatorKey(address)) as Uint8Array);
     if (v.status !== "active") continue;
-    infos.push({
-      address: key.slice(1),
-      publicKey: v.consensusKey,
-      power: v.stake,
-      workWeight: BigInt(v.workWeight),
-    });
+    infos.push({ address, publicKey: v.consensusKey, power: v.stake, workWeight: BigInt(v.workWeight) });
   }
   return createValidatorSet(infos);
 }
@@ -109,11 +139,21 @@ export function stateFromGenesis(g: Genesis): State {
       operator: decodeAddress(v.operator),
       consensusKey: v.consensusKey,
       stake: v.stake,
+      shares: v.stake,
       workWeight: v.workWeight,
+      pendingWorkWeight: null,
+      commission: 0,
       status: "active",
     };
-    tree = tree.set(validatorKey(addressBytes(v.consensusKey)), encode(ValidatorCodec, validator));
+    const address = addressBytes(v.consensusKey);
+    tree = tree.set(validatorKey(address), encode(ValidatorCodec, validator));
+    tree = tree.set(delegationKey(address, validator.operator), encode(DelegationCodec, { shares: v.stake }));
   }
+  const index = g.validators
+    .map((v) => addressBytes(v.consensusKey))
+    .sort((a, b) => (toHex(a) < toHex(b) ? -1 : 1));
+  tree = tree.set(VALIDATOR_INDEX_KEY, encode(AddressListCodec, index));
+  if (g.workWeightAuthority) tree = tree.set(AUTHORITY_KEY, decodeAddress(g.workWeightAuthority));
   return {
     chainId: g.chainId,
     genesisHash: hashGenesis(g),
@@ -133,6 +173,7 @@ export function totalSupply(state: State): bigint {
   for (const [key, value] of state.tree.entries()) {
     if (key[0] === 1) sum += decode(AccountCodec, value).balance;
     else if (key[0] === 2) sum += decode(ValidatorCodec, value).stake;
+    else if (key[0] === 4) for (const e of decode(UnbondingQueueCodec, value)) sum += e.amount;
   }
   return sum;
 }

@@ -1,4 +1,15 @@
-import { decode, encode, fromHex, string, struct, toHex, u64, union, type ValueOf } from "../codec/index.js";
+import {
+  decode,
+  encode,
+  fromHex,
+  string,
+  struct,
+  toHex,
+  u32,
+  u64,
+  union,
+  type ValueOf,
+} from "../codec/index.js";
 import {
   addressFromPublicKey,
   decodeAddress,
@@ -15,13 +26,29 @@ import { Address20, PublicKey32, Signature64 } from "./vote.js";
  * Transactions (DESIGN.md §3): `{chainId, from (public key), nonce, fee, payload, signature}`. The payload is
  * a tagged union; tags are part of the wire format and are reserved up front:
  *   1 transfer · 2 bond · 3 unbond · 4 delegate · 5 undelegate · 6 unjail · 7 edit-validator ·
- *   8 evidence · 9 work-report · 10 challenge · 11 settle
- * Only `transfer` exists so far; a tx with any other tag fails to decode (CODEC_UNKNOWN_TAG).
+ *   8 evidence · 9 work-report · 10 challenge · 11 settle · 12 set-work-weight
+ * A tx with an unassigned tag fails to decode (CODEC_UNKNOWN_TAG).
  */
 export const TransferCodec = struct({ to: Address20, amount: u64 });
 export type Transfer = ValueOf<typeof TransferCodec>;
 
-export const TxPayloadCodec = union({ transfer: [1, TransferCodec] });
+export const BondCodec = struct({ consensusKey: PublicKey32, name: string(64), amount: u64 });
+export const StakeMoveCodec = struct({ validator: Address20, amount: u64 });
+export const ValidatorRefCodec = struct({ validator: Address20 });
+export const EditValidatorCodec = struct({ validator: Address20, name: string(64), commission: u32 });
+export const SetWorkWeightCodec = struct({ validator: Address20, workWeight: u32 });
+
+/** Payload registry. Tags are wire format: never renumber; 8–11 stay reserved (evidence, work-report, …). */
+export const TxPayloadCodec = union({
+  transfer: [1, TransferCodec],
+  bond: [2, BondCodec],
+  unbond: [3, StakeMoveCodec],
+  delegate: [4, StakeMoveCodec],
+  undelegate: [5, StakeMoveCodec],
+  unjail: [6, ValidatorRefCodec],
+  "edit-validator": [7, EditValidatorCodec],
+  "set-work-weight": [12, SetWorkWeightCodec],
+});
 export type TxPayload = ValueOf<typeof TxPayloadCodec>;
 
 export const UnsignedTxCodec = struct({
@@ -80,19 +107,72 @@ export function createTransferTx(o: {
   });
 }
 
+/** The amount a payload moves out of the sender's balance (0 for payloads that move none). */
+export function payloadSpend(p: TxPayload): bigint {
+  return p.type === "transfer" || p.type === "bond" || p.type === "delegate" ? p.value.amount : 0n;
+}
+
+/** How each payload field is written in JSON. */
+const FIELD_KIND: Record<string, "address" | "hex" | "u64" | "u32" | "string"> = {
+  to: "address",
+  validator: "address",
+  consensusKey: "hex",
+  amount: "u64",
+  name: "string",
+  commission: "u32",
+  workWeight: "u32",
+};
+
+function payloadToJson(p: TxPayload): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(p.value)) {
+    const kind = FIELD_KIND[k];
+    out[k] =
+      kind === "address"
+        ? encodeAddress(v as Uint8Array)
+        : kind === "hex"
+          ? toHex(v as Uint8Array)
+          : kind === "u64"
+            ? String(v)
+            : (v as string | number);
+  }
+  return out;
+}
+
+function payloadFromJson(type: string, j: Record<string, unknown>): TxPayload {
+  const value: Record<string, unknown> = {};
+  const codec = TxPayloadCodec;
+  for (const [k, raw] of Object.entries(j)) {
+    const kind = FIELD_KIND[k];
+    if (!kind) throw new Error(`unknown payload field ${k}`);
+    value[k] =
+      kind === "address"
+        ? decodeAddress(String(raw))
+        : kind === "hex"
+          ? fromHex(String(raw), 32)
+          : kind === "u64"
+            ? BigInt(String(raw))
+            : kind === "u32"
+              ? Number(raw)
+              : String(raw);
+  }
+  const payload = { type, value } as TxPayload;
+  encode(codec, payload); // validates the shape (throws CodecError on a wrong type or missing field)
+  return payload;
+}
+
 /** JSON form for the API and humans: bytes 0x-hex, addresses fp1…, amounts decimal strings. */
 export function txToJson(tx: Tx) {
   const b = tx.body;
-  const p = b.payload;
   return {
     hash: toHex(hashTx(tx)),
     chainId: b.chainId,
-    type: p.type,
+    type: b.payload.type,
     from: addressFromPublicKey(b.from),
     publicKey: toHex(b.from),
     nonce: b.nonce.toString(),
     fee: b.fee.toString(),
-    payload: { to: encodeAddress(p.value.to), amount: p.value.amount.toString() },
+    payload: payloadToJson(b.payload) as { to?: string; amount?: string } & Record<string, string | number>,
     signature: toHex(tx.signature),
   };
 }
@@ -102,17 +182,15 @@ export type TxJson = ReturnType<typeof txToJson>;
 export function txFromJson(j: unknown): Tx {
   try {
     const o = j as TxJson;
-    if (o.type !== "transfer") throw new Error(`unsupported type ${String(o.type)}`);
-    const amount = BigInt(o.payload.amount);
-    const nonce = BigInt(o.nonce);
-    const fee = BigInt(o.fee);
+    if (typeof o.type !== "string" || typeof o.payload !== "object" || o.payload === null)
+      throw new Error("type and payload are required");
     return {
       body: {
         chainId: String(o.chainId),
         from: fromHex(o.publicKey, 32),
-        nonce,
-        fee,
-        payload: { type: "transfer", value: { to: decodeAddress(o.payload.to), amount } },
+        nonce: BigInt(o.nonce),
+        fee: BigInt(o.fee),
+        payload: payloadFromJson(o.type, o.payload),
       },
       signature: fromHex(o.signature, 64),
     };
@@ -122,4 +200,21 @@ export function txFromJson(j: unknown): Tx {
       `malformed tx JSON: ${(err as Error).message}`,
     );
   }
+}
+
+/** Signs any payload (wallets, CLI, tests). */
+export function createTx(o: {
+  chainId: string;
+  secretKey: Uint8Array;
+  nonce: bigint;
+  fee?: bigint;
+  payload: TxPayload;
+}): Tx {
+  return signTx(o.secretKey, {
+    chainId: o.chainId,
+    from: getPublicKey(o.secretKey),
+    nonce: o.nonce,
+    fee: o.fee ?? 0n,
+    payload: o.payload,
+  });
 }

@@ -24,7 +24,7 @@ import { buildChain, devChain, signCommit } from "../../helpers/chain.js";
 const chain = devChain(4);
 const [alice, bob] = chain.accounts as [(typeof chain.accounts)[0], (typeof chain.accounts)[0]];
 const feeTo = addressBytes(chain.accounts[3]!.publicKey);
-const ctx = { chainId: chain.state.chainId, params: chain.state.params, feeRecipient: feeTo };
+const ctx = { chainId: chain.state.chainId, params: chain.state.params, feeRecipient: feeTo, height: 1n };
 const transfer = (o: Partial<Parameters<typeof createTransferTx>[0]> = {}) =>
   createTransferTx({
     chainId: chain.state.chainId,

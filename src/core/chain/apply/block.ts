@@ -14,7 +14,8 @@ import { BlockError, TxError } from "../errors.js";
 import { getValidator, type State } from "../state.js";
 import type { StateTree } from "../state-tree.js";
 import { hashTx } from "../tx.js";
-import { advanceHeight, hashValidatorSet, indexOfValidator } from "../validator-set.js";
+import { advanceHeight, hashValidatorSet, indexOfValidator, type ValidatorSet } from "../validator-set.js";
+import { endsEpoch, processEpochBoundary } from "./epoch.js";
 import { validateEvidence } from "./evidence.js";
 import { applyTxToTree } from "./tx.js";
 
@@ -92,10 +93,6 @@ function validateHeader(state: State, block: Block, ctx: BlockContext): void {
   if (!bytesEqual(h.validatorsHash, hashValidatorSet(state.validatorSet))) {
     fail({ code: "BLOCK_BAD_VALIDATORS_HASH" }, "validatorsHash is not the current set");
   }
-  // NOTE: the set only changes at epoch boundaries, which staking introduces; until then next = current.
-  if (!bytesEqual(h.nextValidatorsHash, hashValidatorSet(state.validatorSet))) {
-    fail({ code: "BLOCK_BAD_VALIDATORS_HASH" }, "nextValidatorsHash is not the next set");
-  }
   if (indexOfValidator(state.validatorSet, h.proposer) < 0)
     fail({ code: "BLOCK_UNKNOWN_PROPOSER" }, "proposer is not a validator");
   for (const e of block.evidence) validateEvidence(state, e);
@@ -115,7 +112,7 @@ function applyTxs(
 ): { tree: StateTree; included: Block["txs"][number][]; rejected: { index: number; error: TxError }[] } {
   const included: Block["txs"] = [];
   const rejected: { index: number; error: TxError }[] = [];
-  const ctxBase = { chainId: state.chainId, params: state.params, feeRecipient };
+  const ctxBase = { chainId: state.chainId, params: state.params, feeRecipient, height: state.height + 1n };
   txs.forEach((tx, index) => {
     try {
       const signatureVerified = verified?.has(hex(hashTx(tx))) ?? false;
@@ -135,7 +132,13 @@ function applyTxs(
   return { tree, included, rejected };
 }
 
-function nextState(state: State, header: Header, hash: Uint8Array, tree: StateTree): State {
+function nextState(
+  state: State,
+  header: Header,
+  hash: Uint8Array,
+  tree: StateTree,
+  nextSet: ValidatorSet,
+): State {
   return {
     ...state,
     height: header.height,
@@ -143,8 +146,16 @@ function nextState(state: State, header: Header, hash: Uint8Array, tree: StateTr
     lastBlockTime: header.time,
     tree: tree.withoutJournal(),
     lastValidatorSet: state.validatorSet,
-    validatorSet: advanceHeight(state.validatorSet),
+    validatorSet: advanceHeight(nextSet),
   };
+}
+
+/** After the txs: the epoch boundary (if this block ends an epoch) decides the next validator set. */
+function finishBlock(state: State, tree: StateTree): { tree: StateTree; nextSet: ValidatorSet } {
+  const height = state.height + 1n;
+  if (!endsEpoch(height, state.params)) return { tree, nextSet: state.validatorSet };
+  const r = processEpochBoundary(tree, height, state.params, state.validatorSet);
+  return { tree: r.tree, nextSet: r.set };
 }
 
 function collectChanges(journal: Uint8Array[], tree: StateTree): StateChange[] {
@@ -170,7 +181,7 @@ export function applyBlock(state: State, block: Block, ctx: BlockContext = {}): 
     const proposer = getValidator(state, block.header.proposer);
     if (!proposer) fail({ code: "BLOCK_UNKNOWN_PROPOSER" }, "proposer is not a validator");
     const journal: Uint8Array[] = [];
-    const { tree } = applyTxs(
+    const executed = applyTxs(
       state,
       state.tree.withJournal(journal),
       block.txs,
@@ -178,12 +189,16 @@ export function applyBlock(state: State, block: Block, ctx: BlockContext = {}): 
       ctx.verifiedTxs,
       false,
     );
+    const { tree, nextSet } = finishBlock(state, executed.tree);
+    if (!bytesEqual(block.header.nextValidatorsHash, hashValidatorSet(nextSet))) {
+      fail({ code: "BLOCK_BAD_VALIDATORS_HASH" }, "nextValidatorsHash is not the next set");
+    }
     if (!bytesEqual(tree.root(), block.header.stateRoot)) {
       fail({ code: "BLOCK_BAD_STATE_ROOT" }, "stateRoot does not match the re-executed state");
     }
     const hash = hashHeader(block.header);
     return {
-      state: nextState(state, block.header, hash, tree),
+      state: nextState(state, block.header, hash, tree, nextSet),
       hash,
       changes: collectChanges(journal, tree),
     };
@@ -222,7 +237,7 @@ export function buildBlock(
   if (!proposer) fail({ code: "BLOCK_UNKNOWN_PROPOSER" }, "proposer is not a validator");
   const journal: Uint8Array[] = [];
   const limited = o.txs.slice(0, state.params.maxBlockTxs);
-  const { tree, included, rejected } = applyTxs(
+  const executed = applyTxs(
     state,
     state.tree.withJournal(journal),
     limited,
@@ -230,9 +245,10 @@ export function buildBlock(
     o.verifiedTxs,
     true,
   );
+  const { included, rejected } = executed;
+  const { tree, nextSet } = finishBlock(state, executed.tree);
   const time = o.time > state.lastBlockTime ? o.time : state.lastBlockTime + 1n;
   const evidence = o.evidence ?? [];
-  const set = hashValidatorSet(state.validatorSet);
   const header: Header = {
     chainId: state.chainId,
     height: state.height + 1n,
@@ -240,8 +256,8 @@ export function buildBlock(
     parentHash: state.lastBlockHash,
     txRoot: txRoot(included),
     stateRoot: tree.root(),
-    validatorsHash: set,
-    nextValidatorsHash: set,
+    validatorsHash: hashValidatorSet(state.validatorSet),
+    nextValidatorsHash: hashValidatorSet(nextSet),
     proposer: o.proposer,
     lastCommitHash: lastCommitHash(o.lastCommit),
     evidenceRoot: evidenceRoot(evidence),
@@ -252,7 +268,7 @@ export function buildBlock(
     block,
     hash,
     rejected,
-    state: nextState(state, header, hash, tree),
+    state: nextState(state, header, hash, tree, nextSet),
     changes: collectChanges(journal, tree),
   };
 }

@@ -5,7 +5,11 @@ import type { Params } from "../params.js";
 import { AccountCodec, accountKey, getAccount } from "../state.js";
 import type { StateTree } from "../state-tree.js";
 import { encodeTx, type Tx, txSignBytes } from "../tx.js";
+import { applyBond } from "./bond.js";
+import { applyDelegate } from "./delegate.js";
 import { applyTransfer } from "./transfer.js";
+import { applyUndelegate } from "./undelegate.js";
+import { applyEditValidator, applySetWorkWeight, applyUnjail } from "./validator-admin.js";
 
 /** What a tx needs beyond the state. */
 export interface TxContext {
@@ -13,6 +17,8 @@ export interface TxContext {
   params: Params;
   /** Account credited with fees: the block proposer's operator (DESIGN.md §3; see docs/fees.md). */
   feeRecipient: Uint8Array;
+  /** Height of the block the tx is in (unbonding release epochs derive from it). */
+  height: bigint;
   /**
    * Skip the signature check because the caller already verified this exact tx (the mempool verifies once
    * at admission). SECURITY: only for txs whose signature this node checked itself.
@@ -81,13 +87,31 @@ export function applyTxToTree(tree: StateTree, tx: Tx, ctx: TxContext): StateTre
       );
     next = next.set(accountKey(ctx.feeRecipient), encode(AccountCodec, { ...r, balance: r.balance + b.fee }));
   }
-  switch (b.payload.type) {
+  const p = b.payload;
+  switch (p.type) {
     case "transfer":
-      return applyTransfer(next, sender, b.payload.value);
-    default:
-      throw new TxError(
-        { code: "TX_UNSUPPORTED_TYPE", type: String((b.payload as { type: string }).type) },
-        "unsupported tx type",
-      );
+      return applyTransfer(next, sender, p.value);
+    case "bond":
+      return applyBond(next, sender, p.value, ctx.params);
+    case "delegate":
+      return applyDelegate(next, sender, p.value);
+    case "unbond":
+      return applyUndelegate(next, sender, p.value, {
+        params: ctx.params,
+        height: ctx.height,
+        asOperator: true,
+      });
+    case "undelegate":
+      return applyUndelegate(next, sender, p.value, {
+        params: ctx.params,
+        height: ctx.height,
+        asOperator: false,
+      });
+    case "edit-validator":
+      return applyEditValidator(next, sender, p.value);
+    case "unjail":
+      return applyUnjail(next, sender, p.value);
+    case "set-work-weight":
+      return applySetWorkWeight(next, sender, p.value);
   }
 }
