@@ -37,14 +37,15 @@ export async function keyByName(
   name: string,
   devnetName: string | undefined,
   password?: string,
+  purpose: "account" | "consensus" = "account",
 ): Promise<LoadedKeypair> {
   try {
-    return await loadKeypair(createKeystore(home), name, { password });
+    return await loadKeypair(createKeystore(home), name, { password, purpose });
   } catch (err) {
     if (!isFastposError(err, "KEYSTORE_NOT_FOUND")) throw err;
     try {
       const d = pickDevnet(home, devnetName);
-      return await loadKeypair(createKeystore(devnetDir(home, d.name)), name, { password });
+      return await loadKeypair(createKeystore(devnetDir(home, d.name)), name, { password, purpose });
     } catch {
       throw err;
     }

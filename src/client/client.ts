@@ -1,5 +1,12 @@
 import type { BlockJson } from "../core/chain/block.js";
-import { createTransferTx, encodeTx, type Tx, type TxJson } from "../core/chain/tx.js";
+import {
+  createTransferTx,
+  createTx,
+  encodeTx,
+  type Tx,
+  type TxJson,
+  type TxPayload,
+} from "../core/chain/tx.js";
 import { toHex } from "../core/codec/index.js";
 import { addressFromPublicKey, getPublicKey } from "../core/crypto/index.js";
 import { type SubscribeOptions, subscribeEvents } from "./events.js";
@@ -37,17 +44,37 @@ export type TxStatus =
   | { status: "committed"; height: string; index: number; tx: TxJson }
   | { status: "pending"; tx: TxJson };
 
+export interface ValidatorInfoJson {
+  address: string;
+  consensusAddress: string;
+  name: string;
+  operator: string;
+  publicKey: string;
+  status: "active" | "inactive" | "jailed";
+  stake: string;
+  selfStake: string;
+  delegatedStake: string;
+  power: string;
+  workWeight: string;
+  pendingWorkWeight: string | null;
+  commission: number;
+  proposerPriority: string | null;
+}
+
 export interface ValidatorsInfo {
   height: string;
+  epoch: string;
+  epochLength: string;
+  /** Stake, set and workWeight changes made now take effect from this height. */
+  pendingChangesApplyAtHeight: string;
   totalPower: string;
-  validators: {
-    address: string;
-    consensusAddress: string;
-    publicKey: string;
-    power: string;
-    workWeight: string;
-    proposerPriority: string;
-  }[];
+  validators: ValidatorInfoJson[];
+}
+
+export interface UnbondingInfo {
+  address: string;
+  height: string;
+  entries: { validator: string; amount: string; releaseEpoch: string; releaseAfterHeight: string }[];
 }
 
 export interface ClientOptions extends HttpOptions {
@@ -65,6 +92,7 @@ export function createClient(opts: ClientOptions | string) {
     block: (height: bigint | number | "latest" = "latest") => get<BlockJson>(`/v1/blocks/${height}`),
     tx: (hash: string) => get<TxStatus>(`/v1/txs/${hash}`),
     validators: () => get<ValidatorsInfo>("/v1/validators"),
+    unbonding: (address: string) => get<UnbondingInfo>(`/v1/unbonding/${encodeURIComponent(address)}`),
     consensus: () => get<Record<string, unknown>>("/v1/consensus"),
     submitTx: (tx: Tx) => post<{ hash: string; status: string }>("/v1/txs", { tx: toHex(encodeTx(tx)) }),
     submitTxs: (txs: Tx[]) =>
@@ -93,6 +121,23 @@ export function createClient(opts: ClientOptions | string) {
           );
         await new Promise((r) => setTimeout(r, opts2.intervalMs ?? 50));
       }
+    },
+
+    /** Signs any payload locally with the next nonce and submits it. */
+    async send(t: { secretKey: Uint8Array; payload: TxPayload; fee?: bigint; chainId?: string }) {
+      const from = addressFromPublicKey(getPublicKey(t.secretKey));
+      const [status, account] = await Promise.all([
+        t.chainId ? Promise.resolve({ chainId: t.chainId }) : client.status(),
+        client.account(from),
+      ]);
+      const tx = createTx({
+        chainId: status.chainId,
+        secretKey: t.secretKey,
+        nonce: BigInt(account.nextNonce),
+        fee: t.fee ?? 0n,
+        payload: t.payload,
+      });
+      return { ...(await client.submitTx(tx)), from, nonce: tx.body.nonce };
     },
 
     /** Builds, signs locally (the key never leaves this process) and submits a transfer. */

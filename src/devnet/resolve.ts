@@ -81,6 +81,8 @@ export function resolveDevnet(m: Manifest, ports: number[]): DevnetPlan {
     preset: m.preset,
     validators,
     accounts: [...dev.accounts, ...accounts.map((a) => ({ address: a.address, balance: a.balance }))],
+    // The first named account (alice) may set workWeights, standing in for the product's oracle.
+    workWeightAuthority: accounts[0]?.address ?? dev.accounts[0]?.address,
   });
   const nodes = validators.map((v, i) => ({
     name: v.name,

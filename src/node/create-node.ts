@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { applyTxToTree } from "../core/chain/apply/tx.js";
 import { TxError } from "../core/chain/errors.js";
 import { validateGenesis } from "../core/chain/genesis.js";
 import { getAccount } from "../core/chain/state.js";
-import { decodeTx, encodeTx, hashTx, type Tx, txSignBytes } from "../core/chain/tx.js";
+import { decodeTx, encodeTx, hashTx, payloadSpend, type Tx, txSignBytes } from "../core/chain/tx.js";
 import { CommitCodec } from "../core/chain/vote.js";
 import { decode, encode, toHex } from "../core/codec/index.js";
 import { addressBytes, verify } from "../core/crypto/index.js";
@@ -121,7 +122,7 @@ export async function createNode(
       }
       const sender = addressBytes(b.from);
       const acct = getAccount(s, sender);
-      const need = b.fee + b.payload.value.amount;
+      const need = b.fee + payloadSpend(b.payload);
       if (acct.balance < need) {
         throw new TxError(
           { code: "TX_INSUFFICIENT_FUNDS", need, have: acct.balance },
@@ -133,6 +134,17 @@ export async function createNode(
           { code: "TX_BAD_NONCE", expected: acct.nonce, got: b.nonce },
           `nonce ${b.nonce} already used; next is ${acct.nonce}`,
         );
+      }
+      if (b.nonce === acct.nonce) {
+        // The sender's next tx: execute it against the latest state now, so stateful errors (unknown
+        // validator, not jailed, below min stake…) reach the user instead of a block builder.
+        applyTxToTree(s.tree, tx, {
+          chainId: s.chainId,
+          params: s.params,
+          feeRecipient: sender,
+          height: s.height + 1n,
+          signatureVerified: true,
+        });
       }
       const res = mempool.add(
         { hash, sender: toHex(sender).slice(2), nonce: b.nonce, fee: b.fee, size, tx },

@@ -164,6 +164,11 @@ export function createDriver(deps: DriverDeps) {
         evidence: pendingEvidence.slice(0, 16),
         verifiedTxs: verified,
       });
+      // Txs that fail against the current state never will: drop them (and the sender's later nonces).
+      for (const r of built.rejected) {
+        const tx = txs[r.index];
+        if (tx) mempool.removeWithSuccessors(toHex(hashTx(tx)));
+      }
       const bytes = encodeBlock(built.block);
       blocks.set(toHex(built.hash), { block: built.block, bytes, applied: built });
       log1({ type: "valueReady", value: { height, round, block: bytes } }, true);

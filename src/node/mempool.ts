@@ -69,6 +69,16 @@ export class Mempool<T> {
     return this.byHash.get(hash)?.tx;
   }
 
+  /** Removes a tx and the same sender's later nonces (which could never execute without it). */
+  removeWithSuccessors(hash: string): string[] {
+    const e = this.byHash.get(hash);
+    if (!e) return [];
+    const list = this.bySender.get(e.sender) ?? [];
+    const doomed = list.filter((x) => x.nonce >= e.nonce);
+    for (const x of doomed) this.removeEntry(x);
+    return doomed.map((x) => x.hash);
+  }
+
   /** Pending txs of one sender (their nonces follow the account's next nonce without gaps). */
   pendingCount(sender: string): number {
     return this.bySender.get(sender)?.length ?? 0;

@@ -2,10 +2,11 @@ import { BaseCommand } from "../../cli/base-command.js";
 import { clientFor, resolveTarget, targetFlags } from "../../cli/target.js";
 
 export default class QueryValidators extends BaseCommand {
-  static override summary = "Show the active validator set with power and workWeight.";
+  static override summary =
+    "Show validators: power, self/delegated stake, workWeight, status, pending changes.";
   static override examples = [
     "<%= config.bin %> query validators",
-    "<%= config.bin %> query validators --json | jq '.validators | length'",
+    "<%= config.bin %> query validators --json | jq '.validators[] | {name, status, power}'",
   ];
   static override flags = { ...targetFlags };
 
@@ -13,9 +14,22 @@ export default class QueryValidators extends BaseCommand {
     const { flags } = await this.parse(QueryValidators);
     const v = await clientFor(resolveTarget(flags.home, flags).url).validators();
     this.emit(v, (r) => {
-      this.log(`${r.validators.length} validators at height ${r.height}, total power ${r.totalPower}`);
-      for (const x of r.validators)
-        this.log(`  ${x.consensusAddress}  power ${x.power.padEnd(10)} workWeight ${x.workWeight}`);
+      const active = r.validators.filter((x) => x.status === "active").length;
+      this.log(
+        `epoch ${r.epoch} (height ${r.height}): ${active} active of ${r.validators.length}, total power ${r.totalPower}`,
+      );
+      this.log(
+        `pending stake, set and workWeight changes apply from height ${r.pendingChangesApplyAtHeight}`,
+      );
+      this.log(
+        `${"NAME".padEnd(12)} ${"STATUS".padEnd(9)} ${"POWER".padEnd(12)} ${"SELF".padEnd(12)} ${"DELEGATED".padEnd(12)} ${"WORK".padEnd(12)} ADDRESS`,
+      );
+      for (const x of r.validators) {
+        const work = `${(Number(x.workWeight) / 10_000).toFixed(2)}${x.pendingWorkWeight !== null ? `→${(Number(x.pendingWorkWeight) / 10_000).toFixed(2)}` : ""}`;
+        this.log(
+          `${x.name.padEnd(12)} ${x.status.padEnd(9)} ${x.power.padEnd(12)} ${x.selfStake.padEnd(12)} ${x.delegatedStake.padEnd(12)} ${work.padEnd(12)} ${x.consensusAddress}`,
+        );
+      }
     });
   }
 }

@@ -1,5 +1,12 @@
+import {
+  epochOf,
+  findValidator,
+  readIndex,
+  readUnbonding,
+  selfStake,
+} from "../../core/chain/apply/staking-store.js";
 import { blockToJson, decodeBlock } from "../../core/chain/block.js";
-import { getAccount, type State } from "../../core/chain/state.js";
+import { getAccount, type State, VALIDATOR_INDEX_KEY } from "../../core/chain/state.js";
 import { decodeTx, type Tx, txFromJson, txToJson } from "../../core/chain/tx.js";
 import { proposerFor } from "../../core/chain/validator-set.js";
 import { fromHex, toHex } from "../../core/codec/index.js";
@@ -215,18 +222,55 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       path: "/v1/validators",
       handler: () => {
         const s = ctx.state();
+        const params = s.params;
+        const epoch = epochOf(s.height + 1n, params);
+        const nextBoundary = (epoch + 1n) * params.epochLength;
+        const active = new Map(s.validatorSet.validators.map((v, i) => [toHex(v.address), i]));
+        const validators = readIndex(s.tree, VALIDATOR_INDEX_KEY).map((address) => {
+          const v = findValidator(s.tree, address) as NonNullable<ReturnType<typeof findValidator>>;
+          const self = selfStake(s.tree, address, v);
+          const i = active.get(toHex(address));
+          const inSet = i === undefined ? null : s.validatorSet.validators[i];
+          return {
+            address: toHex(address),
+            consensusAddress: encodeAddress(address),
+            name: v.name,
+            operator: encodeAddress(v.operator),
+            publicKey: toHex(v.consensusKey),
+            status: v.status,
+            stake: v.stake.toString(),
+            selfStake: self.toString(),
+            delegatedStake: (v.stake - self).toString(),
+            power: inSet ? inSet.power.toString() : "0",
+            workWeight: String(v.workWeight),
+            pendingWorkWeight: v.pendingWorkWeight === null ? null : String(v.pendingWorkWeight),
+            commission: v.commission,
+            proposerPriority: i === undefined ? null : String(s.validatorSet.priorities[i]),
+          };
+        });
         return ok({
           height: s.height.toString(),
+          epoch: epoch.toString(),
+          epochLength: params.epochLength.toString(),
+          pendingChangesApplyAtHeight: (nextBoundary + 1n).toString(),
           totalPower: s.validatorSet.totalPower.toString(),
-          validators: s.validatorSet.validators.map((v, i) => ({
-            address: toHex(v.address),
-            consensusAddress: encodeAddress(v.address),
-            publicKey: toHex(v.publicKey),
-            power: v.power.toString(),
-            workWeight: v.workWeight.toString(),
-            proposerPriority: String(s.validatorSet.priorities[i]),
-          })),
+          validators,
         });
+      },
+    },
+    {
+      method: "GET",
+      path: "/v1/unbonding/:address",
+      handler: (r: ApiRequest) => {
+        const address = r.params.address as string;
+        const s = ctx.state();
+        const entries = readUnbonding(s.tree, decodeAddress(address)).map((e) => ({
+          validator: encodeAddress(e.validator),
+          amount: e.amount.toString(),
+          releaseEpoch: e.releaseEpoch.toString(),
+          releaseAfterHeight: (e.releaseEpoch * s.params.epochLength).toString(),
+        }));
+        return ok({ address, height: s.height.toString(), entries });
       },
     },
     {

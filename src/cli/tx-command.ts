@@ -1,0 +1,112 @@
+import { Flags } from "@oclif/core";
+import type { TxPayload } from "../core/chain/tx.js";
+import { fromHex } from "../core/codec/index.js";
+import { addressBytes, decodeAddress, isValidAddress } from "../core/crypto/index.js";
+import type { LoadedKeypair } from "../keystore/keys-service.js";
+import { BaseCommand } from "./base-command.js";
+import { UserError } from "./errors.js";
+import { passwordFlag } from "./flags.js";
+import { clientFor, keyByName, resolveTarget, targetFlags } from "./target.js";
+
+/**
+ * Base of the `fastpos tx …` commands: `--from` key (user keystore, then the devnet's), `--fee`, `--wait`
+ * for finality, `--node`/`--devnet`. A subclass only turns its flags into a payload (STYLE.md: thin commands).
+ */
+export const txFlags = {
+  from: Flags.string({ description: "Signing key name", required: true }),
+  fee: Flags.string({ description: "Fee paid to the block proposer", default: "0" }),
+  wait: Flags.boolean({ description: "Return once the transaction is final" }),
+  timeout: Flags.integer({ description: "Seconds to wait with --wait (exit 3 after)", default: 30 }),
+  password: passwordFlag,
+  ...targetFlags,
+};
+
+export interface TxContext {
+  key: LoadedKeypair;
+  /** The consensus address derived from the --from key (its own validator, if it runs one). */
+  ownValidator: () => Promise<Uint8Array>;
+  validator: (text: string) => Uint8Array;
+}
+
+export function parseAmount(name: string, v: string): bigint {
+  if (!/^\d+$/.test(v))
+    throw new UserError("BAD_AMOUNT", `--${name} must be a non-negative integer, got "${v}"`);
+  return BigInt(v);
+}
+
+export abstract class TxCommand extends BaseCommand {
+  protected async submit(
+    flags: {
+      from: string;
+      fee: string;
+      wait: boolean;
+      timeout: number;
+      password?: string | undefined;
+      node?: string | undefined;
+      devnet?: string | undefined;
+      home?: string | undefined;
+    },
+    build: (ctx: TxContext) => Promise<TxPayload> | TxPayload,
+  ): Promise<void> {
+    const fee = parseAmount("fee", flags.fee);
+    const target = resolveTarget(flags.home, flags);
+    const key = await keyByName(target.home, flags.from, target.devnet?.name, flags.password);
+    const payload = await build({
+      key,
+      ownValidator: async () =>
+        addressBytes(
+          (await keyByName(target.home, flags.from, target.devnet?.name, flags.password, "consensus"))
+            .publicKey,
+        ),
+      validator: (text) => parseValidator(text, target.devnet?.nodes),
+    });
+    const client = clientFor(target.url);
+    const started = performance.now();
+    const sent = await client.send({ secretKey: key.secretKey, payload, fee });
+    const result: Record<string, unknown> = {
+      hash: sent.hash,
+      type: payload.type,
+      from: sent.from,
+      nonce: sent.nonce.toString(),
+      status: "pending",
+    };
+    if (flags.wait) {
+      try {
+        const done = await client.waitForTx(sent.hash, { timeoutMs: flags.timeout * 1000 });
+        Object.assign(result, {
+          status: "committed",
+          height: done.height,
+          latencyMs: Math.round(performance.now() - started),
+        });
+      } catch (err) {
+        if ((err as { code?: string }).code === "TIMEOUT") {
+          throw new UserError(
+            "TIMEOUT",
+            `${payload.type} ${sent.hash} was not final within ${flags.timeout} s`,
+            { data: { hash: sent.hash } },
+          );
+        }
+        throw err;
+      }
+    }
+    this.emit(result, (r) => {
+      this.log(`${r.status === "committed" ? "Final" : "Submitted"} ${r.type}: ${r.hash}`);
+      if (r.status === "committed") this.log(`  block ${r.height}, ${r.latencyMs} ms after submission`);
+    });
+  }
+}
+
+/** A validator given as fp1… consensus address, 0x-hex address, or a devnet node name. */
+export function parseValidator(text: string, nodes?: { name: string; validator: string }[]): Uint8Array {
+  if (isValidAddress(text)) return decodeAddress(text);
+  if (/^0x[0-9a-fA-F]{40}$/.test(text)) return fromHex(text, 20);
+  const node = nodes?.find((n) => n.name === text);
+  if (node) return decodeAddress(node.validator);
+  throw new UserError(
+    "BAD_VALIDATOR",
+    `"${text}" is not a validator address (fp1… or 0x…) or a devnet node name`,
+    {
+      hint: "see `fastpos query validators`",
+    },
+  );
+}

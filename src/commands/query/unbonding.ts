@@ -1,0 +1,32 @@
+import { Args } from "@oclif/core";
+import { BaseCommand } from "../../cli/base-command.js";
+import { clientFor, keyByName, resolveTarget, targetFlags } from "../../cli/target.js";
+import { isValidAddress } from "../../core/crypto/index.js";
+
+export default class QueryUnbonding extends BaseCommand {
+  static override summary = "Show an account's unbonding entries and when they are released.";
+  static override examples = [
+    "<%= config.bin %> query unbonding bob",
+    "<%= config.bin %> query unbonding fp1… --json",
+  ];
+  static override args = {
+    address: Args.string({ description: "fp1… address or key name", required: true }),
+  };
+  static override flags = { ...targetFlags };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(QueryUnbonding);
+    const t = resolveTarget(flags.home, flags);
+    const address = isValidAddress(args.address)
+      ? args.address
+      : (await keyByName(t.home, args.address, t.devnet?.name)).address;
+    const u = await clientFor(t.url).unbonding(address);
+    this.emit(u, (r) => {
+      if (!r.entries.length) return this.log(`${r.address}: nothing unbonding`);
+      for (const e of r.entries)
+        this.log(
+          `${e.amount} from ${e.validator}: released after height ${e.releaseAfterHeight} (epoch ${e.releaseEpoch})`,
+        );
+    });
+  }
+}

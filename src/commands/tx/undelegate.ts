@@ -1,0 +1,23 @@
+import { Flags } from "@oclif/core";
+import { parseAmount, TxCommand, txFlags } from "../../cli/tx-command.js";
+
+export default class TxUndelegate extends TxCommand {
+  static override summary = "Withdraw delegated tokens; they return after the unbonding period.";
+  static override examples = [
+    "<%= config.bin %> tx undelegate --from bob --validator node1 --amount 5000 --wait",
+    "<%= config.bin %> tx undelegate --from bob --validator fp1… --amount 5000 --json",
+  ];
+  static override flags = {
+    ...txFlags,
+    validator: Flags.string({ description: "Validator (fp1…, 0x…, or devnet node name)", required: true }),
+    amount: Flags.string({ description: "Tokens", required: true }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(TxUndelegate);
+    await this.submit(flags, (c) => ({
+      type: "undelegate",
+      value: { validator: c.validator(flags.validator), amount: parseAmount("amount", flags.amount) },
+    }));
+  }
+}
