@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { createClient } from "../client/client.js";
 import { genesisToJson, hashGenesis } from "../core/chain/genesis.js";
 import { toHex } from "../core/codec/index.js";
-import { addressFromPublicKey, getPublicKey } from "../core/crypto/index.js";
+import { addressFromPublicKey, getPublicKey, keypairFromMnemonic } from "../core/crypto/index.js";
 import { createKeystore } from "../keystore/keystore.js";
 import { initNodeHome } from "../node/home.js";
 import type { Manifest } from "./manifest.js";
@@ -99,6 +99,21 @@ export async function devnetUp(
         kind: "account",
       },
       { mnemonic: a.mnemonic, index: a.index },
+    );
+  }
+  // Validator operator keys too, by node name, so `devnet remove-validator` can unbond them.
+  for (const [i, p] of plan.nodes.entries()) {
+    const op = keypairFromMnemonic(plan.mnemonic, { index: i });
+    await ks.save(
+      {
+        name: p.name,
+        address: op.address,
+        publicKey: toHex(op.publicKey),
+        createdAt: now,
+        encrypted: false,
+        kind: "account",
+      },
+      { mnemonic: plan.mnemonic, index: i },
     );
   }
   writeFileSync(genesisFile, genesisToJson(plan.genesis));

@@ -95,6 +95,8 @@ export class Sim {
       powers?: bigint[];
       workWeights?: bigint[];
       invalidProposalsFrom?: number[];
+      /** Validator `index` leaves the set after height `height` (an epoch boundary). */
+      leaveAt?: { height: bigint; index: number };
     },
   ) {
     this.rand = rng(opts.seed);
@@ -136,7 +138,16 @@ export class Sim {
   setFor(height: bigint): ValidatorSet {
     let s = this.sets.get(height);
     if (!s) {
-      s = advanceHeight(this.setFor(height - 1n));
+      const prev = this.setFor(height - 1n);
+      const leave = this.opts.leaveAt;
+      if (leave && height === leave.height + 1n) {
+        const gone = toHex((this.nodes[leave.index] as Node).address);
+        const keep = prev.validators
+          .map((v, i) => [v, prev.priorities[i] as bigint] as const)
+          .filter(([v]) => toHex(v.address) !== gone);
+        const next = createValidatorSet(keep.map(([v]) => v));
+        s = advanceHeight({ ...next, priorities: keep.map(([, p]) => p) });
+      } else s = advanceHeight(prev);
       this.sets.set(height, s);
     }
     return s;
@@ -276,7 +287,8 @@ export class Sim {
         if (prev === undefined) this.decisions.set(e.height, hash);
         else if (prev !== hash) this.violations.push(`height ${e.height}: ${prev} vs ${hash} (node ${n.id})`);
         const signers = e.commit.signatures.length;
-        if (signers * 3 <= this.nodes.length * 2 && !this.opts.powers)
+        const setSize = this.setFor(e.height).validators.length;
+        if (signers * 3 <= setSize * 2 && !this.opts.powers)
           this.violations.push(`weak commit at ${e.height}`);
         this.queue.push({
           at: this.now + this.commitWait,

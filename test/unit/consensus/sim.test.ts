@@ -82,3 +82,20 @@ describe("consensus in a simulated network (deterministic, virtual time)", () =>
     expect(sim.violations).toEqual([]);
   });
 });
+
+describe("validator-set changes at an epoch boundary (simulated)", () => {
+  it("every engine switches sets at the boundary; finality continues after a validator leaves", () => {
+    const sim = new Sim({ n: 5, seed: 21, leaveAt: { height: 10n, index: 4 } });
+    sim.start();
+    expect(sim.runUntil({ height: 10n, maxTime: 600_000 })).toBe(true);
+    // The departed validator stops: the remaining 4 of 4 in the new set must keep finalizing.
+    sim.crash(4);
+    expect(sim.runUntil({ height: 40n, maxTime: 600_000 })).toBe(true);
+    expect(sim.violations).toEqual([]);
+    expect(sim.setFor(11n).validators).toHaveLength(4);
+    expect(sim.setFor(10n).validators).toHaveLength(5);
+    for (const node of sim.nodes.slice(0, 4)) {
+      for (let h = 1n; h <= 40n; h++) expect(node.decided.get(h)).toBe(sim.decisions.get(h));
+    }
+  });
+});

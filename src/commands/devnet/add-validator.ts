@@ -1,0 +1,47 @@
+import { Flags } from "@oclif/core";
+import { BaseCommand } from "../../cli/base-command.js";
+import { spinner } from "../../cli/progress.js";
+import { parseAmount } from "../../cli/tx-command.js";
+import { pickDevnet } from "../../devnet/state.js";
+import { addValidator } from "../../devnet/validators.js";
+import { resolveHome } from "../../keystore/home.js";
+
+export default class DevnetAddValidator extends BaseCommand {
+  static override summary = "Add a validator to a running devnet through a real bond transaction.";
+  static override description =
+    "Creates keys, funds the new operator from --from, starts a node that syncs the chain, then bonds --stake and " +
+    "reports the epoch at which the validator becomes active.";
+  static override examples = [
+    "<%= config.bin %> devnet add-validator",
+    "<%= config.bin %> devnet add-validator --name val5 --stake 500000 --json",
+  ];
+  static override flags = {
+    devnet: Flags.string({ description: "Devnet name [default: the only one]" }),
+    name: Flags.string({ description: "Node name [default: nodeN]" }),
+    stake: Flags.string({ description: "Self-stake to bond", default: "1000000" }),
+    from: Flags.string({ description: "Funded devnet account that pays for the stake", default: "alice" }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(DevnetAddValidator);
+    const home = resolveHome(flags.home);
+    const spin = spinner(!this.jsonMode);
+    try {
+      const r = await addValidator(home, pickDevnet(home, flags.devnet), {
+        name: flags.name,
+        stake: parseAmount("stake", flags.stake),
+        funder: flags.from,
+        onProgress: (m) => spin.update(m),
+      });
+      spin.stop();
+      this.emit(r, (o) => {
+        this.log(
+          `${o.node} bonded ${o.stake} in block ${o.bondHeight}; active from height ${o.activeFromHeight} (epoch ${o.activeEpoch})`,
+        );
+        this.log(`  validator ${o.validator}, operator ${o.operator}, API ${o.apiUrl}`);
+      });
+    } finally {
+      spin.stop();
+    }
+  }
+}
