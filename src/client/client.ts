@@ -38,6 +38,8 @@ export interface AccountInfo {
   balance: string;
   nonce: string;
   nextNonce: string;
+  /** Height of the state the balance was read from. */
+  height: string;
 }
 
 export type TxStatus =

@@ -38,7 +38,7 @@ describe("staking lifecycle (real devnet)", () => {
       Number(added.activeFromHeight) <= Number((await q(["query", "status"])).height) ? "active" : "inactive",
     );
     const from = Number(added.activeFromHeight);
-    const w = await runCli(["devnet", "wait", "--height", String(from + 15), "--timeout", "60"], { home });
+    const w = await runCli(["devnet", "wait", "--height", String(from + 25), "--timeout", "60"], { home });
     expect(w.code, w.stderr).toBe(0);
     const set = await q(["query", "validators"]);
     expect(set.validators.find((v: any) => v.consensusAddress === added.validator)).toMatchObject({
@@ -47,12 +47,12 @@ describe("staking lifecycle (real devnet)", () => {
     });
     let signed = 0;
     let proposed = 0;
-    for (let h = from + 1; h <= from + 15; h++) {
+    for (let h = from + 1; h <= from + 25; h++) {
       const b = await q(["query", "block", String(h)]);
       if (b.lastCommit.signatures.some((s: any) => s.validator === added.validator)) signed++;
       if (b.header.proposer === added.validator) proposed++;
     }
-    expect(signed).toBeGreaterThan(5);
+    expect(signed).toBeGreaterThan(10);
     expect(proposed).toBeGreaterThan(0);
   }, 180_000);
 
@@ -76,7 +76,9 @@ describe("staking lifecycle (real devnet)", () => {
       power: "0",
     });
     expect(after.validators.filter((v: any) => v.status === "active")).toHaveLength(4);
-    expect(BigInt((await q(["query", "account", "val5"])).balance)).toBe(balance0);
+    // Blocks come every ~100 ms: judge the balance by the height it was read at.
+    const mid = await q(["query", "account", "val5"]);
+    expect(BigInt(mid.balance)).toBe(Number(mid.height) <= release ? balance0 : balance0 + 1_000_000n);
     expect(
       (await runCli(["devnet", "wait", "--height", String(release + 1), "--timeout", "90"], { home })).code,
     ).toBe(0);

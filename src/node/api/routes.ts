@@ -207,13 +207,15 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       handler: (r: ApiRequest) => {
         const address = r.params.address as string;
         const bytes = decodeAddress(address);
-        const acct = getAccount(ctx.state(), bytes);
+        const state = ctx.state();
+        const acct = getAccount(state, bytes);
         const pending = ctx.mempool.pendingCount(toHex(bytes).slice(2));
         return ok({
           address,
           balance: acct.balance.toString(),
           nonce: acct.nonce.toString(),
           nextNonce: (acct.nonce + BigInt(pending)).toString(),
+          height: state.height.toString(),
         });
       },
     },
