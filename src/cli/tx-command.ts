@@ -47,6 +47,8 @@ export abstract class TxCommand extends BaseCommand {
       home?: string | undefined;
     },
     build: (ctx: TxContext) => Promise<TxPayload> | TxPayload,
+    /** Extra fields for the output (e.g. a transfer's recipient and amount). */
+    describe?: (payload: TxPayload) => Record<string, unknown>,
   ): Promise<void> {
     const fee = parseAmount("fee", flags.fee);
     const target = resolveTarget(flags.home, flags);
@@ -67,6 +69,8 @@ export abstract class TxCommand extends BaseCommand {
       hash: sent.hash,
       type: payload.type,
       from: sent.from,
+      ...describe?.(payload),
+      fee: fee.toString(),
       nonce: sent.nonce.toString(),
       status: "pending",
     };
