@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import { createClient } from "../client/client.js";
-import { isAlive, processState, signal, stopProcess } from "./providers/process.js";
+import { isAlive, pidsForHome, processState, signal, stopProcess } from "./providers/process.js";
 import { DevnetError, type DevnetFile, type DevnetNode, devnetDir, findNode, writeDevnet } from "./state.js";
 import { spawnNode } from "./up.js";
 
@@ -116,10 +116,10 @@ export async function devnetDown(
   const stopped: string[] = [];
   await Promise.all(
     d.nodes.map(async (n) => {
-      if (n.pid !== null && isAlive(n.pid)) {
-        await stopProcess(n.pid, 8000);
-        stopped.push(n.name);
-      }
+      const pids = new Set(pidsForHome(n.home));
+      if (n.pid !== null && isAlive(n.pid)) pids.add(n.pid);
+      if (pids.size) stopped.push(n.name);
+      await Promise.all([...pids].map((pid) => stopProcess(pid, 8000)));
       n.pid = null;
     }),
   );

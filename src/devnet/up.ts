@@ -145,8 +145,12 @@ export async function devnetUp(
     accounts: plan.accounts.map((a) => ({ name: a.name, address: a.address })),
   };
   opts.onProgress?.(`starting ${count} validators`);
-  for (const n of nodes) n.pid = spawnNode(n);
+  // Record each pid as soon as it exists, so an interrupted `up` leaves nothing `devnet down` cannot find.
   writeDevnet(home, devnet);
+  for (const n of nodes) {
+    n.pid = spawnNode(n);
+    writeDevnet(home, devnet);
+  }
   opts.onProgress?.("waiting for the first final block");
   await waitForHeight(devnet, 1n, opts.timeoutMs ?? 30_000);
   return {

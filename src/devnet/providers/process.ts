@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 
 /**
@@ -104,4 +104,27 @@ export async function waitGone(pid: number, timeoutMs: number): Promise<boolean>
     await new Promise((r) => setTimeout(r, 50));
   }
   return false;
+}
+
+/**
+ * Pids of live `fastpos node start --home HOME` processes, found through /proc: lets `devnet down` stop a
+ * node whose pid never reached devnet.json (e.g. `devnet up` interrupted right after spawning it).
+ */
+export function pidsForHome(home: string): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  const out: number[] = [];
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const args = readFileSync(`/proc/${e}/cmdline`, "utf8").split("\0");
+      const i = args.indexOf("--home");
+      if (args.includes("start") && i >= 0 && args[i + 1] === home && isAlive(Number(e))) out.push(Number(e));
+    } catch {}
+  }
+  return out;
 }
