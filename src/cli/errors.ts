@@ -47,7 +47,7 @@ export function exitCodeFor(err: unknown): ExitCode {
   if (err instanceof UnreachableError) return EXIT.unreachable;
   if (err instanceof FastposError) {
     if (err.code === "TIMEOUT") return EXIT.timeout;
-    if (err.code === "NODE_UNREACHABLE") return EXIT.unreachable;
+    if (err.code === "NODE_UNREACHABLE" || err.code === "ENGINE_UNREACHABLE") return EXIT.unreachable;
     return BUG_CODES.has(err.code) ? EXIT.bug : EXIT.user;
   }
   if (isOclifUserError(err)) return EXIT.user;

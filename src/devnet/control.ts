@@ -1,16 +1,19 @@
 import { rmSync } from "node:fs";
 import { createClient } from "../client/client.js";
-import { isAlive, pidsForHome, processState, signal, stopProcess } from "./providers/process.js";
+import { providerFor } from "./providers/index.js";
+import type { NodeProvider } from "./providers/types.js";
 import { DevnetError, type DevnetFile, type DevnetNode, devnetDir, findNode, writeDevnet } from "./state.js";
-import { spawnNode } from "./up.js";
 
 /**
  * Lifecycle of a running devnet (DESIGN.md §6): status, stop/start/restart/kill/pause/resume of one node,
- * and down. Every change is written back to devnet.json so the next CLI call sees it.
+ * and down — the same on every provider (process, docker). Every change is written back to devnet.json so
+ * the next CLI call sees it.
  */
 export interface NodeStatusRow {
   name: string;
   pid: number | null;
+  /** Container name (docker provider), null for processes. */
+  container: string | null;
   state: "running" | "paused" | "stopped";
   apiUrl: string;
   height: string | null;
@@ -21,22 +24,22 @@ export interface NodeStatusRow {
   validator: string;
 }
 
-export async function devnetStatus(d: DevnetFile): Promise<NodeStatusRow[]> {
+export async function devnetStatus(d: DevnetFile, provider?: NodeProvider): Promise<NodeStatusRow[]> {
+  const p = provider ?? (await providerFor(d));
   return Promise.all(
     d.nodes.map(async (n) => {
-      const st = n.pid !== null ? await processState(n.pid) : undefined;
-      const state: NodeStatusRow["state"] =
-        st === undefined || st === "Z" ? "stopped" : st === "T" ? "paused" : "running";
+      const info = await p.inspect(d, n);
       let s: Awaited<ReturnType<ReturnType<typeof createClient>["status"]>> | undefined;
-      if (state === "running") {
+      if (info.state === "running") {
         try {
           s = await createClient({ url: n.apiUrl, timeoutMs: 1000 }).status();
         } catch {}
       }
       return {
         name: n.name,
-        pid: state === "stopped" ? null : n.pid,
-        state,
+        pid: info.pid,
+        container: n.container ?? null,
+        state: info.state,
         apiUrl: n.apiUrl,
         height: s?.height ?? null,
         round: s?.consensus.round ?? null,
@@ -57,47 +60,42 @@ export async function controlNode(
   d: DevnetFile,
   nodeName: string,
   action: NodeAction,
+  provider?: NodeProvider,
 ): Promise<{ node: string; action: NodeAction; result: string; pid: number | null }> {
   const n = findNode(d, nodeName);
-  const running = n.pid !== null && isAlive(n.pid);
+  const p = provider ?? (await providerFor(d));
+  const before = await p.inspect(d, n);
+  const running = before.state !== "stopped";
   let result = "ok";
   switch (action) {
     case "stop":
-      result = running ? await stopProcess(n.pid as number) : "not-running";
-      n.pid = null;
+      result = await p.stop(d, n);
       break;
     case "kill":
-      if (running) signal(n.pid as number, "SIGKILL");
-      result = running ? "killed" : "not-running";
-      if (running) await stopProcess(n.pid as number, 2000);
-      n.pid = null;
+      result = await p.kill(d, n);
       break;
     case "start":
       if (running) result = "already-running";
-      else n.pid = startNode(n);
+      else await p.start(d, n);
       break;
     case "restart":
-      if (running) await stopProcess(n.pid as number);
-      n.pid = startNode(n);
+      if (running) await p.stop(d, n);
+      await p.start(d, n);
       result = "restarted";
       break;
     case "pause":
       if (!running) throw notRunning(n);
-      signal(n.pid as number, "SIGSTOP");
+      await p.pause(d, n);
       result = "paused";
       break;
     case "resume":
       if (!running) throw notRunning(n);
-      signal(n.pid as number, "SIGCONT");
+      await p.resume(d, n);
       result = "resumed";
       break;
   }
   writeDevnet(home, d);
   return { node: n.name, action, result, pid: n.pid };
-}
-
-function startNode(n: DevnetNode): number {
-  return spawnNode(n);
 }
 
 function notRunning(n: DevnetNode): DevnetError {
@@ -107,23 +105,20 @@ function notRunning(n: DevnetNode): DevnetError {
   );
 }
 
-/** Stops every node (SIGTERM, then SIGKILL) and removes the state dir unless `keepData`. */
+/** Stops every node, removes what the provider created, and the state dir unless `keepData`. */
 export async function devnetDown(
   home: string,
   d: DevnetFile,
   keepData: boolean,
+  provider?: NodeProvider,
 ): Promise<{ stopped: string[]; removed: boolean }> {
-  const stopped: string[] = [];
-  await Promise.all(
-    d.nodes.map(async (n) => {
-      const pids = new Set(pidsForHome(n.home));
-      if (n.pid !== null && isAlive(n.pid)) pids.add(n.pid);
-      if (pids.size) stopped.push(n.name);
-      await Promise.all([...pids].map((pid) => stopProcess(pid, 8000)));
-      n.pid = null;
-    }),
-  );
+  const p = provider ?? (await providerFor(d));
+  const stopped = await p.teardown(d);
+  for (const n of d.nodes) {
+    n.pid = null;
+    if (n.container !== undefined) n.container = null;
+  }
   if (keepData) writeDevnet(home, d);
   else rmSync(devnetDir(home, d.name), { recursive: true, force: true });
-  return { stopped: stopped.sort(), removed: !keepData };
+  return { stopped, removed: !keepData };
 }

@@ -43,6 +43,14 @@ export const ManifestSchema = z
     chainId: z.string().min(1).max(64).optional(),
     preset: z.enum(["dev", "test", "mainnet-like"]).default("dev"),
     provider: z.enum(["process", "docker"]).default("process"),
+    /** Docker provider settings (ignored by the process provider). */
+    docker: z
+      .object({
+        network: z.enum(["bridge", "host"]).optional(),
+        image: z.string().min(1).max(200).optional(),
+      })
+      .strict()
+      .optional(),
     /** Keys are derived from this seed, so the same manifest gives the same addresses every run. */
     seed: z.string().default("fastpos"),
     validators: z.union([z.int().min(1).max(64), z.array(ValidatorSpec).min(1).max(64)]).default(5),

@@ -2,7 +2,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FastposError } from "../core/errors.js";
 import { writeFileAtomicSync } from "../keystore/fs-atomic.js";
+import type { DockerSettings } from "./providers/docker.js";
 import { isAlive } from "./providers/process.js";
+import type { ProviderKind } from "./providers/types.js";
 
 /**
  * A devnet's state directory (DESIGN.md §6): `$FASTPOS_HOME/devnets/<name>/` with `devnet.json` (ports,
@@ -14,16 +16,21 @@ export interface DevnetNode {
   home: string;
   apiUrl: string;
   p2pUrl: string;
+  /** Host pid while running (docker: the container's init process), null when stopped. */
   pid: number | null;
   validator: string;
   logFile: string;
+  /** Container name (docker provider only). */
+  container?: string | null;
 }
 
 export interface DevnetFile {
   version: 1;
   name: string;
   chainId: string;
-  provider: "process";
+  provider: ProviderKind;
+  /** Image and networking of a docker devnet. */
+  docker?: DockerSettings;
   createdAt: string;
   nodes: DevnetNode[];
   accounts: { name: string; address: string }[];
@@ -37,7 +44,10 @@ export type DevnetErrorType =
   | { code: "DEVNET_UNKNOWN_NODE"; node: string; nodes: string[] }
   | { code: "DEVNET_START_FAILED"; node: string; reason: string }
   | { code: "DEVNET_STALE"; name: string }
-  | { code: "TIMEOUT"; name: string; height: string; best: string | null };
+  | { code: "TIMEOUT"; name: string; height: string; best: string | null }
+  | { code: "ENGINE_UNREACHABLE"; engine: string; reason: string; hint: string }
+  | { code: "IMAGE_BUILD_IMPOSSIBLE"; reason: string; hint: string }
+  | { code: "DEVNET_BAD_OPTION"; option: string; hint?: string };
 export class DevnetError extends FastposError<DevnetErrorType> {}
 
 export function devnetsDir(home: string): string {
@@ -73,8 +83,13 @@ export function listDevnets(home: string): DevnetFile[] {
     .map((n) => readDevnet(home, n));
 }
 
-/** Running = at least one recorded pid alive. A devnet whose pids are all gone is stale (e.g. after a reboot). */
+/**
+ * Running = at least one recorded pid alive. A devnet whose pids are all gone is stale (e.g. after a reboot).
+ * Docker nodes count as running while devnet.json says so (their pids may live in the engine's VM); the
+ * provider's `inspect` is the exact answer.
+ */
 export function devnetRunning(d: DevnetFile): boolean {
+  if (d.provider === "docker") return d.nodes.some((n) => n.pid !== null);
   return d.nodes.some((n) => n.pid !== null && isAlive(n.pid));
 }
 

@@ -1,6 +1,5 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createClient } from "../client/client.js";
 import { genesisToJson, hashGenesis } from "../core/chain/genesis.js";
 import { toHex } from "../core/codec/index.js";
@@ -9,7 +8,9 @@ import { createKeystore } from "../keystore/keystore.js";
 import { initNodeHome } from "../node/home.js";
 import type { Manifest } from "./manifest.js";
 import { freePorts } from "./ports.js";
-import { isAlive, spawnDetached } from "./providers/process.js";
+import type { DockerNetworkMode } from "./providers/docker.js";
+import { processProvider } from "./providers/process.js";
+import type { NodeProvider, ProviderKind } from "./providers/types.js";
 import { resolveDevnet } from "./resolve.js";
 import {
   DevnetError,
@@ -21,28 +22,37 @@ import {
   writeDevnet,
 } from "./state.js";
 
-/** The CLI entry point used to run nodes (works from dist/ and, via tsx, from src/). */
-export const RUN_JS = fileURLToPath(new URL("../../bin/run.js", import.meta.url));
+export { RUN_JS, spawnNode } from "./providers/process.js";
 
 export interface UpResult {
   devnet: DevnetFile;
   genesisHash: string;
   firstBlockMs: number;
+  /** Docker: the image used and whether `up` had to build it. */
+  image?: { tag: string; built: boolean; buildMs: number | null };
 }
 
-/** Starts one node process of a devnet and returns its pid. */
-export function spawnNode(n: DevnetNode): number {
-  return spawnDetached({
-    command: [process.execPath, RUN_JS, "node", "start", "--home", n.home],
-    logFile: n.logFile,
-    env: { FASTPOS_LOG_STDERR: "false", NODE_ENV: "production" },
-  });
+export interface UpOptions {
+  timeoutMs?: number;
+  onProgress?: (msg: string) => void;
+  now?: Date;
+  provider?: ProviderKind;
+  /** Docker provider: image tag (default fastpos-node:VERSION, built offline when missing). */
+  image?: string | undefined;
+  /** Docker provider: `bridge` (default) or `host`. */
+  network?: DockerNetworkMode | undefined;
 }
 
-/** Last lines of a node's log, for error messages. */
-export function logTail(n: DevnetNode, lines = 8): string {
+/** Last lines a node printed (crash output), for error messages. */
+export async function logTail(
+  provider: NodeProvider,
+  d: DevnetFile,
+  n: DevnetNode,
+  lines = 8,
+): Promise<string> {
   try {
-    return readFileSync(n.logFile, "utf8").trim().split("\n").slice(-lines).join("\n");
+    const out = await provider.crashLog(d, n, lines);
+    return out.length ? out.join("\n") : "(no output)";
   } catch {
     return "(no log)";
   }
@@ -52,12 +62,9 @@ export function logTail(n: DevnetNode, lines = 8): string {
  * `fastpos devnet up`: resolve the manifest, write homes and keys, start every validator as a detached
  * process, and wait until the first block is final (DESIGN.md §6). Nodes keep running after this returns.
  */
-export async function devnetUp(
-  home: string,
-  manifest: Manifest,
-  opts: { timeoutMs?: number; onProgress?: (msg: string) => void; now?: Date } = {},
-): Promise<UpResult> {
+export async function devnetUp(home: string, manifest: Manifest, opts: UpOptions = {}): Promise<UpResult> {
   const started = performance.now();
+  const kind = opts.provider ?? "process";
   const dir = devnetDir(home, manifest.name);
   if (existsSync(join(dir, "devnet.json"))) {
     const d = readDevnet(home, manifest.name);
@@ -70,6 +77,27 @@ export async function devnetUp(
     throw new DevnetError(
       { code: "DEVNET_STALE", name: d.name },
       `devnet "${d.name}" exists but none of its nodes is running (stale state from an earlier run?); remove it with \`fastpos devnet down --name ${d.name}\` or start its nodes with \`fastpos devnet start\``,
+    );
+  }
+  // Docker: reach the engine and have the image before touching the state dir.
+  let provider: NodeProvider = processProvider;
+  let docker: DevnetFile["docker"];
+  let image: UpResult["image"];
+  if (kind === "docker") {
+    const { connectEngine, createDockerProvider } = await import("./providers/docker.js");
+    const { ensureImage } = await import("./image.js");
+    const engine = await connectEngine();
+    const img = await ensureImage(engine, {
+      tag: opts.image,
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    });
+    image = { tag: img.tag, built: img.built !== null, buildMs: img.built?.ms ?? null };
+    docker = { image: img.tag, network: opts.network ?? "bridge" };
+    provider = createDockerProvider(engine, docker);
+  } else if (opts.image !== undefined || opts.network !== undefined) {
+    throw new DevnetError(
+      { code: "DEVNET_BAD_OPTION", option: opts.image !== undefined ? "image" : "network" },
+      `--${opts.image !== undefined ? "image" : "network"} applies to --provider docker only`,
     );
   }
   const count = typeof manifest.validators === "number" ? manifest.validators : manifest.validators.length;
@@ -117,51 +145,63 @@ export async function devnetUp(
     );
   }
   writeFileSync(genesisFile, genesisToJson(plan.genesis));
+  const devnet: DevnetFile = {
+    version: 1,
+    name: plan.name,
+    chainId: plan.chainId,
+    provider: kind,
+    ...(docker ? { docker } : {}),
+    createdAt: now,
+    nodes,
+    accounts: plan.accounts.map((a) => ({ name: a.name, address: a.address })),
+  };
   plan.nodes.forEach((p, i) => {
     const node = nodes[i] as DevnetNode;
+    const net = provider.network(
+      devnet,
+      node,
+      nodes.filter((n) => n !== node),
+    );
     initNodeHome({
       home: node.home,
       genesisFile,
       validatorSecretKey: p.consensusSecretKey,
       config: {
         moniker: p.name,
-        p2p: {
-          listen: `127.0.0.1:${p.p2pPort}`,
-          peers: nodes.filter((n) => n !== node).map((n) => n.p2pUrl),
-        },
-        api: { listen: `127.0.0.1:${p.apiPort}` },
+        p2p: { listen: net.p2pListen, peers: net.peers },
+        api: { listen: net.apiListen },
         log: { stderr: false },
         devnet: { faults: true },
       },
     });
   });
-  const devnet: DevnetFile = {
-    version: 1,
-    name: plan.name,
-    chainId: plan.chainId,
-    provider: "process",
-    createdAt: now,
-    nodes,
-    accounts: plan.accounts.map((a) => ({ name: a.name, address: a.address })),
-  };
-  opts.onProgress?.(`starting ${count} validators`);
+  opts.onProgress?.(
+    `starting ${count} validators${kind === "docker" ? ` (containers, ${docker?.network} network)` : ""}`,
+  );
   // Record each pid as soon as it exists, so an interrupted `up` leaves nothing `devnet down` cannot find.
   writeDevnet(home, devnet);
   for (const n of nodes) {
-    n.pid = spawnNode(n);
+    if (kind === "docker") n.container = null;
+    await provider.start(devnet, n);
     writeDevnet(home, devnet);
   }
   opts.onProgress?.("waiting for the first final block");
-  await waitForHeight(devnet, 1n, opts.timeoutMs ?? 30_000);
+  await waitForHeight(devnet, 1n, opts.timeoutMs ?? 30_000, provider);
   return {
     devnet,
     genesisHash: toHex(hashGenesis(plan.genesis)),
     firstBlockMs: Math.round(performance.now() - started),
+    ...(image ? { image } : {}),
   };
 }
 
 /** Polls the nodes until one reports `height`; fails fast (with the log tail) if a node process died. */
-export async function waitForHeight(d: DevnetFile, height: bigint, timeoutMs: number): Promise<bigint> {
+export async function waitForHeight(
+  d: DevnetFile,
+  height: bigint,
+  timeoutMs: number,
+  provider: NodeProvider = processProvider,
+): Promise<bigint> {
   const end = Date.now() + timeoutMs;
   const clients = d.nodes.map((n) => createClient({ url: n.apiUrl, timeoutMs: 1000 }));
   for (;;) {
@@ -175,12 +215,16 @@ export async function waitForHeight(d: DevnetFile, height: bigint, timeoutMs: nu
       }),
     );
     if (best >= height) return best;
-    const dead = d.nodes.find((n) => n.pid !== null && !isAlive(n.pid) && best < 0n);
-    if (dead && d.nodes.every((n) => n.pid === null || !isAlive(n.pid))) {
-      throw new DevnetError(
-        { code: "DEVNET_START_FAILED", node: dead.name, reason: "process exited" },
-        `node ${dead.name} exited during start-up. Last log lines:\n${logTail(dead)}`,
-      );
+    if (best < 0n) {
+      // Nobody answers yet: fail fast (with the log tail) once every node has exited.
+      const infos = await Promise.all(d.nodes.map((n) => provider.inspect(d, n).catch(() => undefined)));
+      const dead = d.nodes.find((_, i) => infos[i]?.exited);
+      if (dead && infos.every((x) => x?.state === "stopped")) {
+        throw new DevnetError(
+          { code: "DEVNET_START_FAILED", node: dead.name, reason: "process exited" },
+          `node ${dead.name} exited during start-up. Last log lines:\n${await logTail(provider, d, dead)}`,
+        );
+      }
     }
     if (Date.now() > end) {
       throw new DevnetError(

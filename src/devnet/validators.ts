@@ -6,9 +6,10 @@ import { addressFromPublicKey, generateMnemonic, keypairFromMnemonic } from "../
 import { createKeystore } from "../keystore/keystore.js";
 import { initNodeHome } from "../node/home.js";
 import { freePorts } from "./ports.js";
-import { isAlive, stopProcess } from "./providers/process.js";
+import { providerFor } from "./providers/index.js";
+import type { NodeProvider } from "./providers/types.js";
 import { DevnetError, type DevnetFile, type DevnetNode, devnetDir, findNode, writeDevnet } from "./state.js";
-import { spawnNode, waitForHeight } from "./up.js";
+import { waitForHeight } from "./up.js";
 
 /**
  * Growing and shrinking a running devnet through real staking txs (DESIGN.md §3 epochs):
@@ -25,6 +26,12 @@ export interface AddValidatorResult {
   activeEpoch: string;
   apiUrl: string;
   pid: number | null;
+}
+
+/** The nodes a provider reports running. */
+async function runningNodes(p: NodeProvider, d: DevnetFile): Promise<DevnetNode[]> {
+  const infos = await Promise.all(d.nodes.map((n) => p.inspect(d, n)));
+  return d.nodes.filter((_, i) => infos[i]?.state === "running");
 }
 
 async function waitTx(client: ReturnType<typeof createClient>, hash: string) {
@@ -45,8 +52,9 @@ export async function addValidator(
   }
   const dir = devnetDir(home, d.name);
   const ks = createKeystore(dir);
+  const provider = await providerFor(d);
   const api = createClient({
-    url: (d.nodes.find((n) => n.pid !== null && isAlive(n.pid)) ?? d.nodes[0])?.apiUrl ?? "",
+    url: ((await runningNodes(provider, d))[0] ?? d.nodes[0])?.apiUrl ?? "",
     timeoutMs: 10_000,
   });
   // Keys: a fresh mnemonic for the operator account and its consensus key, kept in the devnet keystore.
@@ -84,24 +92,26 @@ export async function addValidator(
     pid: null,
     validator: addressFromPublicKey(consensus.publicKey),
     logFile: join(dir, name, "logs", "stdout.log"),
+    ...(d.provider === "docker" ? { container: null } : {}),
   };
+  const net = provider.network(d, node, d.nodes);
   initNodeHome({
     home: node.home,
     genesisFile: join(dir, "genesis.json"),
     validatorSecretKey: consensus.secretKey,
     config: {
       moniker: name,
-      p2p: { listen: `127.0.0.1:${p2pPort}`, peers: d.nodes.map((n) => n.p2pUrl) },
-      api: { listen: `127.0.0.1:${apiPort}` },
+      p2p: { listen: net.p2pListen, peers: net.peers },
+      api: { listen: net.apiListen },
       log: { stderr: false },
       devnet: { faults: true },
     },
   });
-  node.pid = spawnNode(node);
   d.nodes.push(node);
+  await provider.start(d, node);
   writeDevnet(home, d);
   const target = BigInt((await api.status()).height);
-  await waitForHeight({ ...d, nodes: [node] }, target, 60_000);
+  await waitForHeight({ ...d, nodes: [node] }, target, 60_000, provider);
   o.onProgress?.(`bonding ${o.stake}`);
   const bond = await api.send({
     secretKey: account.secretKey,
@@ -141,7 +151,8 @@ export async function removeValidator(
   o: { onProgress?: (m: string) => void } = {},
 ): Promise<RemoveValidatorResult> {
   const node = findNode(d, nodeName);
-  const others = d.nodes.filter((n) => n !== node && n.pid !== null && isAlive(n.pid));
+  const provider = await providerFor(d);
+  const others = (await runningNodes(provider, d)).filter((n) => n !== node);
   const api = createClient({ url: (others[0] ?? node).apiUrl, timeoutMs: 10_000 });
   const info = (await api.validators()).validators.find((v) => v.consensusAddress === node.validator);
   if (!info || info.selfStake === "0") {
@@ -166,9 +177,11 @@ export async function removeValidator(
   const L = BigInt((await api.validators()).epochLength);
   const boundary = h % L === 0n ? h : (h / L + 1n) * L;
   o.onProgress?.(`waiting for the epoch boundary at height ${boundary}`);
-  await waitForHeight({ ...d, nodes: others.length ? others : [node] }, boundary + 1n, 120_000);
+  await waitForHeight({ ...d, nodes: others.length ? others : [node] }, boundary + 1n, 120_000, provider);
   const unbonding = await api.unbonding(key.address);
-  if (node.pid !== null) await stopProcess(node.pid);
+  // Stop it and remove what the provider made for it (its container), keeping its home on disk.
+  await provider.stop(d, node);
+  await provider.remove(d, node);
   node.pid = null;
   d.nodes = d.nodes.filter((n) => n !== node);
   writeDevnet(home, d);

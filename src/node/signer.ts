@@ -147,6 +147,30 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** Start time of a process in clock ticks since boot (/proc), or undefined where /proc is not there. */
+function startTime(pid: number | "self"): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the process that wrote a lock still runs. A pid alone is not enough: in a container the pid
+ * namespace restarts with the container, so the pid of a killed node can belong to someone else after a
+ * restart — even to one of our own threads (thread ids answer signal 0). The lock records the holder's
+ * start time too, and a live pid with another start time is a different process.
+ */
+function lockHolderAlive(pid: number, start: string | undefined): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (existsSync(`/proc/self/task/${pid}`)) return false; // one of our own threads: not another holder
+  if (!isAlive(pid)) return false;
+  const now = startTime(pid);
+  return start === undefined || now === undefined || now === start;
+}
+
 /**
  * Lock files this process holds. NOTE: process-wide on purpose: the lock is about processes, and a pid can
  * repeat across restarts (pid 1 in containers), so "same pid" alone does not mean "held by us".
@@ -157,15 +181,17 @@ function acquireLock(lockFile: string): void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(lockFile, "wx", 0o600);
-      writeSync(fd, String(process.pid));
+      const start = startTime("self");
+      writeSync(fd, start === undefined ? String(process.pid) : `${process.pid} ${start}`);
       closeSync(fd);
       heldLocks.add(lockFile);
       return;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      const pid = Number.parseInt(readFileSync(lockFile, "utf8"), 10);
+      const [pidText, start] = readFileSync(lockFile, "utf8").trim().split(/\s+/);
+      const pid = Number.parseInt(pidText ?? "", 10);
       const ours = pid === process.pid;
-      if ((ours && heldLocks.has(lockFile)) || (!ours && Number.isInteger(pid) && pid > 0 && isAlive(pid))) {
+      if ((ours && heldLocks.has(lockFile)) || (!ours && lockHolderAlive(pid, start))) {
         throw new SignerError(
           { code: "SIGNER_LOCKED", lockFile, pid },
           `validator key is in use by process ${pid} (lock ${lockFile}); two signers for one key could double-sign`,

@@ -5,7 +5,7 @@ import { pickDevnet } from "../../devnet/state.js";
 import { resolveHome } from "../../keystore/home.js";
 
 export default class DevnetStatus extends BaseCommand {
-  static override summary = "Show each node of a devnet: process state, height, round, peers.";
+  static override summary = "Show each node of a devnet: process or container state, height, round, peers.";
   static override examples = [
     "<%= config.bin %> devnet status",
     "<%= config.bin %> devnet status --json | jq '.nodes[].height'",
@@ -16,8 +16,10 @@ export default class DevnetStatus extends BaseCommand {
     const { flags } = await this.parse(DevnetStatus);
     const d = pickDevnet(resolveHome(flags.home), flags.devnet);
     const nodes = await devnetStatus(d);
-    this.emit({ name: d.name, chainId: d.chainId, nodes }, (o) => {
-      this.log(`Devnet "${o.name}" (chain ${o.chainId})`);
+    this.emit({ name: d.name, chainId: d.chainId, provider: d.provider, nodes }, (o) => {
+      this.log(
+        `Devnet "${o.name}" (chain ${o.chainId}, ${o.provider}${d.docker ? `: ${d.docker.image}, ${d.docker.network} network` : ""})`,
+      );
       this.log(
         `${"NODE".padEnd(8)} ${"STATE".padEnd(8)} ${"PID".padEnd(8)} ${"HEIGHT".padEnd(8)} ${"ROUND".padEnd(6)} ${"PEERS".padEnd(6)} LAST BLOCK`,
       );

@@ -8,13 +8,17 @@ import { resolveHome } from "../../keystore/home.js";
 export default class DevnetUp extends BaseCommand {
   static override summary = "Start a local N-validator devnet and wait for its first final block.";
   static override description =
-    "Each validator runs as a detached child process with its home in $FASTPOS_HOME/devnets/NAME/ and " +
-    "dynamically allocated loopback ports. Keys derive from --seed, so addresses are reproducible. Funded " +
-    "accounts (alice, bob, carol by default) are usable with `fastpos tx transfer --from alice` at once.";
+    "Each validator runs as a detached child process (default) or, with --provider docker, as a container " +
+    "on the local Docker engine (DOCKER_HOST respected); its home is in $FASTPOS_HOME/devnets/NAME/ and its " +
+    "ports are dynamically allocated on 127.0.0.1. Keys derive from --seed, so addresses are reproducible. " +
+    "Funded accounts (alice, bob, carol by default) are usable with `fastpos tx transfer --from alice` at " +
+    "once. The docker provider builds its image offline when missing (see `fastpos devnet image build`).";
   static override examples = [
     "<%= config.bin %> devnet up",
     "<%= config.bin %> devnet up -n 7 --name big --seed ci-42",
     "<%= config.bin %> devnet up -f devnets/local.yaml --json | jq -r '.nodes[0].apiUrl'",
+    "<%= config.bin %> devnet up -n 4 --provider docker",
+    "<%= config.bin %> devnet up --provider docker --network host --image fastpos-node:mine",
   ];
   static override flags = {
     validators: Flags.integer({
@@ -34,6 +38,18 @@ export default class DevnetUp extends BaseCommand {
     }),
     seed: Flags.string({ description: "Seed for all devnet keys [default: fastpos]" }),
     timeout: Flags.integer({ description: "Seconds to wait for the first block", default: 60 }),
+    provider: Flags.string({
+      description: "Where nodes run: child processes or Docker containers [default: process]",
+      options: ["process", "docker"],
+    }),
+    network: Flags.string({
+      description:
+        "Docker networking: bridge (own network, ports published on 127.0.0.1) or host [default: bridge]",
+      options: ["bridge", "host"],
+    }),
+    image: Flags.string({
+      description: "Docker image to run [default: fastpos-node:VERSION, built offline when missing]",
+    }),
   };
 
   async run(): Promise<void> {
@@ -45,6 +61,7 @@ export default class DevnetUp extends BaseCommand {
       ...(flags.name ? { name: flags.name } : {}),
       ...(flags.preset ? { preset: flags.preset } : {}),
       ...(flags.seed ? { seed: flags.seed } : {}),
+      ...(flags.provider ? { provider: flags.provider } : {}),
     });
     const spin = spinner(!this.jsonMode);
     let r: Awaited<ReturnType<typeof devnetUp>>;
@@ -52,6 +69,11 @@ export default class DevnetUp extends BaseCommand {
       r = await devnetUp(resolveHome(flags.home), manifest, {
         timeoutMs: flags.timeout * 1000,
         onProgress: (m) => spin.update(m),
+        provider: manifest.provider,
+        image: flags.image ?? (manifest.provider === "docker" ? manifest.docker?.image : undefined),
+        network:
+          (flags.network as "bridge" | "host" | undefined) ??
+          (manifest.provider === "docker" ? manifest.docker?.network : undefined),
       });
     } finally {
       spin.stop();
@@ -63,6 +85,8 @@ export default class DevnetUp extends BaseCommand {
         chainId: d.chainId,
         genesisHash: r.genesisHash,
         firstBlockMs: r.firstBlockMs,
+        provider: d.provider,
+        ...(d.docker ? { docker: { ...d.docker, imageBuilt: r.image?.built ?? false } } : {}),
         nodes: d.nodes,
         accounts: d.accounts,
       },
@@ -70,10 +94,14 @@ export default class DevnetUp extends BaseCommand {
         this.log(
           `Devnet "${o.name}" is up (chain ${o.chainId}), first block final after ${(o.firstBlockMs / 1000).toFixed(1)} s\n`,
         );
+        if (o.docker)
+          this.log(
+            `Docker: image ${o.docker.image}${o.docker.imageBuilt ? " (just built)" : ""}, ${o.docker.network} network\n`,
+          );
         this.log("Validators");
         for (const n of o.nodes)
           this.log(
-            `  ${n.name.padEnd(8)} ${n.apiUrl.padEnd(24)} pid ${String(n.pid).padEnd(8)} ${n.validator}`,
+            `  ${n.name.padEnd(8)} ${n.apiUrl.padEnd(24)} ${n.container ? `container ${n.container}` : `pid ${String(n.pid).padEnd(8)}`} ${n.validator}`,
           );
         this.log("\nFunded accounts (use the name with --from)");
         for (const a of o.accounts) this.log(`  ${a.name.padEnd(8)} ${a.address}`);

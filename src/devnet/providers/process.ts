@@ -1,6 +1,22 @@
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from "node:fs";
-import { dirname } from "node:path";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  watch,
+} from "node:fs";
+import { open } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { DevnetFile, DevnetNode } from "../state.js";
+import { loopbackNetwork, type NodeProvider, type NodeRuntimeInfo } from "./types.js";
+
+/** The CLI entry point used to run nodes (works from dist/ and, via tsx, from src/). */
+export const RUN_JS = fileURLToPath(new URL("../../../bin/run.js", import.meta.url));
 
 /**
  * The `process` provider (DESIGN.md §6): each node is a detached child process (its own process group)
@@ -128,3 +144,144 @@ export function pidsForHome(home: string): number[] {
   }
   return out;
 }
+
+/** Starts one node of a devnet as a detached process and returns its pid. */
+export function spawnNode(n: DevnetNode): number {
+  return spawnDetached({
+    command: [process.execPath, RUN_JS, "node", "start", "--home", n.home],
+    logFile: n.logFile,
+    env: { FASTPOS_LOG_STDERR: "false", NODE_ENV: "production" },
+  });
+}
+
+/** The node's structured log (pino JSON lines) inside its home. */
+export function nodeLogFile(n: DevnetNode): string {
+  return join(n.home, "logs", "node.log");
+}
+
+/** The last `lines` lines of a file, read from its end (logs grow large). */
+export async function tailFile(file: string, lines: number): Promise<string[]> {
+  if (lines <= 0 || !existsSync(file)) return [];
+  const fh = await open(file, "r");
+  try {
+    const size = (await fh.stat()).size;
+    let start = size;
+    let text = "";
+    while (start > 0) {
+      const len = Math.min(64 * 1024, start);
+      start -= len;
+      const buf = Buffer.alloc(len);
+      await fh.read(buf, 0, len, start);
+      text = buf.toString("utf8") + text;
+      if (text.split("\n").length > lines + 1) break;
+    }
+    return text
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .slice(-lines);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Calls `onLine` for each line appended to `file` from now on, until `signal` aborts. */
+export function followFile(file: string, onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
+  mkdirSync(dirname(file), { recursive: true });
+  if (!existsSync(file)) closeSync(openSync(file, "a"));
+  let pos = statSync(file).size;
+  let rest = "";
+  let reading = false;
+  const readNew = async () => {
+    if (reading) return;
+    reading = true;
+    try {
+      for (;;) {
+        const size = statSync(file).size;
+        if (size < pos) pos = 0; // truncated or replaced
+        if (size === pos) break;
+        const fh = await open(file, "r");
+        const buf = Buffer.alloc(size - pos);
+        await fh.read(buf, 0, buf.length, pos);
+        await fh.close();
+        pos = size;
+        const parts = (rest + buf.toString("utf8")).split("\n");
+        rest = parts.pop() ?? "";
+        for (const line of parts) if (line.trim()) onLine(line);
+      }
+    } catch {
+      // The file vanished (devnet down): nothing more to follow.
+    } finally {
+      reading = false;
+    }
+  };
+  return new Promise((resolve) => {
+    const w = watch(file, () => void readNew());
+    // fs.watch can miss events on some filesystems; a slow poll backs it up.
+    const t = setInterval(() => void readNew(), 500);
+    signal.addEventListener(
+      "abort",
+      () => {
+        w.close();
+        clearInterval(t);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
+
+/** The `process` provider: nodes as detached child processes controlled by signals. */
+export const processProvider: NodeProvider = {
+  kind: "process",
+  network: (_d, n, peers) => loopbackNetwork(n, peers),
+  async start(_d: DevnetFile, n: DevnetNode) {
+    n.pid = spawnNode(n);
+  },
+  async stop(_d, n, graceMs = 10_000) {
+    const pids = new Set(pidsForHome(n.home));
+    if (n.pid !== null && isAlive(n.pid)) pids.add(n.pid);
+    n.pid = null;
+    if (pids.size === 0) return "not-running";
+    const results = await Promise.all([...pids].map((pid) => stopProcess(pid, graceMs)));
+    return results.includes("killed") ? "killed" : "stopped";
+  },
+  async remove() {},
+  async kill(_d, n) {
+    const running = n.pid !== null && isAlive(n.pid);
+    if (running) {
+      signal(n.pid as number, "SIGKILL");
+      await waitGone(n.pid as number, 5_000);
+    }
+    n.pid = null;
+    return running ? "killed" : "not-running";
+  },
+  async pause(_d, n) {
+    if (n.pid !== null) signal(n.pid, "SIGSTOP");
+  },
+  async resume(_d, n) {
+    if (n.pid !== null) signal(n.pid, "SIGCONT");
+  },
+  async inspect(_d, n): Promise<NodeRuntimeInfo> {
+    const st = n.pid !== null ? await processState(n.pid) : undefined;
+    if (st === undefined || st === "Z") return { state: "stopped", pid: null, exited: n.pid !== null };
+    return { state: st === "T" ? "paused" : "running", pid: n.pid, exited: false };
+  },
+  async readLogs(_d, n, lines) {
+    return tailFile(nodeLogFile(n), lines);
+  },
+  async crashLog(_d, n, lines) {
+    return tailFile(n.logFile, lines);
+  },
+  followLogs(_d, n, onLine, sig) {
+    return followFile(nodeLogFile(n), onLine, sig);
+  },
+  async teardown(d) {
+    const stopped: string[] = [];
+    await Promise.all(
+      d.nodes.map(async (n) => {
+        if ((await processProvider.stop(d, n, 8_000)) !== "not-running") stopped.push(n.name);
+      }),
+    );
+    return stopped.sort();
+  },
+};

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getPublicKey, verify } from "../../../src/core/crypto/index.js";
@@ -92,4 +92,29 @@ describe("signer double-sign guard (real files)", () => {
     again.sign(1n, 0, "prevote", bytes("ok"));
     again.close();
   });
+
+  it.runIf(existsSync("/proc/self/stat"))(
+    "sees through pid reuse after a container restart: same pid, other start time, or one of our own threads",
+    async () => {
+      const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"], { stdio: "ignore" });
+      try {
+        await new Promise((r) => setTimeout(r, 100));
+        const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
+        const start = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+        // The real holder (pid and start time match): refused.
+        writeFileSync(join(dir, "signer.lock"), `${child.pid} ${start}`);
+        expect(codeOf(() => openSigner(dir, sk, pk))).toBe("SIGNER_LOCKED");
+        // A live pid that started at another time is not the process that wrote the lock.
+        writeFileSync(join(dir, "signer.lock"), `${child.pid} 1`);
+        openSigner(dir, sk, pk).close();
+      } finally {
+        child.kill("SIGKILL");
+      }
+      // A lock naming one of our own threads (a restarted container reuses low pids for them).
+      const tid = readdirSync("/proc/self/task").find((t) => Number(t) !== process.pid);
+      expect(tid).toBeDefined();
+      writeFileSync(join(dir, "signer.lock"), String(tid));
+      openSigner(dir, sk, pk).close();
+    },
+  );
 });
