@@ -12,6 +12,7 @@ export default class DevnetList extends BaseCommand {
       name: d.name,
       chainId: d.chainId,
       nodes: d.nodes.length,
+      provider: d.provider ?? "process",
       running: devnetRunning(d),
       createdAt: d.createdAt,
     }));
@@ -19,7 +20,7 @@ export default class DevnetList extends BaseCommand {
       if (!o.devnets.length) return this.log("No devnets. Start one with `fastpos devnet up`.");
       for (const d of o.devnets)
         this.log(
-          `${d.name.padEnd(12)} ${d.running ? "running" : "stopped"}  ${d.nodes} nodes  chain ${d.chainId}`,
+          `${d.name.padEnd(12)} ${d.running ? "running" : "stopped"}  ${d.nodes} nodes  ${d.provider.padEnd(7)}  chain ${d.chainId}`,
         );
     });
   }
