@@ -1,0 +1,211 @@
+/**
+ * `npm run bench`: the standard performance suite (issue 9), run through the real CLI as a user would, on a
+ * temporary FASTPOS_HOME. Writes bench/results.json and bench/results.md (a Markdown table) and prints the
+ * table. Every load is bounded in time; every devnet is torn down, also on failure.
+ *
+ *   1. max sustained finalized tx/s on 4 validators (process provider), node CPU and peak RSS
+ *   2. submit→final latency at 50% of that rate
+ *   3. `devnet up -n 5` → first final block (median of 5)
+ *   4. empty-block catch-up ("replay") speed: a stopped validator restarts ~200 blocks behind
+ *   5. `fastpos --help` wall time (median of 10)
+ *
+ * Options: --quick (short loads, fewer runs; a smoke run of the suite itself), --duration SECONDS.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const durationIdx = args.indexOf("--duration");
+const durationS = durationIdx >= 0 ? Number(args[durationIdx + 1]) : quick ? 5 : 30;
+if (!(durationS > 0 && durationS <= 600)) throw new Error("--duration takes seconds between 1 and 600");
+const BIN = resolve(import.meta.dirname, "../bin/run.js");
+const OUT_DIR = import.meta.dirname;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+function cli(argv: string[], home: string, timeoutMs: number): any {
+  const r = spawnSync(process.execPath, [BIN, ...argv, "--json"], {
+    env: { ...process.env, FASTPOS_HOME: home, OCLIF_SKIP_NEW_VERSION_CHECK: "true" },
+    timeout: timeoutMs,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0)
+    throw new Error(`fastpos ${argv.join(" ")} failed (${r.status}): ${r.stdout}${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+async function withHome<T>(f: (home: string) => Promise<T> | T): Promise<T> {
+  const home = mkdtempSync(join(tmpdir(), "fastpos-suite-"));
+  try {
+    return await f(home);
+  } finally {
+    spawnSync(process.execPath, [BIN, "devnet", "down", "--name", "bench"], {
+      env: { ...process.env, FASTPOS_HOME: home },
+      timeout: 60_000,
+    });
+    spawnSync(process.execPath, [BIN, "devnet", "down", "--name", "suite"], {
+      env: { ...process.env, FASTPOS_HOME: home },
+      timeout: 60_000,
+    });
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+function log(msg: string) {
+  process.stderr.write(`[bench] ${msg}\n`);
+}
+
+async function height(url: string): Promise<number> {
+  try {
+    const r = await fetch(`${url}/v1/status`, { signal: AbortSignal.timeout(1000) });
+    return Number(((await r.json()) as { height: string }).height);
+  } catch {
+    return -1;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main() {
+  const results: Record<string, unknown> = {
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      memGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    date: new Date().toISOString(),
+    quick,
+  };
+
+  log(`max sustained load, 4 validators, ${durationS} s`);
+  const max = await withHome((home) =>
+    cli(["bench", "-n", "4", "--max", "--duration", `${durationS}s`], home, (durationS + 120) * 1000),
+  );
+  const maxTps = Math.round(max.finalizedTps);
+  const rss = (max.nodes as { peakRssMB?: number; rssMB: number }[]).map((n) => n.peakRssMB ?? n.rssMB);
+  results.max = {
+    finalizedTps: maxTps,
+    latencyMs: max.latencyMs,
+    blockTimeMs: max.blockTimeMs,
+    rejected: max.rejected,
+    peakRssMB: Math.max(...rss),
+    cpuMsPerTx: max.cpuMsPerTx ?? null,
+  };
+
+  const half = Math.max(1, Math.floor(maxTps / 2));
+  log(`latency at 50% of max (${half} tx/s), ${durationS} s`);
+  const lat = await withHome((home) =>
+    cli(
+      ["bench", "-n", "4", "--rate", String(half), "--duration", `${durationS}s`],
+      home,
+      (durationS + 120) * 1000,
+    ),
+  );
+  results.halfRate = {
+    rate: half,
+    finalizedTps: Math.round(lat.finalizedTps),
+    latencyMs: lat.latencyMs,
+    peakRssMB: Math.max(
+      ...(lat.nodes as { peakRssMB?: number; rssMB: number }[]).map((n) => n.peakRssMB ?? n.rssMB),
+    ),
+  };
+
+  const startupRuns = quick ? 2 : 5;
+  log(`devnet up -n 5 → first final block, ${startupRuns} runs`);
+  const firstBlock: number[] = [];
+  for (let i = 0; i < startupRuns; i++) {
+    firstBlock.push(
+      await withHome(
+        (home) => cli(["devnet", "up", "-n", "5", "--name", "suite"], home, 120_000).firstBlockMs,
+      ),
+    );
+  }
+  results.startup = { medianFirstBlockMs: median(firstBlock), runsMs: firstBlock };
+
+  const behind = quick ? 50 : 200;
+  log(`catch-up of ${behind} empty blocks`);
+  results.catchUp = await withHome(async (home) => {
+    const up = cli(["devnet", "up", "-n", "4", "--name", "suite"], home, 120_000);
+    const urls = (up.nodes as { apiUrl: string }[]).map((n) => n.apiUrl);
+    cli(["devnet", "stop", "node3", "--devnet", "suite"], home, 60_000);
+    const from = await height(urls[0] as string);
+    const end = Date.now() + 120_000;
+    while ((await height(urls[0] as string)) < from + behind && Date.now() < end) await sleep(200);
+    const target = await height(urls[0] as string);
+    cli(["devnet", "start", "node3", "--devnet", "suite"], home, 60_000);
+    // Time from the node's first answer (process boot excluded) to reaching the target.
+    let h = -1;
+    while (h < 0 && Date.now() < end) {
+      h = await height(urls[3] as string);
+      if (h < 0) await sleep(20);
+    }
+    const t0 = performance.now();
+    const h0 = h;
+    while (h < target && Date.now() < end) {
+      await sleep(20);
+      h = await height(urls[3] as string);
+    }
+    const ms = performance.now() - t0;
+    return {
+      blocks: target - h0,
+      ms: Math.round(ms),
+      blocksPerS: Math.round(((target - h0) / ms) * 1000),
+      stoppedAt: from,
+    };
+  });
+
+  const helpRuns = quick ? 3 : 10;
+  log(`fastpos --help, ${helpRuns} runs`);
+  const help: number[] = [];
+  for (let i = 0; i < helpRuns; i++) {
+    const t = performance.now();
+    execFileSync(process.execPath, [BIN, "--help"], { stdio: "ignore" });
+    help.push(Math.round(performance.now() - t));
+  }
+  results.help = { medianMs: median(help), runsMs: help };
+
+  const r = results as any;
+  const rows: [string, string, string][] = [
+    [
+      "max sustained finalized tx/s, 4 validators",
+      `**${r.max.finalizedTps}** tx/s (p50 ${r.max.latencyMs.p50} ms under saturation, block ${r.max.blockTimeMs} ms)`,
+      "≥ 2,000",
+    ],
+    [
+      `latency at 50% of max (${r.halfRate.rate} tx/s)`,
+      `p50 **${r.halfRate.latencyMs.p50} ms**, p90 ${r.halfRate.latencyMs.p90} ms, p99 **${r.halfRate.latencyMs.p99} ms**`,
+      "p50 ≤ 300 ms, p99 ≤ 1 s",
+    ],
+    ["node RSS under load (peak, max load)", `**${r.max.peakRssMB} MB**`, "≤ 150 MB"],
+    ["node CPU per finalized tx (all 4 nodes)", `${r.max.cpuMsPerTx ?? "n/a"} ms`, ""],
+    ["`devnet up -n 5` → first final block", `**${r.startup.medianFirstBlockMs} ms** (median)`, "≤ 3 s"],
+    [
+      `empty-block catch-up (${r.catchUp.blocks} blocks)`,
+      `**${r.catchUp.blocksPerS} blocks/s** (${r.catchUp.ms} ms)`,
+      "",
+    ],
+    ["`fastpos --help`", `**${r.help.medianMs} ms** (median)`, ""],
+  ];
+  const md = [
+    `Measured ${results.date} on ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memGiB} GiB, Node ${r.machine.node}${quick ? " — QUICK smoke run, not representative" : ""}; load ${durationS} s per run.`,
+    "",
+    "| benchmark | result | target |",
+    "| --- | --- | --- |",
+    ...rows.map((x) => `| ${x.join(" | ")} |`),
+    "",
+  ].join("\n");
+  const suffix = quick ? ".quick" : "";
+  writeFileSync(join(OUT_DIR, `results${suffix}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(OUT_DIR, `results${suffix}.md`), md);
+  process.stdout.write(`${md}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});
