@@ -2,4 +2,5 @@
 // Development entry point: runs the TypeScript sources in src/ through tsx, no build needed.
 import { execute } from "@oclif/core";
 
-await execute({ development: true, dir: import.meta.url });
+// ignoreManifest: oclif.manifest.json describes the last build; sources may have newer commands.
+await execute({ development: true, loadOptions: { root: import.meta.dirname, ignoreManifest: true } });

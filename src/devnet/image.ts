@@ -53,7 +53,7 @@ export function contentHash(root = APP_ROOT): string {
   h.update(`${process.version}\0${process.arch}\0${process.platform}\0`);
   const files = [
     join(root, "package.json"),
-    ...(existsSync(join(root, "package-lock.json")) ? [join(root, "package-lock.json")] : []),
+    ...["package-lock.json", "oclif.manifest.json"].map((f) => join(root, f)).filter((f) => existsSync(f)),
     ...walkFiles(join(root, "bin")),
     ...walkFiles(join(root, "dist")),
   ].sort();
@@ -217,6 +217,10 @@ export function planRootfs(root = APP_ROOT): RootfsPlan {
   }
   for (const l of [...libs].sort()) addFile(l, l.slice(1));
   addFile(join(root, "package.json"), `${app}/package.json`);
+  // oclif's command manifest (written by `npm run build`): command lookup and help without importing every command.
+  if (existsSync(join(root, "oclif.manifest.json"))) {
+    addFile(join(root, "oclif.manifest.json"), `${app}/oclif.manifest.json`);
+  }
   for (const p of ["bin", "dist", "templates"]) {
     if (existsSync(join(root, p))) addTree(join(root, p), `${app}/${p}`);
   }
