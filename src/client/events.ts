@@ -13,10 +13,13 @@ export interface SubscribeOptions {
   onStatus?: (status: "connected" | "disconnected") => void;
   /** Reconnect after a drop (default true). */
   reconnect?: boolean;
+  /** Only these event types (e.g. `["newBlock"]`); default all. Saves the node serialising unwanted events. */
+  types?: string[];
 }
 
 export function subscribeEvents(baseUrl: string, opts: SubscribeOptions): EventSubscription {
-  const url = `${baseUrl.replace(/^http/, "ws").replace(/\/$/, "")}/v1/events`;
+  const query = opts.types ? `?types=${opts.types.map(encodeURIComponent).join(",")}` : "";
+  const url = `${baseUrl.replace(/^http/, "ws").replace(/\/$/, "")}/v1/events${query}`;
   let ws: WebSocket | undefined;
   let closed = false;
   let backoff = 100;

@@ -87,7 +87,7 @@ export default class Bench extends BaseCommand {
       this.emit({ validators: devnet.nodes.length, ...report }, (r) => {
         this.log(`${r.validators} validators, ${r.accounts} accounts, ${r.durationS} s of load`);
         this.log(
-          `  finalized      ${r.finalized} of ${r.accepted} accepted (${r.submitted} submitted) → ${r.finalizedTps} tx/s`,
+          `  finalized      ${r.finalizedDuringLoad} during the load → ${r.finalizedTps} tx/s sustained; ${r.finalized} of ${r.accepted} accepted (${r.submitted} submitted) after the drain`,
         );
         this.log(
           `  latency        p50 ${r.latencyMs.p50} ms, p90 ${r.latencyMs.p90} ms, p99 ${r.latencyMs.p99} ms (submit → final)`,
@@ -95,7 +95,10 @@ export default class Bench extends BaseCommand {
         this.log(`  blocks         ${r.blocks}, every ${r.blockTimeMs} ms on average`);
         if (Object.keys(r.rejected).length) this.log(`  rejected       ${JSON.stringify(r.rejected)}`);
         for (const n of r.nodes)
-          this.log(`  node ${n.url}  RSS ${n.rssMB} MB, CPU ${n.cpuSeconds.toFixed(1)} s`);
+          this.log(
+            `  node ${n.url}  RSS ${n.rssMB} MB (peak under load ${n.peakRssMB} MB), CPU ${n.loadCpuSeconds.toFixed(1)} s under load`,
+          );
+        this.log(`  cost           ${r.cpuMsPerTx} ms of node CPU per finalized tx (all nodes)`);
       });
     } finally {
       spin.stop();

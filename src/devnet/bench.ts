@@ -25,12 +25,26 @@ export interface BenchReport {
   submitted: number;
   accepted: number;
   rejected: Record<string, number>;
+  /** Accepted txs finalized by the end of the drain (up to 10 s after the load). */
   finalized: number;
+  /** Of those, finalized while the load was running. */
+  finalizedDuringLoad: number;
+  /** Sustained rate: txs finalized during the load / load duration (the drain does not count). */
   finalizedTps: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
   blocks: number;
   blockTimeMs: number;
-  nodes: { url: string; rssMB: number; cpuSeconds: number }[];
+  nodes: {
+    url: string;
+    rssMB: number;
+    /** Highest RSS sampled (every 2 s) while the load ran. */
+    peakRssMB: number;
+    cpuSeconds: number;
+    /** CPU the node used during the load. */
+    loadCpuSeconds: number;
+  }[];
+  /** All nodes' CPU during the load per finalized tx (ms): the cost of a tx to the whole network. */
+  cpuMsPerTx: number;
 }
 
 /** PKCS#8 DER prefix of a raw 32-byte ed25519 seed (RFC 8410). */
@@ -87,8 +101,12 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const latencies: number[] = [];
   const blockTimes: number[] = [];
   let finalized = 0;
+  let finalizedDuringLoad = 0;
+  let loading = false;
   let lastBlockAt = 0;
+  let sampler: NodeJS.Timeout | undefined;
   const sub = c0.events({
+    types: ["newBlock"],
     onEvent: (e) => {
       if (e.type !== "newBlock") return;
       const now = performance.now();
@@ -100,6 +118,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
           latencies.push(now - t);
           submittedAt.delete(h);
           finalized++;
+          if (loading) finalizedDuringLoad++;
         }
       }
     },
@@ -130,6 +149,19 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     let submitted = 0;
     let accepted = 0;
     let next = 0;
+    const before = await Promise.all(o.urls.map(nodeMetrics));
+    const peakRss = before.map((m) => m.rssMB);
+    sampler = setInterval(() => {
+      o.urls.forEach((url, i) => {
+        nodeMetrics(url).then(
+          (m) => {
+            peakRss[i] = Math.max(peakRss[i] as number, m.rssMB);
+          },
+          () => {},
+        );
+      });
+    }, 2000);
+    loading = true;
     const started = performance.now();
     const tick = 100;
     const inflight: Promise<void>[] = [];
@@ -170,6 +202,9 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     }
     await Promise.all(inflight);
     const loadMs = performance.now() - started;
+    loading = false;
+    clearInterval(sampler);
+    const after = await Promise.all(o.urls.map(nodeMetrics));
     // Drain: give the chain a few seconds to finalize what was accepted.
     const drainEnd = performance.now() + 10_000;
     while (submittedAt.size > 0 && performance.now() < drainEnd) await new Promise((r) => setTimeout(r, 100));
@@ -181,7 +216,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       accepted,
       rejected,
       finalized,
-      finalizedTps: Math.round(finalized / (loadMs / 1000)),
+      finalizedDuringLoad,
+      finalizedTps: Math.round(finalizedDuringLoad / (loadMs / 1000)),
       latencyMs: {
         p50: Math.round(quantile(sorted, 0.5)),
         p90: Math.round(quantile(sorted, 0.9)),
@@ -192,9 +228,20 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       blockTimeMs: blockTimes.length
         ? Math.round(blockTimes.reduce((a, b) => a + b, 0) / blockTimes.length)
         : 0,
-      nodes: await Promise.all(o.urls.map(nodeMetrics)),
+      nodes: (await Promise.all(o.urls.map(nodeMetrics))).map((m, i) => ({
+        ...m,
+        peakRssMB: Math.max(peakRss[i] as number, after[i]?.rssMB ?? 0),
+        loadCpuSeconds: Math.round(((after[i]?.cpuSeconds ?? 0) - (before[i]?.cpuSeconds ?? 0)) * 10) / 10,
+      })),
+      cpuMsPerTx: finalizedDuringLoad
+        ? Math.round(
+            (after.reduce((t, m, i) => t + m.cpuSeconds - (before[i]?.cpuSeconds ?? 0), 0) * 1e5) /
+              finalizedDuringLoad,
+          ) / 100
+        : 0,
     };
   } finally {
+    clearInterval(sampler);
     sub.close();
   }
 }

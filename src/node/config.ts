@@ -62,6 +62,12 @@ export const ConfigSchema = z
           .min(1024)
           .default(32 << 20),
         maxPerSender: z.int().min(1).default(500),
+        /**
+         * Most txs this node puts in a block it proposes (the chain's maxBlockTxs still applies). PERF: bounds
+         * the time to build and to validate a proposal, so it reaches the other validators within their
+         * propose timeout even under saturation; oversized blocks made rounds fail back to back.
+         */
+        maxBlockTxs: z.int().min(1).default(2000),
       })
       .strict()
       .prefault({}),

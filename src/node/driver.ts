@@ -67,6 +67,8 @@ export interface DriverDeps {
   publish: (event: { type: string } & Record<string, unknown>) => void;
   now: () => bigint;
   signal: AbortSignal;
+  /** Most txs in a block this node proposes (node config `mempool.maxBlockTxs`); default the chain's max. */
+  maxBlockTxs?: number;
 }
 
 interface CachedBlock {
@@ -154,7 +156,8 @@ export function createDriver(deps: DriverDeps) {
 
   function buildProposal(height: bigint, round: number): void {
     try {
-      const txs = mempool.reap(state.params.maxBlockTxs, Math.floor(state.params.maxBlockBytes * 0.9));
+      const maxTxs = Math.min(state.params.maxBlockTxs, deps.maxBlockTxs ?? Number.POSITIVE_INFINITY);
+      const txs = mempool.reap(maxTxs, Math.floor(state.params.maxBlockBytes * 0.9));
       const verified = new Set(txs.map((t) => toHex(hashTx(t)).slice(2)));
       const built = buildBlock(state, {
         txs,
@@ -282,7 +285,7 @@ export function createDriver(deps: DriverDeps) {
     pendingEvidence = pendingEvidence.filter((e) => !block.evidence.includes(e));
     mempool.recheck(
       (sender) => getAccount(state, fromHex(sender, 20)).nonce,
-      (tx) => !included.has(toHex(hashTx(tx))),
+      (_tx, hash) => !included.has(hash),
     );
     metrics.height.set(Number(state.height));
     metrics.txsCommitted.inc(block.txs.length);

@@ -48,6 +48,8 @@ export class Mempool<T> {
   private readonly byHash = new Map<string, Entry<T>>();
   private bytes = 0;
   private seq = 0;
+  /** Hashes of txs that `recheck` removed (included in a block or no longer valid), oldest first. */
+  private readonly gone = new Set<string>();
   /** Counters for metrics. */
   readonly stats = { added: 0, evicted: 0, replaced: 0, rejected: 0 };
 
@@ -63,6 +65,23 @@ export class Mempool<T> {
 
   has(hash: string): boolean {
     return this.byHash.has(hash);
+  }
+
+  /**
+   * Pending, or removed by a recent `recheck` because its nonce was used (committed): nothing to do
+   * when it arrives again. PERF: lets gossip skip late duplicates without decoding or verifying them.
+   * Remembers up to 2 × maxTxs removed hashes.
+   */
+  known(hash: string): boolean {
+    return this.byHash.has(hash) || this.gone.has(hash);
+  }
+
+  private forget(hash: string): void {
+    this.gone.add(hash);
+    if (this.gone.size > 2 * this.limits.maxTxs) {
+      const oldest = this.gone.values().next().value;
+      if (oldest !== undefined) this.gone.delete(oldest);
+    }
   }
 
   get(hash: string): T | undefined {
@@ -235,18 +254,23 @@ export class Mempool<T> {
    * nonce order per sender (balance may have changed); a sender's txs after an invalid one are dropped too.
    * Returns the removed hashes.
    */
-  recheck(accountNonce: (sender: string) => bigint, stillValid: (tx: T) => boolean = () => true): string[] {
+  recheck(
+    accountNonce: (sender: string) => bigint,
+    stillValid: (tx: T, hash: string) => boolean = () => true,
+  ): string[] {
     const removed: string[] = [];
     for (const list of [...this.bySender.values()]) {
       const first = list[0];
       if (!first) continue;
       let expected = accountNonce(first.sender);
       for (const e of [...list]) {
-        if (e.nonce === expected && stillValid(e.tx)) {
+        if (e.nonce === expected && stillValid(e.tx, e.hash)) {
           expected++;
           continue;
         }
         this.removeEntry(e);
+        if (e.nonce < expected) this.forget(e.hash); // its nonce is used: it can never come back
+
         removed.push(e.hash);
       }
     }

@@ -13,12 +13,20 @@ export const MSG = {
   status: FIRST_APP_FRAME + 3,
   blockRequest: FIRST_APP_FRAME + 4,
   blockResponse: FIRST_APP_FRAME + 5,
+  txs: FIRST_APP_FRAME + 6,
 } as const;
 
 /** A proposal with its block (canonical block bytes). */
 export const ProposalMsgCodec = struct({ proposal: SignedProposalCodec, block: bytes(8 << 20) });
 export const VoteMsgCodec = SignedVoteCodec;
 export const TxMsgCodec = struct({ tx: bytes(64 * 1024) });
+/** Most txs gossiped in one `txs` frame. */
+export const MAX_TX_BATCH = 1000;
+/**
+ * Tx gossip: canonical tx bytes, many per frame. PERF: one frame (one ws write) per peer per flush instead
+ * of one per tx; the receiver hashes the bytes (= the tx hash) before decoding, so duplicates cost a hash.
+ */
+export const TxsMsgCodec = struct({ txs: vector(bytes(64 * 1024), MAX_TX_BATCH) });
 /** A node's committed height, sent on connect and periodically so lagging peers know to sync. */
 export const StatusMsgCodec = struct({ height: u64 });
 export const BlockRequestCodec = struct({ from: u64, count: u32 });

@@ -16,6 +16,8 @@ describe("fastpos bench (smoke)", () => {
       expect(j.validators).toBe(2);
       expect(j.accepted).toBeGreaterThan(100);
       expect(j.finalized).toBe(j.accepted);
+      expect(j.finalizedDuringLoad).toBeLessThanOrEqual(j.finalized);
+      expect(j.nodes[0].peakRssMB).toBeGreaterThan(0);
       expect(j.latencyMs.p50).toBeGreaterThan(0);
       expect(j.nodes).toHaveLength(2);
       expect((await runCli(["bench", "--duration", "soon"], { home })).code).toBe(1);

@@ -63,19 +63,43 @@ export type UnsignedTx = ValueOf<typeof UnsignedTxCodec>;
 export const TxCodec = struct({ body: UnsignedTxCodec, signature: Signature64 });
 export type Tx = ValueOf<typeof TxCodec>;
 
-/** Canonical bytes of a tx (what is gossiped, stored and hashed). */
+/**
+ * PERF: a tx passes through admission, block building or validation, the tx root, execution and the store,
+ * each of which needs its bytes or hash; both are memoised per tx object (a pure cache: txs are immutable
+ * values once built or decoded, and the bytes returned must not be modified).
+ */
+const encodedTxs = new WeakMap<Tx, Uint8Array>();
+const txHashes = new WeakMap<Tx, Uint8Array>();
+
+/** Canonical bytes of a tx (what is gossiped, stored and hashed). Do not modify the result. */
 export function encodeTx(tx: Tx): Uint8Array {
-  return encode(TxCodec, tx);
+  let bytes = encodedTxs.get(tx);
+  if (!bytes) {
+    bytes = encode(TxCodec, tx);
+    encodedTxs.set(tx, bytes);
+  }
+  return bytes;
 }
 
-/** Strict decode of tx bytes (throws CodecError on anything non-canonical). */
+/**
+ * Strict decode of tx bytes (throws CodecError on anything non-canonical). Strictness means `bytes` are the
+ * tx's canonical encoding, so they are remembered as such: do not modify them afterwards.
+ */
 export function decodeTx(bytes: Uint8Array): Tx {
-  return decode(TxCodec, bytes);
+  const tx = decode(TxCodec, bytes);
+  encodedTxs.set(tx, bytes);
+  return tx;
 }
 
-/** The tx hash: SHA-256 of the canonical encoding of the signed tx. */
+/** The tx hash: SHA-256 of the canonical encoding of the signed tx. Do not modify the result. */
 export function hashTx(tx: Tx | Uint8Array): Uint8Array {
-  return sha256(tx instanceof Uint8Array ? tx : encodeTx(tx));
+  if (tx instanceof Uint8Array) return sha256(tx);
+  let h = txHashes.get(tx);
+  if (!h) {
+    h = sha256(encodeTx(tx));
+    txHashes.set(tx, h);
+  }
+  return h;
 }
 
 /** What the sender signs: domain "tx" ‖ chainId ‖ encode(body). */

@@ -4,12 +4,10 @@ import { CodecError } from "./errors.js";
  * 0x-hex for JSON and humans (DESIGN.md §2: JSON carries bytes as 0x-hex). Never hashed.
  */
 export function toHex(bytes: Uint8Array): string {
-  let out = "0x";
-  for (let i = 0; i < bytes.length; i++) out += HEX_DIGITS[bytes[i]!];
-  return out;
+  // PERF: Buffer's native hex gives one flat string. Appending two digits at a time built a rope of ~30
+  // cons-strings per 32-byte hash, ~700 bytes of heap for every hash kept as a map key (mempool, caches).
+  return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex")}`;
 }
-
-const HEX_DIGITS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 const HEX_RE = /^(0x)?([0-9a-fA-F]{2})*$/;
 

@@ -233,12 +233,25 @@ async function readJson(req: IncomingMessage, max: number): Promise<unknown> {
   }
 }
 
-/** Sends a JSON event to a WebSocket subscriber; slow consumers are dropped, never buffered unboundedly. */
+/**
+ * Sends a JSON event (or its already serialised text) to a WebSocket subscriber; slow consumers are dropped,
+ * never buffered unboundedly.
+ */
 export function sendEvent(ws: WebSocket, event: unknown): void {
   if (ws.readyState !== WebSocket.OPEN) return;
   if (ws.bufferedAmount > 8 << 20) {
     ws.close(1013, "slow consumer");
     return;
   }
-  ws.send(jsonText(event));
+  ws.send(typeof event === "string" ? event : jsonText(event));
+}
+
+/**
+ * The event types a `/v1/events?types=newBlock,vote` subscriber asked for, or null (no `types` query:
+ * every event).
+ */
+export function eventTypesFilter(url: string | undefined): ReadonlySet<string> | null {
+  const types = new URL(url ?? "/", "http://localhost").searchParams.get("types");
+  if (types === null) return null;
+  return new Set(types.split(",").filter(Boolean));
 }

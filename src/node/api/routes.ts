@@ -35,7 +35,8 @@ export interface ApiContext {
   mempool: Mempool<Tx>;
   transport: Transport;
   metrics: Metrics;
-  submitTx: (tx: Tx) => { hash: string };
+  /** Admits a tx; `bytes` are its canonical encoding when the caller has them (saves re-encoding). */
+  submitTx: (tx: Tx, bytes?: Uint8Array) => { hash: string };
   faultsEnabled: boolean;
   startedAt: number;
 }
@@ -46,12 +47,19 @@ function parseHeight(s: string): bigint {
   return BigInt(s);
 }
 
-function parseTx(body: unknown): Tx {
-  if (typeof body === "string") return decodeTx(fromHex(body));
-  if (body && typeof body === "object" && "tx" in body && typeof (body as { tx: unknown }).tx === "string") {
-    return decodeTx(fromHex((body as { tx: string }).tx));
+/** Parses a submitted tx; with its canonical bytes when it came as bytes (decoding is strict). */
+function parseTx(body: unknown): [Tx, Uint8Array?] {
+  const hex =
+    typeof body === "string"
+      ? body
+      : body && typeof body === "object" && "tx" in body && typeof (body as { tx: unknown }).tx === "string"
+        ? (body as { tx: string }).tx
+        : undefined;
+  if (hex !== undefined) {
+    const bytes = fromHex(hex);
+    return [decodeTx(bytes), bytes];
   }
-  if (body && typeof body === "object") return txFromJson(body);
+  if (body && typeof body === "object") return [txFromJson(body)];
   throw new ApiError(400, "BAD_TX", 'body must be {"tx": "0x<canonical tx bytes>"} or a tx in JSON form');
 }
 
@@ -179,7 +187,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       path: "/v1/txs",
       handler: (r: ApiRequest) => ({
         status: 202,
-        json: { ...ctx.submitTx(parseTx(r.body)), status: "pending" },
+        json: { ...ctx.submitTx(...parseTx(r.body)), status: "pending" },
       }),
     },
     {
@@ -192,7 +200,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         }
         const results = list.map((item) => {
           try {
-            return { ...ctx.submitTx(parseTx(item)), status: "pending" };
+            return { ...ctx.submitTx(...parseTx(item)), status: "pending" };
           } catch (err) {
             const e = err as { code?: string; message?: string };
             return { error: { code: e.code ?? "INTERNAL", message: e.message ?? String(err) } };

@@ -91,4 +91,28 @@ describe("mempool", () => {
     expect(removed).toHaveLength(4);
     expect(m.reap(10, 1e9)).toEqual(["a:2:1", "a:3:1"]);
   });
+
+  it("knows txs whose nonce a block used after they left, but not ones dropped for other reasons", () => {
+    const m = new Mempool<string>(limits);
+    const used = tx("a", 0n, 1n);
+    const invalid = tx("b", 0n, 1n);
+    const successor = tx("b", 1n, 1n);
+    for (const t of [used, invalid, successor]) m.add(t, 0n);
+    m.recheck(
+      (s) => (s === "a" ? 1n : 0n),
+      (t) => t !== invalid.tx,
+    );
+    expect(m.size).toBe(0);
+    expect(m.known(used.hash)).toBe(true);
+    expect(m.known(invalid.hash)).toBe(false);
+    expect(m.known(successor.hash)).toBe(false);
+    // Bounded: only the most recent 2 × maxTxs removed hashes are remembered.
+    const small = new Mempool<string>({ ...limits, maxTxs: 1 });
+    const olds = [0n, 1n, 2n].map((i) => tx("c", i, 1n));
+    for (const t of olds) {
+      small.add(t, t.nonce);
+      small.recheck(() => t.nonce + 1n);
+    }
+    expect(olds.map((t) => small.known(t.hash))).toEqual([false, true, true]);
+  });
 });
