@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { getPublicKey, verify } from "../../../src/core/crypto/index.js";
+import { getPublicKey, sign, verify } from "../../../src/core/crypto/index.js";
 import { openSigner, SignerError } from "../../../src/node/signer.js";
 import { tempDir } from "../../helpers/cli.js";
 
@@ -38,7 +38,13 @@ describe("signer double-sign guard (real files)", () => {
     expect(verify(pk, bytes("v1"), b)).toBe(true);
     expect(verify(pk, bytes("v2"), c)).toBe(true);
     expect(verify(pk, bytes("c"), d)).toBe(true);
+    // The RFC 8032 signature: byte for byte what core's sign (@noble/ed25519) gives.
+    expect(d).toEqual(sign(sk, bytes("c")));
     s.close();
+  });
+
+  it("refuses a secret key that does not match the public key", () => {
+    expect(() => openSigner(dir, sk, getPublicKey(new Uint8Array(32).fill(9)))).toThrow(/does not match/);
   });
 
   it("refuses different bytes at the same HRS and returns the stored signature for identical bytes", () => {
