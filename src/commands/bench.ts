@@ -43,7 +43,16 @@ export default class Bench extends BaseCommand {
     }),
     duration: Flags.string({ description: "Load duration (e.g. 30s)", default: "30s" }),
     rate: Flags.integer({ description: "Target tx/s (open loop)", min: 1, exclusive: ["max"] }),
-    max: Flags.boolean({ description: "Submit as fast as the nodes accept" }),
+    max: Flags.boolean({
+      description:
+        "Submit as fast as the network finalizes: keep up to --max-pending accepted txs not yet final",
+    }),
+    "max-pending": Flags.integer({
+      description: "With --max: most accepted-but-not-final txs at a time [default: 3000]",
+      min: 1,
+      max: 1_000_000,
+      dependsOn: ["max"],
+    }),
     accounts: Flags.integer({
       description: "Sending accounts to create",
       default: 1000,
@@ -81,6 +90,7 @@ export default class Bench extends BaseCommand {
         accounts: flags.accounts,
         durationMs,
         rate: flags.rate,
+        maxPending: flags["max-pending"],
         onProgress: (p) => spin.update(`${p.phase}: ${p.submitted} submitted, ${p.finalized} final`),
       });
       spin.stop();
