@@ -21,6 +21,38 @@ describe("fastpos bench (smoke)", () => {
       expect(j.latencyMs.p50).toBeGreaterThan(0);
       expect(j.nodes).toHaveLength(2);
       expect((await runCli(["bench", "--duration", "soon"], { home })).code).toBe(1);
+      // --max-pending only makes sense with --max.
+      expect((await runCli(["bench", "--rate", "5", "--max-pending", "10"], { home })).code).toBe(1);
+    } finally {
+      await killAllDevnets(home);
+      cleanup();
+    }
+  }, 150_000);
+
+  it("--max keeps at most --max-pending accepted txs waiting for finality", async () => {
+    const { dir: home, cleanup } = tempDir();
+    try {
+      const r = await runCli(
+        [
+          "bench",
+          "-n",
+          "1",
+          "--duration",
+          "3s",
+          "--max",
+          "--max-pending",
+          "40",
+          "--accounts",
+          "20",
+          "--json",
+        ],
+        { home, timeout: 120_000 },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const j = r.json();
+      expect(j.finalizedDuringLoad).toBeGreaterThan(40); // it kept submitting as blocks finalized
+      expect(j.accepted - j.finalizedDuringLoad).toBeLessThanOrEqual(40);
+      expect(j.finalized).toBe(j.accepted);
     } finally {
       await killAllDevnets(home);
       cleanup();
