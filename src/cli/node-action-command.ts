@@ -6,12 +6,12 @@ import { BaseCommand } from "./base-command.js";
 
 /** Help text of `fastpos devnet ACTION NODE`. */
 export const NODE_ACTION_SUMMARY: Record<NodeAction, string> = {
-  stop: "Stop one node cleanly (SIGTERM).",
-  start: "Start a stopped node; it catches up by block sync.",
+  stop: "Stop one node cleanly (SIGTERM; docker stop for containers).",
+  start: "Start a stopped node (re-creating its container if needed); it catches up by block sync.",
   restart: "Stop and start one node.",
   kill: "Kill one node abruptly (SIGKILL), as a crash would.",
-  pause: "Freeze one node (SIGSTOP): it stays connected but silent.",
-  resume: "Unfreeze a paused node (SIGCONT).",
+  pause: "Freeze one node (SIGSTOP; docker pause for containers): it stays connected but silent.",
+  resume: "Unfreeze a paused node (SIGCONT; docker unpause).",
 };
 
 export const nodeActionExamples = (action: NodeAction) => [
