@@ -17,9 +17,10 @@ export interface BenchOptions {
   /** Target tx/s; undefined = as fast as the network finalizes (see `maxPending`). */
   rate?: number | undefined;
   /**
-   * Without `rate`: most accepted-but-not-final txs at a time (default 3000, 1.5 full blocks). Measured on 4
-   * validators: 3000 → ~1,000 tx/s, p50 2.5 s, RSS ~142 MB; an unbounded backlog → ~580 tx/s, p50 10 s,
-   * RSS ~185 MB and 1.7× the CPU per tx.
+   * Without `rate`: most accepted-but-not-final txs at a time (default 3000, 1.5 full blocks), so admission
+   * follows finalization. Measured on 4 validators: 3000 → ~1,000 tx/s during the load, p50 2.5 s, RSS
+   * ~142 MB; an unbounded backlog → ~580–760 tx/s (the nodes spend the load admitting txs that finalize
+   * only in the drain), p50 8–10 s, RSS ~185 MB.
    */
   maxPending?: number | undefined;
   onProgress?: (p: { phase: string; submitted: number; finalized: number }) => void;
