@@ -3,6 +3,7 @@ import { createClient } from "../client/client.js";
 import { providerFor } from "./providers/index.js";
 import type { NodeProvider } from "./providers/types.js";
 import { DevnetError, type DevnetFile, type DevnetNode, devnetDir, findNode, writeDevnet } from "./state.js";
+import { logTail } from "./up.js";
 
 /**
  * Lifecycle of a running devnet (DESIGN.md §6): status, stop/start/restart/kill/pause/resume of one node,
@@ -67,35 +68,73 @@ export async function controlNode(
   const before = await p.inspect(d, n);
   const running = before.state !== "stopped";
   let result = "ok";
-  switch (action) {
-    case "stop":
-      result = await p.stop(d, n);
-      break;
-    case "kill":
-      result = await p.kill(d, n);
-      break;
-    case "start":
-      if (running) result = "already-running";
-      else await p.start(d, n);
-      break;
-    case "restart":
-      if (running) await p.stop(d, n);
-      await p.start(d, n);
-      result = "restarted";
-      break;
-    case "pause":
-      if (!running) throw notRunning(n);
-      await p.pause(d, n);
-      result = "paused";
-      break;
-    case "resume":
-      if (!running) throw notRunning(n);
-      await p.resume(d, n);
-      result = "resumed";
-      break;
+  try {
+    switch (action) {
+      case "stop":
+        result = await p.stop(d, n);
+        break;
+      case "kill":
+        result = await p.kill(d, n);
+        break;
+      case "start":
+        if (running) result = "already-running";
+        else {
+          await p.start(d, n);
+          await waitServing(p, d, n);
+          result = "started";
+        }
+        break;
+      case "restart":
+        if (running) await p.stop(d, n);
+        await p.start(d, n);
+        await waitServing(p, d, n);
+        result = "restarted";
+        break;
+      case "pause":
+        if (!running) throw notRunning(n);
+        await p.pause(d, n);
+        result = "paused";
+        break;
+      case "resume":
+        if (!running) throw notRunning(n);
+        await p.resume(d, n);
+        result = "resumed";
+        break;
+    }
+  } finally {
+    writeDevnet(home, d);
   }
-  writeDevnet(home, d);
   return { node: n.name, action, result, pid: n.pid };
+}
+
+/**
+ * Returns once a just-started node answers on its API, so `devnet start` means "serving" to scripts. Fails
+ * at once, with what the node printed, if it exits instead (a bad config, a held signer lock…).
+ */
+async function waitServing(p: NodeProvider, d: DevnetFile, n: DevnetNode, timeoutMs = 30_000): Promise<void> {
+  const client = createClient({ url: n.apiUrl, timeoutMs: 1000 });
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await client.status();
+      return;
+    } catch {}
+    const info = await p.inspect(d, n);
+    if (info.state === "stopped") {
+      n.pid = null;
+      throw new DevnetError(
+        { code: "DEVNET_START_FAILED", node: n.name, reason: "exited" },
+        `node ${n.name} exited right after starting. Last lines it printed:\n${await logTail(p, d, n)}`,
+      );
+    }
+    if (Date.now() > end) {
+      throw new DevnetError(
+        { code: "TIMEOUT", name: d.name, height: "0", best: null },
+        `node ${n.name} started but its API (${n.apiUrl}) did not answer within ${timeoutMs / 1000} s; see \`fastpos devnet logs ${n.name}\``,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 function notRunning(n: DevnetNode): DevnetError {

@@ -1,3 +1,5 @@
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { runCli, tempDir } from "../helpers/cli.js";
@@ -155,6 +157,20 @@ describe("fastpos devnet (real CLI, real processes)", () => {
     );
     expect((await runCli(["devnet", "wait", "--height", "999999", "--timeout", "1"], { home })).code).toBe(3);
     expect((await runCli(["devnet", "stop", "node99"], { home })).code).toBe(1);
+    // A node that dies at start is reported with what it printed, not as started: here its signer lock is
+    // held by another live process (this test runner), so it must refuse to sign.
+    expect((await runCli(["devnet", "stop", "node4"], { home })).code).toBe(0);
+    const lock = join(up.nodes[4].home, "data", "signer.lock");
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    writeFileSync(lock, `${process.pid} ${stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]}`);
+    const refused = await runCli(["devnet", "start", "node4", "--json"], { home });
+    expect(refused.code).toBe(1);
+    expect(refused.json().error.code).toBe("DEVNET_START_FAILED");
+    expect(refused.json().error.message).toMatch(/in use by process/);
+    rmSync(lock);
+    const started = await runCli(["devnet", "start", "node4", "--json"], { home });
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.json()).toMatchObject({ node: "node4", result: "started" });
     const again = await runCli(["devnet", "up", "--json"], { home });
     expect(again.code).toBe(1);
     expect(again.json().error.code).toBe("DEVNET_EXISTS");
