@@ -382,15 +382,25 @@ export async function ensureImage(
   const explicit = opts.tag !== undefined;
   const tag = opts.tag ?? defaultImageTag();
   let labels: Record<string, string> | undefined;
+  let oldId: string | undefined;
   try {
-    labels = (await docker.getImage(tag).inspect()).Config?.Labels ?? {};
+    const info = await docker.getImage(tag).inspect();
+    labels = info.Config?.Labels ?? {};
+    oldId = info.Id;
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode !== 404) throw err;
   }
   if (labels && (explicit || labels[CONTENT_LABEL] === contentHash())) return { tag, built: null };
   opts.onProgress?.(labels ? `image ${tag} is out of date; rebuilding` : `building image ${tag} (offline)`);
-  return {
+  const built = await buildImage(docker, {
     tag,
-    built: await buildImage(docker, { tag, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) }),
-  };
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+  // The replaced image is now untagged: remove it unless a container still uses it (the engine refuses then).
+  if (oldId && oldId !== built.id)
+    await docker
+      .getImage(oldId)
+      .remove()
+      .catch(() => {});
+  return { tag, built };
 }
