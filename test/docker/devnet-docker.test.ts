@@ -160,6 +160,19 @@ describe.runIf(docker)("fastpos devnet --provider docker (real engine, host netw
     expect(lines).toHaveLength(5);
     for (const l of lines) expect(l).toMatchObject({ node: "node0" });
     expect(lines.some((l) => l.msg === "committed block")).toBe(true);
+    // -f keeps streaming from the engine: new blocks, none repeated from the initial lines.
+    const f = await runCli(["devnet", "logs", "node0", "-f", "--lines", "2", "--json"], {
+      home,
+      timeout: 4_000,
+    });
+    const heights = f.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.msg === "committed block")
+      .map((l) => Number(l.height));
+    expect(heights.length).toBeGreaterThan(4);
+    expect(new Set(heights).size).toBe(heights.length);
   });
 
   it("down removes every container, network and volume of the devnet, and its state", async () => {

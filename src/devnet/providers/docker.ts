@@ -338,12 +338,21 @@ export function createDockerProvider(docker: Docker, settings: DockerSettings): 
     crashLog: readLogs,
 
     async followLogs(d, n, onLine, signal) {
-      let since = Math.floor(Date.now() / 1000);
+      // Fractional seconds (the engine takes "seconds.nanoseconds"): whole seconds would repeat the lines of
+      // the current second that `readLogs` already printed.
+      const nowTs = () => (Date.now() / 1000).toFixed(3);
+      let since = nowTs();
       while (!signal.aborted) {
         let stream: PassThrough | undefined;
         try {
           stream = (await call(
-            container(d, n).logs({ stdout: true, stderr: true, follow: true, since, tail: 0 }),
+            container(d, n).logs({
+              stdout: true,
+              stderr: true,
+              follow: true,
+              since: since as unknown as number,
+              tail: 0,
+            }),
           )) as unknown as PassThrough;
         } catch (err) {
           if (statusCode(err) !== 404) throw err;
@@ -365,7 +374,7 @@ export function createDockerProvider(docker: Docker, settings: DockerSettings): 
             });
             s.on("error", () => resolve());
           });
-          since = Math.floor(Date.now() / 1000) + 1;
+          since = nowTs();
         }
         // The container stopped (or does not exist yet): wait for it to come back, as `tail -F` would.
         if (!signal.aborted) await new Promise((r) => setTimeout(r, 1_000));
