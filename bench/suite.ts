@@ -15,6 +15,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
+import { createClient } from "../src/client/client.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -59,14 +60,14 @@ function log(msg: string) {
   process.stderr.write(`[bench] ${msg}\n`);
 }
 
-async function height(url: string): Promise<number> {
-  try {
-    const r = await fetch(`${url}/v1/status`, { signal: AbortSignal.timeout(1000) });
-    return Number(((await r.json()) as { height: string }).height);
-  } catch {
-    return -1;
-  }
-}
+/** A node's height, or -1 while it does not answer. */
+const height = (url: string) =>
+  createClient({ url, timeoutMs: 1000 })
+    .status()
+    .then(
+      (s) => Number(s.height),
+      () => -1,
+    );
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

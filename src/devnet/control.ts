@@ -3,7 +3,7 @@ import { createClient } from "../client/client.js";
 import { providerFor } from "./providers/index.js";
 import type { NodeProvider } from "./providers/types.js";
 import { DevnetError, type DevnetFile, type DevnetNode, devnetDir, findNode, writeDevnet } from "./state.js";
-import { logTail } from "./up.js";
+import { waitForHeight } from "./up.js";
 
 /**
  * Lifecycle of a running devnet (DESIGN.md §6): status, stop/start/restart/kill/pause/resume of one node,
@@ -108,32 +108,15 @@ export async function controlNode(
 }
 
 /**
- * Returns once a just-started node answers on its API, so `devnet start` means "serving" to scripts. Fails
- * at once, with what the node printed, if it exits instead (a bad config, a held signer lock…).
+ * Returns once a just-started node answers on its API (height ≥ 0), so `devnet start` means "serving" to
+ * scripts; fails at once, with what the node printed, if it exits instead (a held signer lock…).
  */
-async function waitServing(p: NodeProvider, d: DevnetFile, n: DevnetNode, timeoutMs = 30_000): Promise<void> {
-  const client = createClient({ url: n.apiUrl, timeoutMs: 1000 });
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await client.status();
-      return;
-    } catch {}
-    const info = await p.inspect(d, n);
-    if (info.state === "stopped") {
-      n.pid = null;
-      throw new DevnetError(
-        { code: "DEVNET_START_FAILED", node: n.name, reason: "exited" },
-        `node ${n.name} exited right after starting. Last lines it printed:\n${await logTail(p, d, n)}`,
-      );
-    }
-    if (Date.now() > end) {
-      throw new DevnetError(
-        { code: "TIMEOUT", name: d.name, height: "0", best: null },
-        `node ${n.name} started but its API (${n.apiUrl}) did not answer within ${timeoutMs / 1000} s; see \`fastpos devnet logs ${n.name}\``,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 100));
+async function waitServing(p: NodeProvider, d: DevnetFile, n: DevnetNode): Promise<void> {
+  try {
+    await waitForHeight({ ...d, nodes: [n] }, 0n, 30_000, p);
+  } catch (err) {
+    if ((await p.inspect(d, n)).state === "stopped") n.pid = null;
+    throw err;
   }
 }
 

@@ -304,10 +304,10 @@ export function importChanges(hash: string): string[] {
   ];
 }
 
-/** `fastpos devnet image build`: stage the rootfs, stream it as a tarball into `docker import`. */
+/** `fastpos devnet image build`: plan the rootfs, stream it as a tarball into `docker import`. */
 export async function buildImage(
   docker: Docker,
-  opts: { tag?: string; root?: string; onProgress?: (m: string) => void } = {},
+  opts: { tag?: string; root?: string; contentHash?: string; onProgress?: (m: string) => void } = {},
 ): Promise<ImageBuildResult> {
   const started = performance.now();
   const root = opts.root ?? APP_ROOT;
@@ -324,35 +324,33 @@ export async function buildImage(
       "build with templates/Dockerfile instead",
     );
   }
-  const hash = contentHash(root);
+  const hash = opts.contentHash ?? contentHash(root);
   opts.onProgress?.("collecting the root filesystem");
-  const stage = planRootfs(root);
-  {
-    opts.onProgress?.(`importing ${(stage.bytes / 1e6).toFixed(0)} MB into ${tag}`);
-    const tar = packRootfs(stage);
-    const [repo, version] = splitTag(tag);
-    const res = (await docker.importImage(
-      tar as unknown as NodeJS.ReadableStream,
-      {
-        repo,
-        tag: version,
-        changes: importChanges(hash),
-      } as object,
-    )) as NodeJS.ReadableStream;
-    const out = await readAll(res);
-    const err = /"error(?:Detail)?"\s*:\s*(?:\{"message":)?"([^"]+)"/.exec(out);
-    if (err) throw buildError(`docker import failed: ${err[1]}`, "");
-    const img = await docker.getImage(tag).inspect();
-    return {
-      tag,
-      id: img.Id,
-      contentHash: hash,
-      files: stage.files,
-      bytes: stage.bytes,
-      packages: stage.packages,
-      ms: Math.round(performance.now() - started),
-    };
-  }
+  const plan = planRootfs(root);
+  opts.onProgress?.(`importing ${(plan.bytes / 1e6).toFixed(0)} MB into ${tag}`);
+  const tar = packRootfs(plan);
+  const [repo, version] = splitTag(tag);
+  const res = (await docker.importImage(
+    tar as unknown as NodeJS.ReadableStream,
+    {
+      repo,
+      tag: version,
+      changes: importChanges(hash),
+    } as object,
+  )) as NodeJS.ReadableStream;
+  const out = await readAll(res);
+  const err = /"error(?:Detail)?"\s*:\s*(?:\{"message":)?"([^"]+)"/.exec(out);
+  if (err) throw buildError(`docker import failed: ${err[1]}`, "");
+  const img = await docker.getImage(tag).inspect();
+  return {
+    tag,
+    id: img.Id,
+    contentHash: hash,
+    files: plan.files,
+    bytes: plan.bytes,
+    packages: plan.packages,
+    ms: Math.round(performance.now() - started),
+  };
 }
 
 function splitTag(tag: string): [string, string] {
@@ -390,7 +388,8 @@ export async function ensureImage(
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode !== 404) throw err;
   }
-  if (labels && (explicit || labels[CONTENT_LABEL] === contentHash())) return { tag, built: null };
+  const hash = contentHash();
+  if (labels && (explicit || labels[CONTENT_LABEL] === hash)) return { tag, built: null };
   opts.onProgress?.(labels ? `image ${tag} is out of date; rebuilding` : `building image ${tag} (offline)`);
   const built = await buildImage(docker, {
     tag,

@@ -9,6 +9,7 @@ import { initNodeHome } from "../node/home.js";
 import type { Manifest } from "./manifest.js";
 import { freePorts } from "./ports.js";
 import type { DockerNetworkMode } from "./providers/docker.js";
+import { providerFor } from "./providers/index.js";
 import { processProvider } from "./providers/process.js";
 import type { NodeProvider, ProviderKind } from "./providers/types.js";
 import { resolveDevnet } from "./resolve.js";
@@ -22,14 +23,12 @@ import {
   writeDevnet,
 } from "./state.js";
 
-export { RUN_JS, spawnNode } from "./providers/process.js";
-
 export interface UpResult {
   devnet: DevnetFile;
   genesisHash: string;
   firstBlockMs: number;
-  /** Docker: the image used and whether `up` had to build it. */
-  image?: { tag: string; built: boolean; buildMs: number | null };
+  /** Docker: whether `up` had to build the image first. */
+  imageBuilt?: boolean;
 }
 
 export interface UpOptions {
@@ -82,7 +81,7 @@ export async function devnetUp(home: string, manifest: Manifest, opts: UpOptions
   // Docker: reach the engine and have the image before touching the state dir.
   let provider: NodeProvider = processProvider;
   let docker: DevnetFile["docker"];
-  let image: UpResult["image"];
+  let imageBuilt: boolean | undefined;
   if (kind === "docker") {
     const { connectEngine, createDockerProvider } = await import("./providers/docker.js");
     const { ensureImage } = await import("./image.js");
@@ -91,7 +90,7 @@ export async function devnetUp(home: string, manifest: Manifest, opts: UpOptions
       tag: opts.image,
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
-    image = { tag: img.tag, built: img.built !== null, buildMs: img.built?.ms ?? null };
+    imageBuilt = img.built !== null;
     docker = { image: img.tag, network: opts.network ?? "bridge" };
     provider = createDockerProvider(engine, docker);
   } else if (opts.image !== undefined || opts.network !== undefined) {
@@ -194,7 +193,7 @@ export async function devnetUp(home: string, manifest: Manifest, opts: UpOptions
     devnet,
     genesisHash: toHex(hashGenesis(plan.genesis)),
     firstBlockMs: Math.round(performance.now() - started),
-    ...(image ? { image } : {}),
+    ...(imageBuilt !== undefined ? { imageBuilt } : {}),
   };
 }
 
@@ -203,8 +202,9 @@ export async function waitForHeight(
   d: DevnetFile,
   height: bigint,
   timeoutMs: number,
-  provider: NodeProvider = processProvider,
+  provider?: NodeProvider,
 ): Promise<bigint> {
+  const p = provider ?? (await providerFor(d));
   const end = Date.now() + timeoutMs;
   const clients = d.nodes.map((n) => createClient({ url: n.apiUrl, timeoutMs: 1000 }));
   for (;;) {
@@ -220,12 +220,12 @@ export async function waitForHeight(
     if (best >= height) return best;
     if (best < 0n) {
       // Nobody answers yet: fail fast (with the log tail) once every node has exited.
-      const infos = await Promise.all(d.nodes.map((n) => provider.inspect(d, n).catch(() => undefined)));
+      const infos = await Promise.all(d.nodes.map((n) => p.inspect(d, n).catch(() => undefined)));
       const dead = d.nodes.find((_, i) => infos[i]?.exited);
       if (dead && infos.every((x) => x?.state === "stopped")) {
         throw new DevnetError(
           { code: "DEVNET_START_FAILED", node: dead.name, reason: "process exited" },
-          `node ${dead.name} exited during start-up. Last log lines:\n${await logTail(provider, d, dead)}`,
+          `node ${dead.name} exited during start-up. Last log lines:\n${await logTail(p, d, dead)}`,
         );
       }
     }

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { checkTransfer } from "../core/chain/apply/transfer.js";
 import { applyTxToTree } from "../core/chain/apply/tx.js";
 import { TxError } from "../core/chain/errors.js";
 import { validateGenesis } from "../core/chain/genesis.js";
@@ -146,8 +147,7 @@ export async function createNode(
           `nonce ${b.nonce} already used; next is ${acct.nonce}`,
         );
       }
-      if (b.payload.type === "transfer" && b.payload.value.amount === 0n)
-        throw new TxError({ code: "TX_ZERO_AMOUNT" }, "transfer amount must be > 0");
+      if (b.payload.type === "transfer") checkTransfer(b.payload.value);
       // PERF: a transfer's stateful checks are the balance and nonce above (a recipient overflowing u64 is
       // left to block building); other payloads are simulated.
       if (b.nonce === acct.nonce && b.payload.type !== "transfer") {

@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClient } from "../../src/client/client.js";
 import { runCli, tempDir } from "../helpers/cli.js";
+import { blockHashesAt } from "../helpers/devnet.js";
 import { inCI, NO_ENGINE_MESSAGE, reachableEngine, resourcesOf } from "../helpers/docker.js";
 
 /**
@@ -19,14 +21,14 @@ describe.runIf(!docker && inCI)("docker engine in CI", () => {
   });
 });
 
-async function heightOf(url: string): Promise<number> {
-  try {
-    const r = await fetch(`${url}/v1/status`, { signal: AbortSignal.timeout(1000) });
-    return Number(((await r.json()) as { height: string }).height);
-  } catch {
-    return -1;
-  }
-}
+/** A node's height, or -1 while it does not answer. */
+const heightOf = (url: string) =>
+  createClient({ url, timeoutMs: 1000 })
+    .status()
+    .then(
+      (s) => Number(s.height),
+      () => -1,
+    );
 
 async function waitUntil(cond: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const end = Date.now() + timeoutMs;
@@ -102,14 +104,7 @@ describe.runIf(docker)("fastpos devnet --provider docker (real engine, host netw
     );
     expect(t.code, t.stderr).toBe(0);
     expect(t.json()).toMatchObject({ status: "committed", amount: "4321" });
-    const hashes = await Promise.all(
-      up.nodes.map(
-        async (n: { apiUrl: string }) =>
-          (await runCli(["query", "block", t.json().height, "--node", n.apiUrl, "--json"], { home })).json()
-            .hash,
-      ),
-    );
-    expect(new Set(hashes).size).toBe(1);
+    expect(new Set(await blockHashesAt(home, up.nodes, t.json().height)).size).toBe(1);
   });
 
   it("keeps finalizing with a container killed, and the node catches up after a restart", async () => {

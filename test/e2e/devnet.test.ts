@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { runCli, tempDir } from "../helpers/cli.js";
-import { alive, killAllDevnets } from "../helpers/devnet.js";
+import { alive, blockHashesAt, killAllDevnets } from "../helpers/devnet.js";
 
 /**
  * The product's main job, as a user runs it: `devnet up -n 5` → transfers with --wait → balances →
@@ -72,14 +72,7 @@ describe("fastpos devnet (real CLI, real processes)", () => {
     const tx = (await runCli(["query", "tx", t.json().hash, "--json"], { home })).json();
     expect(tx).toMatchObject({ status: "committed", height: t.json().height });
     // Every node has the same block at that height.
-    const hashes = await Promise.all(
-      up.nodes.map(
-        async (n: { apiUrl: string }) =>
-          (await runCli(["query", "block", t.json().height, "--node", n.apiUrl, "--json"], { home })).json()
-            .hash,
-      ),
-    );
-    expect(new Set(hashes).size).toBe(1);
+    expect(new Set(await blockHashesAt(home, up.nodes, t.json().height)).size).toBe(1);
   });
 
   it("keeps finalizing with one validator killed, and the node catches up after a restart", async () => {

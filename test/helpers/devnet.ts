@@ -29,3 +29,17 @@ export function alive(pid: number): boolean {
     return false;
   }
 }
+
+/** The block hash each node reports at `height` (through `fastpos query block`), in node order. */
+export async function blockHashesAt(
+  home: string,
+  nodes: { apiUrl: string }[],
+  height: string,
+): Promise<string[]> {
+  return Promise.all(
+    nodes.map(
+      async (n) =>
+        (await runCli(["query", "block", height, "--node", n.apiUrl, "--json"], { home })).json().hash,
+    ),
+  );
+}

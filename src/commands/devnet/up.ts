@@ -86,7 +86,7 @@ export default class DevnetUp extends BaseCommand {
         genesisHash: r.genesisHash,
         firstBlockMs: r.firstBlockMs,
         provider: d.provider,
-        ...(d.docker ? { docker: { ...d.docker, imageBuilt: r.image?.built ?? false } } : {}),
+        ...(d.docker ? { docker: { ...d.docker, imageBuilt: r.imageBuilt ?? false } } : {}),
         nodes: d.nodes,
         accounts: d.accounts,
       },

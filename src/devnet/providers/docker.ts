@@ -20,8 +20,6 @@ export type DockerNetworkMode = "host" | "bridge";
 export interface DockerSettings {
   image: string;
   network: DockerNetworkMode;
-  /** The devnet's own bridge network (bridge mode only). */
-  networkName?: string;
 }
 
 export const LABEL_DEVNET = "org.fastpos.devnet";
@@ -69,18 +67,18 @@ export function engineError(err: unknown): DevnetError {
   );
 }
 
-/** Short, stable suffix of the devnet's state dir, so container names never clash across homes. */
-function dirTag(d: DevnetFile, n?: DevnetNode): string {
-  const dir = n ? dirname(n.home) : d.nodes[0] ? dirname(d.nodes[0].home) : d.name;
-  return createHash("sha256").update(dir).digest("hex").slice(0, 6);
-}
-
+/** The devnet's state dir: every node home lives in it. */
 export function devnetDirOf(d: DevnetFile): string {
   return d.nodes[0] ? dirname(d.nodes[0].home) : "";
 }
 
+/** Short, stable suffix of the devnet's state dir, so container names never clash across homes. */
+function dirTag(d: DevnetFile): string {
+  return createHash("sha256").update(devnetDirOf(d)).digest("hex").slice(0, 6);
+}
+
 export function containerName(d: DevnetFile, n: DevnetNode): string {
-  return `fastpos-${d.name}-${n.name}-${dirTag(d, n)}`;
+  return `fastpos-${d.name}-${n.name}-${dirTag(d)}`;
 }
 
 export function bridgeNetworkName(d: DevnetFile): string {
@@ -150,11 +148,11 @@ export function createDockerProvider(docker: Docker, settings: DockerSettings): 
   const labelsFor = (d: DevnetFile, n: DevnetNode) => ({
     [LABEL_DEVNET]: d.name,
     [LABEL_NODE]: n.name,
-    [LABEL_DIR]: dirname(n.home),
+    [LABEL_DIR]: devnetDirOf(d),
   });
 
   const ensureNetwork = async (d: DevnetFile): Promise<string> => {
-    const name = settings.networkName ?? bridgeNetworkName(d);
+    const name = bridgeNetworkName(d);
     const existing = await call(docker.listNetworks({ filters: { name: [name] } }));
     if (!existing.some((x) => x.Name === name)) {
       await call(

@@ -5,12 +5,20 @@ import type { StateTree } from "../state-tree.js";
 import type { Transfer } from "../tx.js";
 
 /**
+ * The checks of a transfer that need no state (mempool admission runs them without simulating the tx).
+ * @throws TxError TX_ZERO_AMOUNT
+ */
+export function checkTransfer(t: Transfer): void {
+  if (t.amount === 0n) throw new TxError({ code: "TX_ZERO_AMOUNT" }, "transfer amount must be > 0");
+}
+
+/**
  * Moves `amount` from the sender to `to` (DESIGN.md §3). The sender's fee and nonce are handled by
  * `applyTx` before this runs, on the tree passed in.
  * @throws TxError TX_ZERO_AMOUNT | TX_INSUFFICIENT_FUNDS | TX_OVERFLOW
  */
 export function applyTransfer(tree: StateTree, sender: Uint8Array, t: Transfer): StateTree {
-  if (t.amount === 0n) throw new TxError({ code: "TX_ZERO_AMOUNT" }, "transfer amount must be > 0");
+  checkTransfer(t);
   const from = getAccount(tree, sender);
   if (from.balance < t.amount) {
     throw new TxError(
