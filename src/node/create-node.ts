@@ -6,7 +6,7 @@ import { applyTxToTree } from "../core/chain/apply/tx.js";
 import { TxError } from "../core/chain/errors.js";
 import { validateGenesis } from "../core/chain/genesis.js";
 import { getAccount } from "../core/chain/state.js";
-import { encodeTx, payloadSpend, type Tx, txSignBytes } from "../core/chain/tx.js";
+import { encodeTx, payloadSpend, signedTxSignBytes, type Tx } from "../core/chain/tx.js";
 import { CommitCodec } from "../core/chain/vote.js";
 import { decode, toHex } from "../core/codec/index.js";
 import { addressBytes, sha256, verify } from "../core/crypto/index.js";
@@ -123,7 +123,7 @@ export async function createNode(
       if (size > s.params.maxTxBytes)
         throw new TxError({ code: "TX_TOO_LARGE", size, max: s.params.maxTxBytes }, "tx too large");
       // `verify` also rejects small-order / non-canonical keys, with its verdict cached per key.
-      if (!verify(b.from, txSignBytes(b), tx.signature)) {
+      if (!verify(b.from, signedTxSignBytes(tx), tx.signature)) {
         throw new TxError({ code: "TX_BAD_SIGNATURE" }, "bad signature");
       }
       if (b.fee < s.params.minFee) {

@@ -21,7 +21,7 @@ import {
   createConsensusState,
   step,
 } from "../core/consensus/index.js";
-import { signBytes, verify } from "../core/crypto/index.js";
+import { addressBytes, signBytes, verify } from "../core/crypto/index.js";
 import { isFastposError } from "../core/errors.js";
 import { chainMeta } from "./chain-state.js";
 import type { Logger } from "./logger.js";
@@ -158,7 +158,7 @@ export function createDriver(deps: DriverDeps) {
     try {
       const maxTxs = Math.min(state.params.maxBlockTxs, deps.maxBlockTxs ?? Number.POSITIVE_INFINITY);
       const txs = mempool.reap(maxTxs, Math.floor(state.params.maxBlockBytes * 0.9));
-      const verified = new Set(txs.map((t) => toHex(hashTx(t)).slice(2)));
+      const verified = new Set(txs); // all from the mempool: verified at admission
       const built = buildBlock(state, {
         txs,
         time: deps.now(),
@@ -221,6 +221,7 @@ export function createDriver(deps: DriverDeps) {
     log1({ type: "vote", value: sv }, true);
     const payload = encode(VoteMsgCodec, sv);
     own.push({ type: MSG.vote, payload });
+    seen.add(voteKey(v)); // copies relayed back by peers are not re-verified
     transport.broadcast(MSG.vote, payload);
     onVerifiedVote(sv);
   }
@@ -245,13 +246,12 @@ export function createDriver(deps: DriverDeps) {
     if (cached) return cached;
     let applied: AppliedBlock | null = null;
     try {
-      const verified = new Set(
-        block.txs
-          .map((t) => toHex(hashTx(t)))
-          .filter((h) => mempool.has(h))
-          .map((h) => h.slice(2)),
-      );
-      applied = applyBlock(state, block, { now: deps.now(), verifiedTxs: verified });
+      const verified = new Set(block.txs.filter((t) => mempool.has(toHex(hashTx(t)))));
+      applied = applyBlock(state, block, {
+        now: deps.now(),
+        verifiedTxs: verified,
+        encodedSize: bytes.length,
+      });
     } catch (err) {
       if (!(err instanceof ChainError)) throw err;
       log.warn(
@@ -281,11 +281,17 @@ export function createDriver(deps: DriverDeps) {
     });
     state = applied.state;
     lastCommit = commit;
-    const included = new Set(block.txs.map((t) => toHex(hashTx(t))));
+    const hashes = block.txs.map((t) => toHex(hashTx(t)));
+    const included = new Set(hashes);
     pendingEvidence = pendingEvidence.filter((e) => !block.evidence.includes(e));
+    // Only the block's senders used nonces: their pending txs are the only ones it can affect.
+    const senders = block.txs.map(
+      (t, i) => mempool.senderOf(hashes[i] as string) ?? toHex(addressBytes(t.body.from)).slice(2),
+    );
     mempool.recheck(
       (sender) => getAccount(state, fromHex(sender, 20)).nonce,
       (_tx, hash) => !included.has(hash),
+      senders,
     );
     metrics.height.set(Number(state.height));
     metrics.txsCommitted.inc(block.txs.length);
@@ -305,7 +311,7 @@ export function createDriver(deps: DriverDeps) {
       hash: toHex(applied.hash),
       time: block.header.time,
       txs: block.txs.length,
-      txHashes: [...included].slice(0, 20_000),
+      txHashes: hashes.slice(0, 20_000),
       proposer: toHex(block.header.proposer),
       round: commit.round,
       signers: commit.signatures.map((s) => toHex(s.validator)),
@@ -357,6 +363,10 @@ export function createDriver(deps: DriverDeps) {
     for (const f of buffered) onMessage(f.from, f.type, f.payload);
   }
 
+  function voteKey(v: SignedVote["vote"]): string {
+    return `v/${toHex(v.validator)}/${v.round}/${v.type}/${v.blockHash ? toHex(v.blockHash) : "nil"}`;
+  }
+
   function relayOnce(key: string, type: number, payload: Uint8Array, from: string): void {
     if (seen.has(key)) return;
     seen.add(key);
@@ -382,6 +392,9 @@ export function createDriver(deps: DriverDeps) {
     const p = proposal.proposal;
     if (p.height < cs.height) return;
     if (p.height > cs.height) return bufferFuture(from, MSG.proposal, payload, p.height);
+    // PERF: a proposal already checked and relayed (each arrives from every peer) costs no verify or decode.
+    const key = `p/${p.round}/${toHex(p.blockHash)}`;
+    if (seen.has(key)) return;
     const proposer = validatorAt(p.proposer);
     const expected = proposerFor(cs.validators, p.round);
     if (!proposer || toHex(expected.address) !== toHex(p.proposer)) return;
@@ -397,7 +410,7 @@ export function createDriver(deps: DriverDeps) {
     const block = decodeBlock(bytes);
     if (toHex(hashBlock(block)) !== toHex(p.blockHash))
       return transport.misbehave(from, "proposal block hash mismatch");
-    relayOnce(`p/${p.round}/${toHex(p.blockHash)}`, MSG.proposal, payload, from);
+    relayOnce(key, MSG.proposal, payload, from);
     const entry = validate(block, bytes);
     log1({ type: "proposal", value: { proposal, block: bytes, valid: entry.applied !== null } });
     dispatch({ type: "proposal", proposal, valid: entry.applied !== null });
@@ -408,16 +421,15 @@ export function createDriver(deps: DriverDeps) {
     const v = sv.vote;
     if (v.height < cs.height) return;
     if (v.height > cs.height) return bufferFuture(from, MSG.vote, payload, v.height);
+    // PERF: a vote already verified and relayed (each arrives from every peer) is not verified again. The
+    // key is marked only after a good signature, so a forged copy cannot shadow the real vote.
+    const key = voteKey(v);
+    if (seen.has(key)) return;
     const val = validatorAt(v.validator);
     if (!val) return;
     if (!verify(val.publicKey, voteSignBytes(state.chainId, v), sv.signature))
       return transport.misbehave(from, "bad vote signature");
-    relayOnce(
-      `v/${toHex(v.validator)}/${v.round}/${v.type}/${v.blockHash ? toHex(v.blockHash) : "nil"}`,
-      MSG.vote,
-      payload,
-      from,
-    );
+    relayOnce(key, MSG.vote, payload, from);
     log1({ type: "vote", value: sv });
     onVerifiedVote(sv);
   }

@@ -98,6 +98,11 @@ export class Mempool<T> {
     return doomed.map((x) => x.hash);
   }
 
+  /** The sender key a pending tx was added with. */
+  senderOf(hash: string): string | undefined {
+    return this.byHash.get(hash)?.sender;
+  }
+
   /** Pending txs of one sender (their nonces follow the account's next nonce without gaps). */
   pendingCount(sender: string): number {
     return this.bySender.get(sender)?.length ?? 0;
@@ -253,13 +258,20 @@ export class Mempool<T> {
    * After a block: drops txs whose nonce the chain has passed, then lets `stillValid` re-check the rest in
    * nonce order per sender (balance may have changed); a sender's txs after an invalid one are dropped too.
    * Returns the removed hashes.
+   *
+   * `senders` limits the pass to those senders (after a block: the ones whose nonces it used, the only
+   * accounts whose pending txs it can affect); all senders when omitted.
    */
   recheck(
     accountNonce: (sender: string) => bigint,
     stillValid: (tx: T, hash: string) => boolean = () => true,
+    senders?: Iterable<string>,
   ): string[] {
     const removed: string[] = [];
-    for (const list of [...this.bySender.values()]) {
+    const lists = senders
+      ? [...new Set(senders)].map((sender) => this.bySender.get(sender) ?? [])
+      : [...this.bySender.values()];
+    for (const list of lists) {
       const first = list[0];
       if (!first) continue;
       let expected = accountNonce(first.sender);

@@ -1,4 +1,5 @@
 import {
+  type Codec,
   decode,
   encode,
   fromHex,
@@ -60,8 +61,10 @@ export const UnsignedTxCodec = struct({
 });
 export type UnsignedTx = ValueOf<typeof UnsignedTxCodec>;
 
-export const TxCodec = struct({ body: UnsignedTxCodec, signature: Signature64 });
-export type Tx = ValueOf<typeof TxCodec>;
+/** The signed tx's fields. The signature is last and fixed-size, so the body's bytes are a prefix. */
+const SignedTxFields = struct({ body: UnsignedTxCodec, signature: Signature64 });
+export type Tx = ValueOf<typeof SignedTxFields>;
+const SIGNATURE_SIZE = 64;
 
 /**
  * PERF: a tx passes through admission, block building or validation, the tx root, execution and the store,
@@ -71,11 +74,31 @@ export type Tx = ValueOf<typeof TxCodec>;
 const encodedTxs = new WeakMap<Tx, Uint8Array>();
 const txHashes = new WeakMap<Tx, Uint8Array>();
 
+/**
+ * The tx codec: `SignedTxFields`, with the memo built in. Reading remembers the exact bytes read (a copy, as
+ * every decoded field is) — decoding is strict, so they are the canonical encoding — and writing reuses
+ * remembered bytes. So a tx decoded from a block or a gossip frame is never re-encoded to be hashed, signed
+ * over, stored or relayed.
+ */
+export const TxCodec: Codec<Tx> = {
+  kind: SignedTxFields.kind,
+  minSize: SignedTxFields.minSize,
+  write(w, tx) {
+    w.raw(encodeTx(tx));
+  },
+  read(r) {
+    const start = r.pos;
+    const tx = SignedTxFields.read(r);
+    encodedTxs.set(tx, r.buf.slice(start, r.pos));
+    return tx;
+  },
+};
+
 /** Canonical bytes of a tx (what is gossiped, stored and hashed). Do not modify the result. */
 export function encodeTx(tx: Tx): Uint8Array {
   let bytes = encodedTxs.get(tx);
   if (!bytes) {
-    bytes = encode(TxCodec, tx);
+    bytes = encode(SignedTxFields, tx);
     encodedTxs.set(tx, bytes);
   }
   return bytes;
@@ -86,7 +109,7 @@ export function encodeTx(tx: Tx): Uint8Array {
  * tx's canonical encoding, so they are remembered as such: do not modify them afterwards.
  */
 export function decodeTx(bytes: Uint8Array): Tx {
-  const tx = decode(TxCodec, bytes);
+  const tx = decode(SignedTxFields, bytes);
   encodedTxs.set(tx, bytes);
   return tx;
 }
@@ -105,6 +128,15 @@ export function hashTx(tx: Tx | Uint8Array): Uint8Array {
 /** What the sender signs: domain "tx" ‖ chainId ‖ encode(body). */
 export function txSignBytes(body: UnsignedTx): Uint8Array {
   return signBytes("tx", body.chainId, encode(UnsignedTxCodec, body));
+}
+
+/**
+ * `txSignBytes(tx.body)` of a signed tx, from its canonical bytes (the body's encoding is their prefix), so
+ * checking a decoded tx's signature re-encodes nothing.
+ */
+export function signedTxSignBytes(tx: Tx): Uint8Array {
+  const bytes = encodeTx(tx);
+  return signBytes("tx", tx.body.chainId, bytes.subarray(0, bytes.length - SIGNATURE_SIZE));
 }
 
 /** Signs a tx body with the sender's secret key (which must match `body.from`). */

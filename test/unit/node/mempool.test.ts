@@ -92,6 +92,25 @@ describe("mempool", () => {
     expect(m.reap(10, 1e9)).toEqual(["a:2:1", "a:3:1"]);
   });
 
+  it("recheck limited to the given senders leaves the other senders' txs alone", () => {
+    const m = new Mempool<string>(limits);
+    const [a0, a1, b0] = [tx("a", 0n, 1n), tx("a", 1n, 1n), tx("b", 0n, 1n)];
+    for (const t of [a0, a1, b0]) m.add(t, 0n);
+    const asked: string[] = [];
+    const removed = m.recheck(
+      (s) => {
+        asked.push(s);
+        return 1n; // both accounts moved on by one nonce
+      },
+      () => true,
+      ["a", "a", "nobody"],
+    );
+    expect(asked).toEqual(["a"]);
+    expect(removed).toEqual([a0.hash]);
+    expect(m.senderOf(b0.hash)).toBe("b");
+    expect(m.reap(10, 1e9)).toEqual(["a:1:1", "b:0:1"]);
+  });
+
   it("knows txs whose nonce a block used after they left, but not ones dropped for other reasons", () => {
     const m = new Mempool<string>(limits);
     const used = tx("a", 0n, 1n);

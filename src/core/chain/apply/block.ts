@@ -13,7 +13,7 @@ import { verifyCommit } from "../commit.js";
 import { BlockError, TxError } from "../errors.js";
 import { getValidator, type State } from "../state.js";
 import type { StateTree } from "../state-tree.js";
-import { hashTx } from "../tx.js";
+import type { Tx } from "../tx.js";
 import { advanceHeight, hashValidatorSet, indexOfValidator, type ValidatorSet } from "../validator-set.js";
 import { endsEpoch, processEpochBoundary } from "./epoch.js";
 import { validateEvidence } from "./evidence.js";
@@ -23,8 +23,13 @@ import { applyTxToTree } from "./tx.js";
 export interface BlockContext {
   /** The validator's clock (ms): a block may not be more than params.maxTimeDriftMs ahead of it. */
   now?: bigint;
-  /** Hex hashes of txs whose signatures this node already verified (mempool): not verified again. */
-  verifiedTxs?: ReadonlySet<string>;
+  /**
+   * Txs (these very objects, from `block.txs`) whose signatures this node already verified at mempool
+   * admission: not verified again. By identity, so the check costs no hashing or hex.
+   */
+  verifiedTxs?: ReadonlySet<Tx>;
+  /** The block's encoded size, when the caller holds its bytes (saves re-encoding it to check the limit). */
+  encodedSize?: number;
 }
 
 /** A state change for persistence: value null = deleted. */
@@ -107,7 +112,7 @@ function applyTxs(
   tree: StateTree,
   txs: readonly Block["txs"][number][],
   feeRecipient: Uint8Array,
-  verified: ReadonlySet<string> | undefined,
+  verified: ReadonlySet<Tx> | undefined,
   skipInvalid: boolean,
 ): { tree: StateTree; included: Block["txs"][number][]; rejected: { index: number; error: TxError }[] } {
   const included: Block["txs"] = [];
@@ -115,7 +120,7 @@ function applyTxs(
   const ctxBase = { chainId: state.chainId, params: state.params, feeRecipient, height: state.height + 1n };
   txs.forEach((tx, index) => {
     try {
-      const signatureVerified = verified?.has(hex(hashTx(tx))) ?? false;
+      const signatureVerified = verified?.has(tx) ?? false;
       tree = applyTxToTree(tree, tx, { ...ctxBase, signatureVerified });
       included.push(tx);
     } catch (err) {
@@ -172,7 +177,7 @@ function collectChanges(journal: Uint8Array[], tree: StateTree): StateChange[] {
 export function applyBlock(state: State, block: Block, ctx: BlockContext = {}): AppliedBlock {
   try {
     validateHeader(state, block, ctx);
-    if (encode(BlockCodec, block).length > state.params.maxBlockBytes) {
+    if ((ctx.encodedSize ?? encode(BlockCodec, block).length) > state.params.maxBlockBytes) {
       fail(
         { code: "BLOCK_TOO_LARGE", reason: "too many bytes" },
         `block exceeds ${state.params.maxBlockBytes} bytes`,
@@ -230,7 +235,7 @@ export function buildBlock(
     proposer: Uint8Array;
     lastCommit: Block["lastCommit"];
     evidence?: Block["evidence"];
-    verifiedTxs?: ReadonlySet<string>;
+    verifiedTxs?: ReadonlySet<Tx>;
   },
 ): BuiltBlock {
   const proposer = getValidator(state, o.proposer);

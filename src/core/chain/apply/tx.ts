@@ -4,7 +4,7 @@ import { TxError } from "../errors.js";
 import type { Params } from "../params.js";
 import { AccountCodec, accountKey, getAccount } from "../state.js";
 import type { StateTree } from "../state-tree.js";
-import { encodeTx, type Tx, txSignBytes } from "../tx.js";
+import { encodeTx, signedTxSignBytes, type Tx } from "../tx.js";
 import { applyBond } from "./bond.js";
 import { applyDelegate } from "./delegate.js";
 import { applyTransfer } from "./transfer.js";
@@ -49,7 +49,7 @@ export function applyTxToTree(tree: StateTree, tx: Tx, ctx: TxContext): StateTre
   if (!ctx.signatureVerified) {
     if (!isValidPublicKey(b.from))
       throw new TxError({ code: "TX_BAD_PUBLIC_KEY" }, "sender public key is invalid or small-order");
-    if (!verify(b.from, txSignBytes(b), tx.signature))
+    if (!verify(b.from, signedTxSignBytes(tx), tx.signature))
       throw new TxError({ code: "TX_BAD_SIGNATURE" }, "bad signature");
   }
   if (b.fee < ctx.params.minFee) {
