@@ -54,6 +54,25 @@ function hashNode(n: TrieNode): Uint8Array {
 const LEAF_TAG = new Uint8Array([0]);
 const BRANCH_TAG = new Uint8Array([1]);
 
+/**
+ * SHA-256 of a state key, remembered for the most recent KEY_HASH_CACHE_MAX keys (first in, first out).
+ * PERF: a transfer reads and writes its sender and recipient several times (admission, fee, amount, the
+ * mempool recheck), and hashing the key was the largest cost of each tree access. A cache of a pure
+ * function: results never depend on it.
+ */
+export const KEY_HASH_CACHE_MAX = 8192;
+const keyHashes = new Map<string, Uint8Array>();
+function keyHash(key: Uint8Array): Uint8Array {
+  const id = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString("latin1");
+  let h = keyHashes.get(id);
+  if (!h) {
+    h = sha256(key);
+    if (keyHashes.size >= KEY_HASH_CACHE_MAX) keyHashes.delete(keyHashes.keys().next().value as string);
+    keyHashes.set(id, h);
+  }
+  return h;
+}
+
 /** An immutable key → value map with a Merkle root. */
 export class StateTree {
   private constructor(
@@ -84,7 +103,7 @@ export class StateTree {
 
   get(key: Uint8Array): Uint8Array | undefined {
     if (!this.node) return undefined;
-    const kh = sha256(key);
+    const kh = keyHash(key);
     let n = this.node;
     while (n.kind === 1) n = bitAt(kh, n.bit) ? n.right : n.left;
     return critBit(n.keyHash, kh) === -1 ? n.value : undefined;
@@ -93,7 +112,7 @@ export class StateTree {
   /** A new tree with `key` set to `value`; this tree is unchanged. */
   set(key: Uint8Array, value: Uint8Array): StateTree {
     this.journal?.push(key);
-    const kh = sha256(key);
+    const kh = keyHash(key);
     const leaf: Leaf = { kind: 0, keyHash: kh, key, value };
     if (!this.node) return new StateTree(leaf, 1, this.journal);
     // Find the closest existing leaf to learn where the new key diverges.
@@ -107,7 +126,7 @@ export class StateTree {
   /** A new tree without `key` (the same tree if it was absent). */
   delete(key: Uint8Array): StateTree {
     if (!this.node) return this;
-    const kh = sha256(key);
+    const kh = keyHash(key);
     const res = remove(this.node, kh);
     if (res === undefined) return this;
     this.journal?.push(key);

@@ -13,9 +13,24 @@ export const ADDRESS_PREFIX = "fp";
 /** Bytes in a binary address: a truncated SHA-256, 160 bits like Bitcoin/Cosmos addresses. */
 export const ADDRESS_BYTES = 20;
 
+/**
+ * Addresses of the most recent ADDRESS_CACHE_MAX public keys (first in, first out).
+ * PERF: admission, execution and the post-block recheck each derive a tx sender's address; a cache of a
+ * pure function, so results never depend on it.
+ */
+const ADDRESS_CACHE_MAX = 4096;
+const addresses = new Map<string, Uint8Array>();
+
 /** The 20-byte address of a public key: `sha256(publicKey)[0..20)`. Does not validate the key. */
 export function addressBytes(publicKey: Uint8Array): Uint8Array {
-  return sha256(publicKey).slice(0, ADDRESS_BYTES);
+  const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString("latin1");
+  let a = addresses.get(id);
+  if (!a) {
+    a = sha256(publicKey).slice(0, ADDRESS_BYTES);
+    if (addresses.size >= ADDRESS_CACHE_MAX) addresses.delete(addresses.keys().next().value as string);
+    addresses.set(id, a);
+  }
+  return a.slice(); // callers own their copy
 }
 
 /**

@@ -1,6 +1,6 @@
-import { encode, U64_MAX } from "../../codec/index.js";
+import { bytesEqual, encode, U64_MAX } from "../../codec/index.js";
 import { TxError } from "../errors.js";
-import { AccountCodec, accountKey, getAccount } from "../state.js";
+import { type Account, AccountCodec, accountKey, getAccount } from "../state.js";
 import type { StateTree } from "../state-tree.js";
 import type { Transfer } from "../tx.js";
 
@@ -13,26 +13,56 @@ export function checkTransfer(t: Transfer): void {
 }
 
 /**
- * Moves `amount` from the sender to `to` (DESIGN.md §3). The sender's fee and nonce are handled by
- * `applyTx` before this runs, on the tree passed in.
- * @throws TxError TX_ZERO_AMOUNT | TX_INSUFFICIENT_FUNDS | TX_OVERFLOW
+ * A whole transfer tx after its nonce and fee-balance checks: the sender's fee and nonce, the fee credit,
+ * then the amount from the sender to `to` (DESIGN.md §3), with the same checks in the same order and the same resulting tree, but each
+ * account read and written once instead of once per step (sender, fee recipient and recipient may be the
+ * same account; every combination gives what the step-by-step order gives).
+ * PERF: executing a block of transfers runs this for every tx on every node.
+ * @throws TxError TX_OVERFLOW | TX_ZERO_AMOUNT | TX_INSUFFICIENT_FUNDS
  */
-export function applyTransfer(tree: StateTree, sender: Uint8Array, t: Transfer): StateTree {
+export function applyTransferTx(
+  tree: StateTree,
+  o: { sender: Uint8Array; senderAccount: Account; fee: bigint; feeRecipient: Uint8Array; transfer: Transfer },
+): StateTree {
+  const { sender, fee, feeRecipient, transfer: t } = o;
+  // Step 1: fee and nonce (the caller checked the nonce and that the balance covers the fee).
+  let s: Account = { balance: o.senderAccount.balance - fee, nonce: o.senderAccount.nonce + 1n };
+  // Step 2: the fee credit.
+  const feeToSender = bytesEqual(feeRecipient, sender);
+  let p: Account | null = null;
+  if (fee > 0n) {
+    const r = feeToSender ? s : getAccount(tree, feeRecipient);
+    if (r.balance + fee > U64_MAX)
+      throw new TxError(
+        { code: "TX_OVERFLOW", what: "fee recipient balance" },
+        "fee recipient balance would overflow",
+      );
+    if (feeToSender) s = { ...s, balance: s.balance + fee };
+    else p = { ...r, balance: r.balance + fee };
+  }
+  // Step 3: the transfer.
   checkTransfer(t);
-  const from = getAccount(tree, sender);
-  if (from.balance < t.amount) {
+  if (s.balance < t.amount) {
     throw new TxError(
-      { code: "TX_INSUFFICIENT_FUNDS", need: t.amount, have: from.balance },
-      `insufficient funds: need ${t.amount}, have ${from.balance}`,
+      { code: "TX_INSUFFICIENT_FUNDS", need: t.amount, have: s.balance },
+      `insufficient funds: need ${t.amount}, have ${s.balance}`,
     );
   }
-  tree = tree.set(accountKey(sender), encode(AccountCodec, { ...from, balance: from.balance - t.amount }));
-  const to = getAccount(tree, t.to);
+  s = { ...s, balance: s.balance - t.amount };
+  const toSender = bytesEqual(t.to, sender);
+  const toFeeRecipient = p !== null && bytesEqual(t.to, feeRecipient);
+  const to = toSender ? s : toFeeRecipient ? (p as Account) : getAccount(tree, t.to);
   if (to.balance + t.amount > U64_MAX) {
     throw new TxError(
       { code: "TX_OVERFLOW", what: "recipient balance" },
       "recipient balance would exceed 2^64-1",
     );
   }
-  return tree.set(accountKey(t.to), encode(AccountCodec, { ...to, balance: to.balance + t.amount }));
+  const credited = { ...to, balance: to.balance + t.amount };
+  if (toSender) s = credited;
+  else if (toFeeRecipient) p = credited;
+  tree = tree.set(accountKey(sender), encode(AccountCodec, s));
+  if (p) tree = tree.set(accountKey(feeRecipient), encode(AccountCodec, p));
+  if (!toSender && !toFeeRecipient) tree = tree.set(accountKey(t.to), encode(AccountCodec, credited));
+  return tree;
 }

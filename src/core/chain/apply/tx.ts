@@ -7,7 +7,7 @@ import type { StateTree } from "../state-tree.js";
 import { encodeTx, signedTxSignBytes, type Tx } from "../tx.js";
 import { applyBond } from "./bond.js";
 import { applyDelegate } from "./delegate.js";
-import { applyTransfer } from "./transfer.js";
+import { applyTransferTx } from "./transfer.js";
 import { applyUndelegate } from "./undelegate.js";
 import { applyEditValidator, applySetWorkWeight, applyUnjail } from "./validator-admin.js";
 
@@ -73,6 +73,16 @@ export function applyTxToTree(tree: StateTree, tx: Tx, ctx: TxContext): StateTre
     );
   }
   if (acct.nonce === U64_MAX) throw new TxError({ code: "TX_OVERFLOW", what: "nonce" }, "nonce exhausted");
+  const p = b.payload;
+  if (p.type === "transfer") {
+    return applyTransferTx(tree, {
+      sender,
+      senderAccount: acct,
+      fee: b.fee,
+      feeRecipient: ctx.feeRecipient,
+      transfer: p.value,
+    });
+  }
   // Fee and nonce first; a failing payload rejects the whole tx (the caller keeps the old tree).
   let next = tree.set(
     accountKey(sender),
@@ -87,10 +97,7 @@ export function applyTxToTree(tree: StateTree, tx: Tx, ctx: TxContext): StateTre
       );
     next = next.set(accountKey(ctx.feeRecipient), encode(AccountCodec, { ...r, balance: r.balance + b.fee }));
   }
-  const p = b.payload;
   switch (p.type) {
-    case "transfer":
-      return applyTransfer(next, sender, p.value);
     case "bond":
       return applyBond(next, sender, p.value, ctx.params);
     case "delegate":
