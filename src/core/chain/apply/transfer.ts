@@ -22,7 +22,13 @@ export function checkTransfer(t: Transfer): void {
  */
 export function applyTransferTx(
   tree: StateTree,
-  o: { sender: Uint8Array; senderAccount: Account; fee: bigint; feeRecipient: Uint8Array; transfer: Transfer },
+  o: {
+    sender: Uint8Array;
+    senderAccount: Account;
+    fee: bigint;
+    feeRecipient: Uint8Array;
+    transfer: Transfer;
+  },
 ): StateTree {
   const { sender, fee, feeRecipient, transfer: t } = o;
   // Step 1: fee and nonce (the caller checked the nonce and that the balance covers the fee).
