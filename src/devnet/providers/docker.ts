@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import type { PassThrough } from "node:stream";
 import type Docker from "dockerode";
 import { DevnetError, type DevnetFile, type DevnetNode } from "../state.js";
-import { NODE_V8_FLAGS } from "./process.js";
+import { NODE_ENV_VARS, NODE_V8_FLAGS } from "./process.js";
 import { loopbackNetwork, type NodeProvider, type NodeRuntimeInfo } from "./types.js";
 
 /**
@@ -178,7 +178,12 @@ export function createDockerProvider(docker: Docker, settings: DockerSettings): 
         name,
         Image: settings.image,
         Cmd: ["node", "start", "--home", n.home],
-        Env: ["FASTPOS_LOG_STDERR=true", "NODE_ENV=production", `NODE_OPTIONS=${NODE_V8_FLAGS.join(" ")}`],
+        Env: [
+          "FASTPOS_LOG_STDERR=true",
+          ...Object.entries(NODE_ENV_VARS).map(([k, v]) => `${k}=${v}`),
+          // Only flags Node accepts in NODE_OPTIONS (it refuses --single-threaded-gc there).
+          `NODE_OPTIONS=${NODE_V8_FLAGS.filter((f) => f.startsWith("--max-")).join(" ")}`,
+        ],
         Labels: labelsFor(d, n),
         // The node writes its files as the host user, so the home stays the user's to read and delete.
         ...(uid !== undefined && gid !== undefined ? { User: `${uid}:${gid}` } : {}),
