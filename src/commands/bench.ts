@@ -26,7 +26,8 @@ export default class Bench extends BaseCommand {
     "Load-test a devnet: finalized tx/s, submit→final latency, block time, node RSS/CPU.";
   static override description =
     "Pre-funds --accounts accounts from the devnet's funded keys, then submits signed transfers open-loop at " +
-    "--rate tx/s (or as fast as accepted with --max) for --duration, spread over all nodes. Without --devnet it " +
+    "--rate tx/s (or as fast as accepted with --max) for --duration, spread over all nodes. The txs are signed " +
+    "before the timed phase unless --no-presign. Without --devnet it " +
     "starts a temporary N-validator devnet and removes it afterwards.";
   static override examples = [
     "<%= config.bin %> bench -n 4 --duration 30s --max",
@@ -52,6 +53,12 @@ export default class Bench extends BaseCommand {
       min: 1,
       max: 1_000_000,
       dependsOn: ["max"],
+    }),
+    presign: Flags.boolean({
+      description:
+        "Sign the load's txs before the timed phase, so signing does not take CPU from nodes on the same machine (--no-presign: sign during the load)",
+      default: true,
+      allowNo: true,
     }),
     accounts: Flags.integer({
       description: "Sending accounts to create",
@@ -91,6 +98,7 @@ export default class Bench extends BaseCommand {
         durationMs,
         rate: flags.rate,
         maxPending: flags["max-pending"],
+        presign: flags.presign,
         onProgress: (p) => spin.update(`${p.phase}: ${p.submitted} submitted, ${p.finalized} final`),
       });
       spin.stop();
@@ -109,6 +117,9 @@ export default class Bench extends BaseCommand {
             `  node ${n.url}  RSS ${n.rssMB} MB (peak under load ${n.peakRssMB} MB), CPU ${n.loadCpuSeconds.toFixed(1)} s under load`,
           );
         this.log(`  cost           ${r.cpuMsPerTx} ms of node CPU per finalized tx (all nodes)`);
+        this.log(
+          `  load txs       ${r.presigned} signed before the load, ${r.signedDuringLoad} signed during it`,
+        );
       });
     } finally {
       spin.stop();

@@ -1,6 +1,6 @@
 import { createPrivateKey, type KeyObject, sign as nodeSign } from "node:crypto";
 import { createClient } from "../client/client.js";
-import { createTransferTx, type Tx, txSignBytes } from "../core/chain/tx.js";
+import { createTransferTx, encodeTx, type Tx, txSignBytes } from "../core/chain/tx.js";
 import { addressBytes, addressFromPublicKey, getPublicKey, sha256 } from "../core/crypto/index.js";
 
 /**
@@ -23,6 +23,12 @@ export interface BenchOptions {
    * only in the drain), p50 8–10 s, RSS ~185 MB.
    */
   maxPending?: number | undefined;
+  /**
+   * Sign the load's txs before the timed phase (default true), so the load generator — on the same machine
+   * as the nodes — does not take CPU from them while they are measured. With a rate: rate × duration txs;
+   * with --max: PRESIGN_MAX_RATE × duration. If the load needs more, the rest are signed on the fly.
+   */
+  presign?: boolean | undefined;
   onProgress?: (p: { phase: string; submitted: number; finalized: number }) => void;
 }
 
@@ -52,7 +58,13 @@ export interface BenchReport {
   }[];
   /** All nodes' CPU during the load per finalized tx (ms): the cost of a tx to the whole network. */
   cpuMsPerTx: number;
+  /** Txs signed before the load phase (0 with presign off); `signedDuringLoad` were signed while it ran. */
+  presigned: number;
+  signedDuringLoad: number;
 }
+
+/** With --max and presign: txs signed ahead per second of load (above what 2 cores finalize). */
+export const PRESIGN_MAX_RATE = 3000;
 
 /** PKCS#8 DER prefix of a raw 32-byte ed25519 seed (RFC 8410). */
 const PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
@@ -156,6 +168,41 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     let submitted = 0;
     let accepted = 0;
     let next = 0;
+    /** The next load tx: accounts round-robin, each with its next nonce; its client picks the node. */
+    const makeTx = (): { tx: Tx; client: number } => {
+      const a = next++ % o.accounts;
+      const nonce = nonces.get(a) ?? 0n;
+      nonces.set(a, nonce + 1n);
+      const tx = fastTransfer(keyObjects[a] as KeyObject, pubs[a] as Uint8Array, {
+        chainId: o.chainId,
+        to: addrBytes[(a + 1) % o.accounts] as Uint8Array,
+        nonce,
+      });
+      encodeTx(tx); // memoised: submission only hex-encodes it
+      return { tx, client: a % clients.length };
+    };
+    const presigned: ({ tx: Tx; client: number } | undefined)[] = [];
+    if (o.presign !== false) {
+      const count = Math.ceil((o.durationMs / 1000) * (o.rate ?? PRESIGN_MAX_RATE));
+      for (let i = 0; i < count; i++) {
+        presigned.push(makeTx());
+        if (i % 2000 === 1999) {
+          o.onProgress?.({ phase: `signing ${i + 1}/${count}`, submitted: 0, finalized: 0 });
+          await new Promise((r) => setImmediate(r));
+        }
+      }
+    }
+    let taken = 0;
+    let signedDuringLoad = 0;
+    const takeTx = () => {
+      const t = presigned[taken];
+      if (t) {
+        presigned[taken++] = undefined; // let it be collected once sent
+        return t;
+      }
+      signedDuringLoad++;
+      return makeTx();
+    };
     const before = await Promise.all(o.urls.map(nodeMetrics));
     const peakRss = before.map((m) => m.rssMB);
     sampler = setInterval(() => {
@@ -184,15 +231,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       if (due > 0) {
         const batches: Tx[][] = clients.map(() => []);
         for (let i = 0; i < due; i++) {
-          const a = next++ % o.accounts;
-          const nonce = nonces.get(a) ?? 0n;
-          nonces.set(a, nonce + 1n);
-          const tx = fastTransfer(keyObjects[a] as KeyObject, pubs[a] as Uint8Array, {
-            chainId: o.chainId,
-            to: addrBytes[(a + 1) % o.accounts] as Uint8Array,
-            nonce,
-          });
-          (batches[a % clients.length] as Tx[]).push(tx);
+          const { tx, client } = takeTx();
+          (batches[client] as Tx[]).push(tx);
         }
         submitted += due;
         const sentAt = performance.now();
@@ -252,6 +292,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
               finalizedDuringLoad,
           ) / 100
         : 0,
+      presigned: presigned.length,
+      signedDuringLoad,
     };
   } finally {
     clearInterval(sampler);
