@@ -83,19 +83,33 @@ async function main() {
     quick,
   };
 
-  log(`max sustained load, 4 validators, ${durationS} s`);
-  const max = await withHome((home) =>
-    cli(["bench", "-n", "4", "--max", "--duration", `${durationS}s`], home, (durationS + 120) * 1000),
-  );
+  // Single runs vary by ±10–15% on a shared machine: the max load is run several times, the median reported.
+  const maxRuns = quick ? 1 : 3;
+  const maxResults: any[] = [];
+  for (let i = 0; i < maxRuns; i++) {
+    log(`max sustained load, 4 validators, ${durationS} s (run ${i + 1}/${maxRuns})`);
+    maxResults.push(
+      await withHome((home) =>
+        cli(["bench", "-n", "4", "--max", "--duration", `${durationS}s`], home, (durationS + 180) * 1000),
+      ),
+    );
+  }
+  const byTps = [...maxResults].sort((a, b) => a.finalizedTps - b.finalizedTps);
+  const max = byTps[Math.floor(byTps.length / 2)];
   const maxTps = Math.round(max.finalizedTps);
-  const rss = (max.nodes as { peakRssMB?: number; rssMB: number }[]).map((n) => n.peakRssMB ?? n.rssMB);
+  const peakOf = (r: any) =>
+    Math.max(...(r.nodes as { peakRssMB?: number; rssMB: number }[]).map((n) => n.peakRssMB ?? n.rssMB));
   results.max = {
     finalizedTps: maxTps,
+    runsTps: maxResults.map((r) => Math.round(r.finalizedTps)),
     latencyMs: max.latencyMs,
     blockTimeMs: max.blockTimeMs,
     rejected: max.rejected,
-    peakRssMB: Math.max(...rss),
+    peakRssMB: peakOf(max),
+    runsPeakRssMB: maxResults.map(peakOf),
     cpuMsPerTx: max.cpuMsPerTx ?? null,
+    runsCpuMsPerTx: maxResults.map((r) => r.cpuMsPerTx ?? null),
+    presigned: max.presigned ?? 0,
   };
 
   const half = Math.max(1, Math.floor(maxTps / 2));
@@ -174,7 +188,7 @@ async function main() {
   const rows: [string, string, string][] = [
     [
       "max sustained finalized tx/s, 4 validators",
-      `**${r.max.finalizedTps}** tx/s (p50 ${r.max.latencyMs.p50} ms under saturation, block ${r.max.blockTimeMs} ms)`,
+      `**${r.max.finalizedTps}** tx/s, median of ${r.max.runsTps.length} (runs ${r.max.runsTps.join(", ")}; p50 ${r.max.latencyMs.p50} ms under saturation, block ${r.max.blockTimeMs} ms)`,
       "≥ 2,000",
     ],
     [
@@ -182,8 +196,16 @@ async function main() {
       `p50 **${r.halfRate.latencyMs.p50} ms**, p90 ${r.halfRate.latencyMs.p90} ms, p99 **${r.halfRate.latencyMs.p99} ms**`,
       "p50 ≤ 300 ms, p99 ≤ 1 s",
     ],
-    ["node RSS under load (peak, max load)", `**${r.max.peakRssMB} MB**`, "≤ 150 MB"],
-    ["node CPU per finalized tx (all 4 nodes)", `${r.max.cpuMsPerTx ?? "n/a"} ms`, ""],
+    [
+      "node RSS under load (peak, max load)",
+      `**${r.max.peakRssMB} MB** (runs ${r.max.runsPeakRssMB.join(", ")})`,
+      "≤ 150 MB",
+    ],
+    [
+      "node CPU per finalized tx (all 4 nodes)",
+      `${r.max.cpuMsPerTx ?? "n/a"} ms (runs ${r.max.runsCpuMsPerTx.join(", ")})`,
+      "",
+    ],
     ["`devnet up -n 5` → first final block", `**${r.startup.medianFirstBlockMs} ms** (median)`, "≤ 3 s"],
     [
       `empty-block catch-up (${r.catchUp.blocks} blocks)`,

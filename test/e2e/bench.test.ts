@@ -20,6 +20,10 @@ describe("fastpos bench (smoke)", () => {
       expect(j.nodes[0].peakRssMB).toBeGreaterThan(0);
       expect(j.latencyMs.p50).toBeGreaterThan(0);
       expect(j.nodes).toHaveLength(2);
+      // The load's txs were signed before it (rate × duration), so few or none were signed during it.
+      expect(j.presigned).toBe(150);
+      expect(j.signedDuringLoad).toBeLessThanOrEqual(10);
+      expect(j.submitted).toBeLessThanOrEqual(j.presigned + j.signedDuringLoad);
       expect((await runCli(["bench", "--duration", "soon"], { home })).code).toBe(1);
       // --max-pending only makes sense with --max.
       expect((await runCli(["bench", "--rate", "5", "--max-pending", "10"], { home })).code).toBe(1);
@@ -29,7 +33,7 @@ describe("fastpos bench (smoke)", () => {
     }
   }, 150_000);
 
-  it("--max keeps at most --max-pending accepted txs waiting for finality", async () => {
+  it("--max keeps at most --max-pending accepted txs waiting for finality (signing during the load)", async () => {
     const { dir: home, cleanup } = tempDir();
     try {
       const r = await runCli(
@@ -44,12 +48,15 @@ describe("fastpos bench (smoke)", () => {
           "40",
           "--accounts",
           "20",
+          "--no-presign",
           "--json",
         ],
         { home, timeout: 120_000 },
       );
       expect(r.code, r.stderr).toBe(0);
       const j = r.json();
+      expect(j.presigned).toBe(0);
+      expect(j.signedDuringLoad).toBe(j.submitted);
       expect(j.finalizedDuringLoad).toBeGreaterThan(40); // it kept submitting as blocks finalized
       expect(j.accepted - j.finalizedDuringLoad).toBeLessThanOrEqual(40);
       expect(j.finalized).toBe(j.accepted);
