@@ -5,7 +5,7 @@ import { Flags } from "@oclif/core";
 import { BaseCommand } from "../cli/base-command.js";
 import { UserError } from "../cli/errors.js";
 import { spinner } from "../cli/progress.js";
-import { runBench } from "../devnet/bench.js";
+import { DEFAULT_MAX_PENDING, runBench } from "../devnet/bench.js";
 import { devnetDown } from "../devnet/control.js";
 import { parseManifest } from "../devnet/manifest.js";
 import { type DevnetFile, devnetDir, pickDevnet } from "../devnet/state.js";
@@ -49,7 +49,7 @@ export default class Bench extends BaseCommand {
         "Submit as fast as the network finalizes: keep up to --max-pending accepted txs not yet final",
     }),
     "max-pending": Flags.integer({
-      description: "With --max: most accepted-but-not-final txs at a time [default: 3000]",
+      description: `With --max: most accepted-but-not-final txs at a time [default: ${DEFAULT_MAX_PENDING}]`,
       min: 1,
       max: 1_000_000,
       dependsOn: ["max"],

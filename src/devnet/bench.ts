@@ -17,10 +17,11 @@ export interface BenchOptions {
   /** Target tx/s; undefined = as fast as the network finalizes (see `maxPending`). */
   rate?: number | undefined;
   /**
-   * Without `rate`: most accepted-but-not-final txs at a time (default 3000, 1.5 full blocks), so admission
-   * follows finalization. Measured on 4 validators: 3000 → ~1,000 tx/s during the load, p50 2.5 s, RSS
-   * ~142 MB; an unbounded backlog → ~580–760 tx/s (the nodes spend the load admitting txs that finalize
-   * only in the drain), p50 8–10 s, RSS ~185 MB.
+   * Without `rate`: most accepted-but-not-final txs at a time (default 1500), so admission follows
+   * finalization. Measured on 4 validators (30 s, 2 cores): 1000 → 1,880–1,960 tx/s, p50 0.55 s; 1500 →
+   * 1,910–2,040 tx/s, p50 0.8 s, peak RSS 134–138 MB; 3000 → 1,800–2,060 tx/s, p50 1.5 s, RSS 145–157 MB
+   * (a deeper backlog adds latency and memory, not throughput); unbounded → far fewer finalized during the
+   * load (the nodes spend it admitting txs that finalize only in the drain).
    */
   maxPending?: number | undefined;
   /**
@@ -62,6 +63,9 @@ export interface BenchReport {
   presigned: number;
   signedDuringLoad: number;
 }
+
+/** With --max: accepted-but-not-final txs kept in flight (see BenchOptions.maxPending). */
+export const DEFAULT_MAX_PENDING = 1500;
 
 /** With --max and presign: txs signed ahead per second of load (above what 2 cores finalize). */
 export const PRESIGN_MAX_RATE = 3000;
@@ -218,7 +222,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     loading = true;
     const started = performance.now();
     const tick = 100;
-    const maxPending = o.maxPending ?? 3000;
+    const maxPending = o.maxPending ?? DEFAULT_MAX_PENDING;
     const inflight: Promise<void>[] = [];
     while (performance.now() - started < o.durationMs) {
       const elapsed = performance.now() - started;
