@@ -67,6 +67,7 @@ export async function createNode(
     const wal = openWal(join(home, "data", "consensus.wal"));
     cleanups.push(() => wal.close());
     const mempool = new Mempool<Tx>(config.mempool);
+    metrics.watchMempool(mempool);
     /** Event subscribers, each with the event types it asked for (null = all). */
     const subscribers = new Map<import("ws").WebSocket, ReadonlySet<string> | null>();
     const publish = (event: { type: string } & Record<string, unknown>) => {
@@ -165,9 +166,7 @@ export async function createNode(
         { hash, sender: toHex(sender).slice(2), nonce: b.nonce, fee: b.fee, size, tx },
         acct.nonce,
       );
-      metrics.mempoolEvictions.inc(res.evicted.length);
-      metrics.mempoolSize.set(mempool.size);
-      metrics.mempoolBytes.set(mempool.totalBytes);
+      if (res.evicted.length) metrics.mempoolEvictions.inc(res.evicted.length);
       publish({ type: "tx", hash });
       return true;
     }

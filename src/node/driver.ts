@@ -296,8 +296,6 @@ export function createDriver(deps: DriverDeps) {
     metrics.height.set(Number(state.height));
     metrics.txsCommitted.inc(block.txs.length);
     metrics.blockTxs.observe(block.txs.length);
-    metrics.mempoolSize.set(mempool.size);
-    metrics.mempoolBytes.set(mempool.totalBytes);
     const seconds = (performance.now() - heightStartedAt) / 1000;
     metrics.finalityLatency.observe(seconds);
     for (const v of state.lastValidatorSet.validators) {

@@ -33,8 +33,13 @@ export function createMetrics() {
       this.set((u.user + u.system) / 1e6);
     },
   });
+  let mempoolView: { readonly size: number; readonly totalBytes: number } | undefined;
   const m = {
     registry,
+    /** The mempool the `fastpos_mempool_*` gauges report. */
+    watchMempool(mempool: { readonly size: number; readonly totalBytes: number }): void {
+      mempoolView = mempool;
+    },
     height: new Gauge({
       name: "fastpos_height",
       help: "Height of the last committed block",
@@ -58,15 +63,22 @@ export function createMetrics() {
       help: "Transactions committed in blocks (rate() gives tx/s)",
       registers: [registry],
     }),
+    // PERF: read from the mempool when scraped, not set on every admitted tx.
     mempoolSize: new Gauge({
       name: "fastpos_mempool_txs",
       help: "Transactions in the mempool",
       registers: [registry],
+      collect() {
+        if (mempoolView) this.set(mempoolView.size);
+      },
     }),
     mempoolBytes: new Gauge({
       name: "fastpos_mempool_bytes",
       help: "Bytes in the mempool",
       registers: [registry],
+      collect() {
+        if (mempoolView) this.set(mempoolView.totalBytes);
+      },
     }),
     mempoolEvictions: new Counter({
       name: "fastpos_mempool_evictions_total",
