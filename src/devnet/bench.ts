@@ -2,6 +2,7 @@ import { createPrivateKey, type KeyObject, sign as nodeSign } from "node:crypto"
 import { createClient } from "../client/client.js";
 import { createTransferTx, encodeTx, type Tx, txSignBytes } from "../core/chain/tx.js";
 import { addressBytes, addressFromPublicKey, getPublicKey, sha256 } from "../core/crypto/index.js";
+import { DevnetError } from "./state.js";
 
 /**
  * Load generator (`fastpos bench`): pre-funds many accounts, then submits signed transfers open-loop at a
@@ -92,6 +93,35 @@ function fastTransfer(
   return { body, signature: new Uint8Array(nodeSign(null, txSignBytes(body), key)) };
 }
 
+/**
+ * Waits (up to 30 s) until every node is within 3 blocks of the highest one. The load reads nonces from
+ * and spreads txs over all nodes, so a node still catching up (e.g. just restarted) would make it stall.
+ * @throws DevnetError DEVNET_OUT_OF_SYNC naming the nodes still behind.
+ */
+async function waitInSync(clients: ReturnType<typeof createClient>[], urls: string[]): Promise<void> {
+  const end = performance.now() + 30_000;
+  for (;;) {
+    const heights = await Promise.all(clients.map(async (c) => Number((await c.status()).height)));
+    const best = Math.max(...heights);
+    const behind = heights
+      .map((h, i) => ({ url: urls[i] as string, height: h }))
+      .filter((n) => n.height + 3 < best);
+    if (!behind.length) return;
+    if (performance.now() > end) {
+      throw new DevnetError(
+        {
+          code: "DEVNET_OUT_OF_SYNC",
+          behind: behind.map((n) => ({ url: n.url, height: String(n.height) })),
+          best: String(best),
+        },
+        `${behind.map((n) => `${n.url} is at height ${n.height}`).join(", ")} while the devnet is at ${best}: ` +
+          "wait until it has caught up (`fastpos devnet status`)",
+      );
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 function quantile(sorted: number[], q: number): number {
   if (!sorted.length) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
@@ -147,6 +177,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     },
   });
   try {
+    await waitInSync(clients, o.urls);
     // Phase 1: fund the bench accounts (each funder pays a slice, in batches within the per-sender limit).
     o.onProgress?.({ phase: "funding accounts", submitted: 0, finalized: 0 });
     await Promise.all(

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, tempDir } from "../helpers/cli.js";
 import { killAllDevnets } from "../helpers/devnet.js";
@@ -65,4 +67,52 @@ describe("fastpos bench (smoke)", () => {
       cleanup();
     }
   }, 150_000);
+
+  it("refuses to load a devnet with a node that cannot catch up, naming it, and runs once it has", async () => {
+    const { dir: home, cleanup } = tempDir();
+    try {
+      const up = await runCli(["devnet", "up", "-n", "4", "--json"], { home, timeout: 90_000 });
+      expect(up.code, up.stderr).toBe(0);
+      const lagging = up.json().nodes[3];
+      const admin = (method: string, body?: unknown) =>
+        fetch(`${lagging.apiUrl}/admin/faults`, {
+          method,
+          headers: {
+            authorization: `Bearer ${readFileSync(join(lagging.home, "admin-token"), "utf8").trim()}`,
+            "content-type": "application/json",
+          },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+        });
+      // Cut the node off from its peers: the other three keep finalizing (3 of 4 > 2/3), it falls behind.
+      expect((await admin("POST", { peer: "*", drop: true })).status).toBe(200);
+      const height = async (url: string) =>
+        Number(((await (await fetch(`${url}/v1/status`)).json()) as any).height);
+      while ((await height(up.json().nodes[0].apiUrl)) < (await height(lagging.apiUrl)) + 10) {
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      const bench = [
+        "bench",
+        "--devnet",
+        "local",
+        "--duration",
+        "1s",
+        "--rate",
+        "20",
+        "--accounts",
+        "5",
+        "--json",
+      ];
+      const r = await runCli(bench, { home, timeout: 90_000 });
+      expect(r.code).toBe(1);
+      expect(r.json().error.code).toBe("DEVNET_OUT_OF_SYNC");
+      expect(r.json().error.message).toContain(lagging.apiUrl);
+      expect((await admin("DELETE")).status).toBe(200);
+      const ok = await runCli(bench, { home, timeout: 90_000 });
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.json().finalized).toBe(ok.json().accepted);
+    } finally {
+      await killAllDevnets(home);
+      cleanup();
+    }
+  }, 180_000);
 });
