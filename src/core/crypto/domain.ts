@@ -28,7 +28,23 @@ const PrefixCodec = struct({ tag: string(64), chainId: string(64) });
  * @throws CodecError if `chainId` is not well-formed UTF-8 or is longer than 64 bytes.
  */
 export function signBytes(domain: Domain, chainId: string, message: Uint8Array): Uint8Array {
-  return concatBytes(encode(PrefixCodec, { tag: DOMAIN[domain], chainId }), message);
+  return concatBytes(prefixFor(domain, chainId), message);
+}
+
+/**
+ * PERF: the prefix of each (domain, chain) pair a node signs or checks is encoded once (every tx and vote
+ * check needed it). Bounded: a process works with a handful of chains; past 64 pairs it starts over.
+ */
+const prefixes = new Map<string, Uint8Array>();
+function prefixFor(domain: Domain, chainId: string): Uint8Array {
+  const id = `${domain}\u0000${chainId}`;
+  let p = prefixes.get(id);
+  if (!p) {
+    p = encode(PrefixCodec, { tag: DOMAIN[domain], chainId }); // throws for a bad chain id: never cached
+    if (prefixes.size >= 64) prefixes.clear();
+    prefixes.set(id, p);
+  }
+  return p;
 }
 
 /**
