@@ -181,7 +181,7 @@ export function createDockerProvider(docker: Docker, settings: DockerSettings): 
         Env: [
           "FASTPOS_LOG_STDERR=true",
           ...Object.entries(NODE_ENV_VARS).map(([k, v]) => `${k}=${v}`),
-          // Only flags Node accepts in NODE_OPTIONS (it refuses --single-threaded-gc there).
+          // Only flags Node accepts in NODE_OPTIONS (it refuses --single-threaded there).
           `NODE_OPTIONS=${NODE_V8_FLAGS.filter((f) => f.startsWith("--max-")).join(" ")}`,
         ],
         Labels: labelsFor(d, n),
