@@ -1,4 +1,4 @@
-import { sha256 } from "../crypto/index.js";
+import { memoizeBytes, sha256 } from "../crypto/index.js";
 
 /**
  * The state commitment (DESIGN.md §3): a persistent (immutable, structurally shared) crit-bit Patricia trie
@@ -61,17 +61,7 @@ const BRANCH_TAG = new Uint8Array([1]);
  * function: results never depend on it.
  */
 export const KEY_HASH_CACHE_MAX = 8192;
-const keyHashes = new Map<string, Uint8Array>();
-function keyHash(key: Uint8Array): Uint8Array {
-  const id = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString("latin1");
-  let h = keyHashes.get(id);
-  if (!h) {
-    h = sha256(key);
-    if (keyHashes.size >= KEY_HASH_CACHE_MAX) keyHashes.delete(keyHashes.keys().next().value as string);
-    keyHashes.set(id, h);
-  }
-  return h;
-}
+const keyHash = memoizeBytes(KEY_HASH_CACHE_MAX, (key) => sha256(key));
 
 /** An immutable key → value map with a Merkle root. */
 export class StateTree {

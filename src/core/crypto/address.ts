@@ -1,6 +1,6 @@
 import { bech32m } from "@scure/base";
 import { CryptoError } from "./errors.js";
-import { sha256 } from "./hash.js";
+import { memoizeBytes, sha256 } from "./hash.js";
 
 /**
  * Addresses (DESIGN.md §2): bech32m (BIP 350) with prefix `fp` of the first 20 bytes of SHA-256(public
@@ -19,18 +19,13 @@ export const ADDRESS_BYTES = 20;
  * pure function, so results never depend on it.
  */
 const ADDRESS_CACHE_MAX = 4096;
-const addresses = new Map<string, Uint8Array>();
+const cachedAddress = memoizeBytes(ADDRESS_CACHE_MAX, (publicKey) =>
+  sha256(publicKey).slice(0, ADDRESS_BYTES),
+);
 
 /** The 20-byte address of a public key: `sha256(publicKey)[0..20)`. Does not validate the key. */
 export function addressBytes(publicKey: Uint8Array): Uint8Array {
-  const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString("latin1");
-  let a = addresses.get(id);
-  if (!a) {
-    a = sha256(publicKey).slice(0, ADDRESS_BYTES);
-    if (addresses.size >= ADDRESS_CACHE_MAX) addresses.delete(addresses.keys().next().value as string);
-    addresses.set(id, a);
-  }
-  return a.slice(); // callers own their copy
+  return cachedAddress(publicKey).slice(); // callers own their copy
 }
 
 /**

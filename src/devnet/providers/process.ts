@@ -147,12 +147,13 @@ export function pidsForHome(home: string): number[] {
 
 /**
  * PERF: a 4 MB young generation and a 192 MB old-space cap keep a devnet node's RSS ~120 MB at 500 tx/s
- * instead of 170–190 MB with V8's defaults (the old-space cap is ~4× a full mempool's heap). `--single-threaded`
- * (GC and JIT compilation on the main thread, no V8 helper threads): a devnet runs several nodes per
- * machine, so helper threads only compete with the other nodes for the same cores. Measured at max load on
- * 2 cores with 4 validators, runs interleaved: `--single-threaded-gc` −3 to −8% node CPU per tx against
- * V8's default, `--single-threaded` a further −3% (1,975–1,989 vs 1,917–1,931 tx/s). Both providers run
- * nodes with these; docker passes the `--max-*` ones through NODE_OPTIONS, which refuses the others.
+ * instead of 170–190 MB with V8's defaults (the old-space cap is ~4× a full mempool's heap).
+ * `--single-threaded` (GC and JIT compilation on the main thread, no V8 helper threads): a devnet runs
+ * several nodes per machine, so helper threads only compete with the other nodes for the same cores.
+ * Measured at max load on 2 cores with 4 validators, runs interleaved: `--single-threaded-gc` −3 to −8%
+ * node CPU per tx against V8's default, `--single-threaded` a further −3% (1,975–1,989 vs 1,917–1,931
+ * tx/s). Both providers run nodes with these; docker passes the `--max-*` ones through NODE_OPTIONS, which
+ * refuses the others.
  */
 export const NODE_V8_FLAGS = ["--max-semi-space-size=4", "--max-old-space-size=192", "--single-threaded"];
 

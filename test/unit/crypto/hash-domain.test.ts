@@ -4,6 +4,7 @@ import {
   DOMAIN,
   type Domain,
   getPublicKey,
+  memoizeBytes,
   sha256,
   signBytes,
   signDomain,
@@ -29,6 +30,25 @@ describe("sha256", () => {
     expect(h).toBeInstanceOf(Uint8Array);
     expect(h.length).toBe(32);
     expect(new Uint8Array(h.buffer, h.byteOffset, 32)).toEqual(h);
+  });
+});
+
+describe("memoizeBytes", () => {
+  it("computes once per distinct input (by bytes, not identity) and forgets the oldest past its bound", () => {
+    let calls = 0;
+    const f = memoizeBytes(2, (b) => {
+      calls++;
+      return sha256(b);
+    });
+    const a = new Uint8Array([1]);
+    expect(f(a)).toEqual(sha256(a));
+    expect(f(new Uint8Array([1]))).toBe(f(a));
+    expect(calls).toBe(1);
+    f(new Uint8Array([2]));
+    f(new Uint8Array([3])); // evicts [1]
+    expect(calls).toBe(3);
+    expect(f(a)).toEqual(sha256(a));
+    expect(calls).toBe(4);
   });
 });
 

@@ -14,9 +14,9 @@ export function checkTransfer(t: Transfer): void {
 
 /**
  * A whole transfer tx after its nonce and fee-balance checks: the sender's fee and nonce, the fee credit,
- * then the amount from the sender to `to` (DESIGN.md §3), with the same checks in the same order and the same resulting tree, but each
- * account read and written once instead of once per step (sender, fee recipient and recipient may be the
- * same account; every combination gives what the step-by-step order gives).
+ * then the amount from the sender to `to` (DESIGN.md §3). Same checks in the same order and the same
+ * resulting tree as doing these steps one by one, but each account is read and written once (sender, fee
+ * recipient and recipient may be the same account; every combination gives what the steps give).
  * PERF: executing a block of transfers runs this for every tx on every node.
  * @throws TxError TX_OVERFLOW | TX_ZERO_AMOUNT | TX_INSUFFICIENT_FUNDS
  */
