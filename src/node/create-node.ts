@@ -96,7 +96,8 @@ export async function createNode(
       peerExchange: config.p2p.peerExchange,
       logger,
       onMessage: (peer, type, payload) => {
-        if (type === MSG.tx || type === MSG.txs) return gossip.onMessage(peer.id, type, payload);
+        if (type === MSG.tx || type === MSG.txs || type === MSG.txAnnounce || type === MSG.txRequest)
+          return gossip.onMessage(peer.id, type, payload);
         driverRef?.onMessage(peer.id, type, payload);
       },
       onPeerConnected: (peer) => {
@@ -175,6 +176,10 @@ export async function createNode(
       transport,
       known: (hash) => mempool.known(hash),
       admit,
+      lookup: (hash) => {
+        const tx = mempool.get(hash);
+        return tx && encodeTx(tx); // the bytes it was received as (the codec remembers them)
+      },
       maxFrameBytes: Math.floor(config.p2p.maxFrameBytes / 2),
     });
 
@@ -182,7 +187,7 @@ export async function createNode(
     function submitTx(tx: Tx, bytes: Uint8Array = encodeTx(tx)): { hash: string } {
       const hash = toHex(sha256(bytes));
       try {
-        if (admit(tx, bytes, hash)) gossip.queue(bytes);
+        if (admit(tx, bytes, hash)) gossip.broadcast(bytes);
         return { hash };
       } catch (err) {
         metrics.mempoolRejected.inc({ code: (err as FastposError).code ?? "INTERNAL" });

@@ -14,6 +14,8 @@ export const MSG = {
   blockRequest: FIRST_APP_FRAME + 4,
   blockResponse: FIRST_APP_FRAME + 5,
   txs: FIRST_APP_FRAME + 6,
+  txAnnounce: FIRST_APP_FRAME + 7,
+  txRequest: FIRST_APP_FRAME + 8,
 } as const;
 
 /** A proposal with its block (canonical block bytes). */
@@ -27,6 +29,13 @@ export const MAX_TX_BATCH = 1000;
  * of one per tx; the receiver hashes the bytes (= the tx hash) before decoding, so duplicates cost a hash.
  */
 export const TxsMsgCodec = struct({ txs: vector(bytes(64 * 1024), MAX_TX_BATCH) });
+/** Most tx hashes in one `txAnnounce` or `txRequest` frame. */
+export const MAX_TX_HASHES = 2000;
+/**
+ * Tx hashes a node has (`txAnnounce`) or wants (`txRequest`): 32-byte SHA-256 hashes packed back to back.
+ * PERF: one byte string, not a vector, so a frame of N hashes decodes without N allocations.
+ */
+export const TxHashesMsgCodec = struct({ hashes: bytes(32 * MAX_TX_HASHES) });
 /** A node's committed height, sent on connect and periodically so lagging peers know to sync. */
 export const StatusMsgCodec = struct({ height: u64 });
 export const BlockRequestCodec = struct({ from: u64, count: u32 });

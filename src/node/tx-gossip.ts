@@ -2,17 +2,24 @@ import { decodeTx, type Tx } from "../core/chain/tx.js";
 import { decode, encode, toHex } from "../core/codec/index.js";
 import { sha256 } from "../core/crypto/index.js";
 import type { FastposError } from "../core/errors.js";
-import { MAX_TX_BATCH, MSG, TxMsgCodec, TxsMsgCodec } from "./messages.js";
+import { MAX_TX_BATCH, MAX_TX_HASHES, MSG, TxHashesMsgCodec, TxMsgCodec, TxsMsgCodec } from "./messages.js";
 import type { Transport } from "./p2p/transport.js";
 
 /**
- * Tx gossip between nodes (DESIGN.md §5): txs admitted to the mempool are queued per peer and sent as one
- * `txs` frame per peer when the event loop turns (setImmediate), so a burst of N txs costs one ws write per
- * peer instead of N. A tx is never sent back to the peer it came from.
+ * Tx gossip between nodes (DESIGN.md §5).
  *
- * Receiving: each tx's canonical bytes are hashed first (the hash of the bytes is the tx hash, as decoding
- * is strict), and txs the node already knows — pending, or recently committed/dropped — are skipped before
- * any decoding or signature work. That keeps a full mesh's duplicate deliveries cheap.
+ * - A tx submitted to this node's API goes in full to every peer: none of them can have it yet.
+ * - A tx admitted from a peer is announced to the other peers by hash only (`txAnnounce`); a peer that does
+ *   not know the hash asks for the tx (`txRequest`) and gets it in a `txs` frame. PERF: in a full mesh every
+ *   peer already got the tx from its origin, so a relay costs 32 bytes and one map lookup per peer instead of
+ *   the whole tx and a hash of it; over a chain of peers the tx still reaches everyone, one round trip per
+ *   hop after the first.
+ * - Everything queued for a peer goes out as at most one `txs` and one `txAnnounce` frame per peer when the
+ *   event loop turns (setImmediate), so a burst of N txs costs a few ws writes instead of N.
+ * - Receiving full txs: each tx's canonical bytes are hashed first (the hash of the bytes is the tx hash, as
+ *   decoding is strict), and txs the node already knows are skipped before any decoding or signature work.
+ * - A hash is requested from one peer at a time: an announcement of a hash already asked for is ignored
+ *   until `requestTimeoutMs` passes without the tx arriving, then another announcement may ask again.
  */
 export interface TxGossipDeps {
   transport: Transport;
@@ -23,64 +30,139 @@ export interface TxGossipDeps {
    * @throws a FastposError when the tx is refused.
    */
   admit: (tx: Tx, bytes: Uint8Array, hash: string) => boolean;
+  /** The canonical bytes of a pending tx (hex hash), to answer a peer's request; undefined if not pending. */
+  lookup: (hash: string) => Uint8Array | undefined;
   /** Most bytes of txs in one frame (stays well under the peers' max frame size). */
   maxFrameBytes: number;
+  /** How long a request waits for its tx before the hash may be asked of another peer (default 2,000 ms). */
+  requestTimeoutMs?: number;
+  /** Clock in ms (tests pass their own). */
+  now?: () => number;
 }
 
 export interface TxGossip {
-  /** Queues a tx's bytes for every peer except `except` (its source). */
-  queue(bytes: Uint8Array, except?: string): void;
-  /** Handles a `tx` or `txs` frame from a peer. */
+  /** A tx submitted to this node: its bytes go to every peer. */
+  broadcast(bytes: Uint8Array): void;
+  /** A tx admitted from peer `from`: its 32-byte hash is announced to every other peer. */
+  announce(hash: Uint8Array, from: string): void;
+  /** Handles a `tx`, `txs`, `txAnnounce` or `txRequest` frame from a peer. */
   onMessage(peerId: string, type: number, payload: Uint8Array): void;
+}
+
+/** Most hashes remembered as requested; past it the oldest requests are forgotten early. */
+const MAX_IN_FLIGHT = 50_000;
+
+interface Outbox {
+  txs: Uint8Array[];
+  hashes: Uint8Array[];
 }
 
 export function createTxGossip(deps: TxGossipDeps): TxGossip {
   const { transport } = deps;
-  const outbox = new Map<string, Uint8Array[]>();
+  const now = deps.now ?? (() => performance.now());
+  const timeoutMs = deps.requestTimeoutMs ?? 2000;
+  const outbox = new Map<string, Outbox>();
+  /** Hex hash → when the request for it expires; insertion order is expiry order (one timeout for all). */
+  const requested = new Map<string, number>();
   let scheduled = false;
+
+  function sendTxs(peer: string, txs: Uint8Array[]): void {
+    let start = 0;
+    while (start < txs.length) {
+      let end = start;
+      let bytes = 0;
+      while (end < txs.length && end - start < MAX_TX_BATCH) {
+        const size = (txs[end] as Uint8Array).length + 4;
+        if (end > start && bytes + size > deps.maxFrameBytes) break;
+        bytes += size;
+        end++;
+      }
+      transport.send(peer, MSG.txs, encode(TxsMsgCodec, { txs: txs.slice(start, end) }));
+      start = end;
+    }
+  }
+
+  function sendHashes(peer: string, type: number, hashes: Uint8Array[]): void {
+    for (let start = 0; start < hashes.length; start += MAX_TX_HASHES) {
+      const part = hashes.slice(start, start + MAX_TX_HASHES);
+      const packed = new Uint8Array(part.length * 32);
+      for (let i = 0; i < part.length; i++) packed.set(part[i] as Uint8Array, i * 32);
+      transport.send(peer, type, encode(TxHashesMsgCodec, { hashes: packed }));
+    }
+  }
 
   function flush(): void {
     scheduled = false;
-    for (const [peer, txs] of outbox) {
-      let start = 0;
-      while (start < txs.length) {
-        let end = start;
-        let bytes = 0;
-        while (end < txs.length && end - start < MAX_TX_BATCH) {
-          const size = (txs[end] as Uint8Array).length + 4;
-          if (end > start && bytes + size > deps.maxFrameBytes) break;
-          bytes += size;
-          end++;
-        }
-        transport.send(peer, MSG.txs, encode(TxsMsgCodec, { txs: txs.slice(start, end) }));
-        start = end;
-      }
+    for (const [peer, box] of outbox) {
+      if (box.txs.length) sendTxs(peer, box.txs);
+      if (box.hashes.length) sendHashes(peer, MSG.txAnnounce, box.hashes);
     }
     outbox.clear();
   }
 
-  function queue(bytes: Uint8Array, except?: string): void {
-    for (const p of transport.peers()) {
-      if (p.id === except) continue;
-      const list = outbox.get(p.id);
-      if (list) list.push(bytes);
-      else outbox.set(p.id, [bytes]);
+  function boxFor(peer: string): Outbox {
+    let box = outbox.get(peer);
+    if (!box) {
+      box = { txs: [], hashes: [] };
+      outbox.set(peer, box);
     }
-    if (!scheduled && outbox.size > 0) {
+    if (!scheduled) {
       scheduled = true;
       setImmediate(flush);
     }
+    return box;
   }
 
-  function onMessage(peerId: string, type: number, payload: Uint8Array): void {
-    let list: Uint8Array[];
+  function broadcast(bytes: Uint8Array): void {
+    for (const p of transport.peers()) boxFor(p.id).txs.push(bytes);
+  }
+
+  function announce(hash: Uint8Array, from: string): void {
+    for (const p of transport.peers()) if (p.id !== from) boxFor(p.id).hashes.push(hash);
+  }
+
+  /** The packed 32-byte hashes of a `txAnnounce`/`txRequest` frame, or null if it is malformed. */
+  function hashesOf(payload: Uint8Array): Uint8Array | null {
     try {
-      list = type === MSG.tx ? [decode(TxMsgCodec, payload).tx] : decode(TxsMsgCodec, payload).txs;
+      const { hashes } = decode(TxHashesMsgCodec, payload);
+      return hashes.length % 32 === 0 ? hashes : null;
     } catch {
-      return transport.misbehave(peerId, "undecodable tx gossip");
+      return null;
     }
+  }
+
+  function onAnnounce(peerId: string, packed: Uint8Array): void {
+    const t = now();
+    for (const [hash, expires] of requested) {
+      if (expires > t && requested.size <= MAX_IN_FLIGHT) break;
+      requested.delete(hash);
+    }
+    const want: Uint8Array[] = [];
+    for (let at = 0; at < packed.length; at += 32) {
+      const raw = packed.subarray(at, at + 32);
+      const hash = toHex(raw);
+      if (deps.known(hash) || requested.has(hash)) continue;
+      requested.set(hash, t + timeoutMs);
+      want.push(raw);
+    }
+    if (want.length) sendHashes(peerId, MSG.txRequest, want);
+  }
+
+  function onRequest(peerId: string, packed: Uint8Array): void {
+    let box: Outbox | undefined;
+    for (let at = 0; at < packed.length; at += 32) {
+      const bytes = deps.lookup(toHex(packed.subarray(at, at + 32)));
+      if (!bytes) continue; // committed or dropped since it was announced: nothing to send
+      box ??= boxFor(peerId);
+      box.txs.push(bytes);
+    }
+  }
+
+  function onTxs(peerId: string, list: Uint8Array[]): void {
     for (const bytes of list) {
-      const hash = toHex(sha256(bytes));
+      const raw = sha256(bytes);
+      const hash = toHex(raw);
+      requested.delete(hash);
       if (deps.known(hash)) continue;
       let tx: Tx;
       try {
@@ -89,7 +171,7 @@ export function createTxGossip(deps: TxGossipDeps): TxGossip {
         return transport.misbehave(peerId, "undecodable tx");
       }
       try {
-        if (deps.admit(tx, bytes, hash)) queue(bytes, peerId);
+        if (deps.admit(tx, bytes, hash)) announce(raw, peerId);
       } catch (err) {
         if ((err as FastposError).code === "TX_BAD_SIGNATURE")
           return transport.misbehave(peerId, "tx with a bad signature");
@@ -97,5 +179,20 @@ export function createTxGossip(deps: TxGossipDeps): TxGossip {
     }
   }
 
-  return { queue, onMessage };
+  function onMessage(peerId: string, type: number, payload: Uint8Array): void {
+    if (type === MSG.txAnnounce || type === MSG.txRequest) {
+      const packed = hashesOf(payload);
+      if (!packed) return transport.misbehave(peerId, "malformed tx hashes");
+      return type === MSG.txAnnounce ? onAnnounce(peerId, packed) : onRequest(peerId, packed);
+    }
+    let list: Uint8Array[];
+    try {
+      list = type === MSG.tx ? [decode(TxMsgCodec, payload).tx] : decode(TxsMsgCodec, payload).txs;
+    } catch {
+      return transport.misbehave(peerId, "undecodable tx gossip");
+    }
+    onTxs(peerId, list);
+  }
+
+  return { broadcast, announce, onMessage };
 }
