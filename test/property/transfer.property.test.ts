@@ -6,6 +6,7 @@ import {
   accountKey,
   applyTransferTx,
   getAccount,
+  PendingState,
   StateTree,
   TxError,
 } from "../../src/core/chain/index.js";
@@ -100,14 +101,88 @@ describe("transfer execution", () => {
             to: addresses[c.to]!,
             amount: c.amount,
           };
-          const fast = outcome((j) =>
-            applyTransferTx(base.withJournal(j), { ...o, transfer: { to: o.to, amount: o.amount } }),
-          );
+          const fast = outcome((j) => {
+            const pending = new PendingState(base.withJournal(j));
+            applyTransferTx(pending, { ...o, transfer: { to: o.to, amount: o.amount } });
+            return pending.tree();
+          });
           const reference = outcome((j) => stepByStep(base.withJournal(j), o));
           expect(fast).toEqual(reference);
         },
       ),
       { numRuns: 2000 },
+    );
+  });
+
+  it("a block's run of transfers on one pending state equals applying them one by one to the tree", () => {
+    const transfer = fc.record({
+      sender: fc.integer({ min: 0, max: 2 }),
+      to: fc.integer({ min: 0, max: 2 }),
+      fee: fc.bigInt({ min: 0n, max: 300n }),
+      amount: fc.bigInt({ min: 0n, max: 500n }),
+    });
+    fc.assert(
+      fc.property(
+        fc.tuple(balance, balance, balance),
+        fc.integer({ min: 0, max: 2 }),
+        fc.array(transfer, { minLength: 1, maxLength: 12 }),
+        (balances, feeIndex, txs) => {
+          let base = StateTree.empty();
+          balances.forEach((b, i) => {
+            base = base.set(accountKey(addresses[i]!), encode(AccountCodec, { balance: b, nonce: 0n }));
+          });
+          const feeRecipient = addresses[feeIndex]!;
+          const journal: Uint8Array[] = [];
+          const pending = new PendingState(base.withJournal(journal));
+          let reference = base;
+          const errors: [string | null, string | null][] = [];
+          for (const t of txs) {
+            const sender = addresses[t.sender]!;
+            const o = { sender, fee: t.fee, feeRecipient, to: addresses[t.to]!, amount: t.amount };
+            let fastError: string | null = null;
+            let refError: string | null = null;
+            // Fee check as the caller makes it, against each side's own state.
+            const fastAccount = pending.getAccount(sender);
+            if (fastAccount.balance < t.fee) fastError = "FEE";
+            else {
+              try {
+                applyTransferTx(pending, {
+                  ...o,
+                  senderAccount: fastAccount,
+                  transfer: { to: o.to, amount: o.amount },
+                });
+              } catch (err) {
+                if (!(err instanceof TxError)) throw err;
+                fastError = err.type.code;
+              }
+            }
+            const refAccount = getAccount(reference, sender);
+            if (refAccount.balance < t.fee) refError = "FEE";
+            else {
+              try {
+                reference = stepByStep(reference, { ...o, senderAccount: refAccount });
+              } catch (err) {
+                if (!(err instanceof TxError)) throw err;
+                refError = err.type.code;
+              }
+            }
+            errors.push([fastError, refError]);
+          }
+          for (const [fastError, refError] of errors) expect(fastError).toBe(refError);
+          const tree = pending.tree();
+          expect(Buffer.from(tree.root()).toString("hex")).toBe(
+            Buffer.from(reference.root()).toString("hex"),
+          );
+          // Every account that changed was written (so it is persisted).
+          const written = new Set(journal.map((k) => Buffer.from(k).toString("hex")));
+          for (const a of addresses) {
+            const key = accountKey(a);
+            const changed = Buffer.compare(base.get(key)!, reference.get(key) ?? new Uint8Array()) !== 0;
+            if (changed) expect(written.has(Buffer.from(key).toString("hex"))).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 });

@@ -17,7 +17,8 @@ import type { Tx } from "../tx.js";
 import { advanceHeight, hashValidatorSet, indexOfValidator, type ValidatorSet } from "../validator-set.js";
 import { endsEpoch, processEpochBoundary } from "./epoch.js";
 import { validateEvidence } from "./evidence.js";
-import { applyTxToTree } from "./tx.js";
+import { PendingState } from "./transfer.js";
+import { applyTx } from "./tx.js";
 
 /** Inputs to `applyBlock` beyond the state and block. */
 export interface BlockContext {
@@ -117,11 +118,12 @@ function applyTxs(
 ): { tree: StateTree; included: Block["txs"][number][]; rejected: { index: number; error: TxError }[] } {
   const included: Block["txs"] = [];
   const rejected: { index: number; error: TxError }[] = [];
-  const ctxBase = { chainId: state.chainId, params: state.params, feeRecipient, height: state.height + 1n };
+  const ctx = { chainId: state.chainId, params: state.params, feeRecipient, height: state.height + 1n };
+  const checked = { ...ctx, signatureVerified: true };
+  const pending = new PendingState(tree);
   txs.forEach((tx, index) => {
     try {
-      const signatureVerified = verified?.has(tx) ?? false;
-      tree = applyTxToTree(tree, tx, { ...ctxBase, signatureVerified });
+      applyTx(pending, tx, verified?.has(tx) ? checked : ctx);
       included.push(tx);
     } catch (err) {
       if (!(err instanceof TxError)) throw err;
@@ -134,7 +136,7 @@ function applyTxs(
       rejected.push({ index, error: err });
     }
   });
-  return { tree, included, rejected };
+  return { tree: pending.tree(), included, rejected };
 }
 
 function nextState(

@@ -2,12 +2,12 @@ import { encode, U64_MAX } from "../../codec/index.js";
 import { addressBytes, isValidPublicKey, verify } from "../../crypto/index.js";
 import { TxError } from "../errors.js";
 import type { Params } from "../params.js";
-import { AccountCodec, accountKey, getAccount } from "../state.js";
+import { type Account, AccountCodec, accountKey, getAccount } from "../state.js";
 import type { StateTree } from "../state-tree.js";
-import { encodeTx, signedTxSignBytes, type Tx } from "../tx.js";
+import { encodeTx, signedTxSignBytes, type Tx, type TxPayload, type UnsignedTx } from "../tx.js";
 import { applyBond } from "./bond.js";
 import { applyDelegate } from "./delegate.js";
-import { applyTransferTx } from "./transfer.js";
+import { applyTransferTx, PendingState } from "./transfer.js";
 import { applyUndelegate } from "./undelegate.js";
 import { applyEditValidator, applySetWorkWeight, applyUnjail } from "./validator-admin.js";
 
@@ -32,6 +32,17 @@ export interface TxContext {
  * @throws TxError (only TxErrors) when the tx is invalid against this state.
  */
 export function applyTxToTree(tree: StateTree, tx: Tx, ctx: TxContext): StateTree {
+  const state = new PendingState(tree);
+  applyTx(state, tx, ctx);
+  return state.tree();
+}
+
+/**
+ * Applies one tx to a block's pending state (same rules as `applyTxToTree`). A tx that throws leaves
+ * `state` as it was.
+ * @throws TxError (only TxErrors) when the tx is invalid against this state.
+ */
+export function applyTx(state: PendingState, tx: Tx, ctx: TxContext): void {
   const b = tx.body;
   if (b.chainId !== ctx.chainId) {
     throw new TxError(
@@ -59,7 +70,7 @@ export function applyTxToTree(tree: StateTree, tx: Tx, ctx: TxContext): StateTre
     );
   }
   const sender = addressBytes(b.from);
-  const acct = getAccount(tree, sender);
+  const acct = state.getAccount(sender);
   if (b.nonce !== acct.nonce) {
     throw new TxError(
       { code: "TX_BAD_NONCE", expected: acct.nonce, got: b.nonce },
@@ -75,7 +86,7 @@ export function applyTxToTree(tree: StateTree, tx: Tx, ctx: TxContext): StateTre
   if (acct.nonce === U64_MAX) throw new TxError({ code: "TX_OVERFLOW", what: "nonce" }, "nonce exhausted");
   const p = b.payload;
   if (p.type === "transfer") {
-    return applyTransferTx(tree, {
+    return applyTransferTx(state, {
       sender,
       senderAccount: acct,
       fee: b.fee,
@@ -83,7 +94,19 @@ export function applyTxToTree(tree: StateTree, tx: Tx, ctx: TxContext): StateTre
       transfer: p.value,
     });
   }
-  // Fee and nonce first; a failing payload rejects the whole tx (the caller keeps the old tree).
+  // Fee and nonce first; a failing payload rejects the whole tx (`state` keeps the old tree).
+  state.replaceTree(applyOtherTx(state.tree(), b, p, sender, acct, ctx));
+}
+
+/** Every tx but a transfer: fee and nonce, then the payload, on the tree. */
+function applyOtherTx(
+  tree: StateTree,
+  b: UnsignedTx,
+  p: Exclude<TxPayload, { type: "transfer" }>,
+  sender: Uint8Array,
+  acct: Account,
+  ctx: TxContext,
+): StateTree {
   let next = tree.set(
     accountKey(sender),
     encode(AccountCodec, { balance: acct.balance - b.fee, nonce: acct.nonce + 1n }),
