@@ -6,10 +6,10 @@ import { applyTxToTree } from "../core/chain/apply/tx.js";
 import { TxError } from "../core/chain/errors.js";
 import { validateGenesis } from "../core/chain/genesis.js";
 import { getAccount } from "../core/chain/state.js";
-import { encodeTx, payloadSpend, signedTxSignBytes, type Tx } from "../core/chain/tx.js";
+import { encodeTx, hashTx, payloadSpend, signedTxSignBytes, type Tx } from "../core/chain/tx.js";
 import { CommitCodec } from "../core/chain/vote.js";
 import { decode, toHex } from "../core/codec/index.js";
-import { addressBytes, sha256, verify } from "../core/crypto/index.js";
+import { addressBytes, verify } from "../core/crypto/index.js";
 import type { FastposError } from "../core/errors.js";
 import { eventTypesFilter, jsonText, sendEvent, startApiServer } from "./api/http.js";
 import { apiRoutes } from "./api/routes.js";
@@ -168,6 +168,7 @@ export async function createNode(
         acct.nonce,
       );
       if (res.evicted.length) metrics.mempoolEvictions.inc(res.evicted.length);
+      driverRef?.onTxAdmitted(hash, tx);
       publish({ type: "tx", hash });
       return true;
     }
@@ -185,7 +186,7 @@ export async function createNode(
 
     /** A tx from the API; `bytes` (its canonical encoding) when the caller has them. */
     function submitTx(tx: Tx, bytes: Uint8Array = encodeTx(tx)): { hash: string } {
-      const hash = toHex(sha256(bytes));
+      const hash = toHex(hashTx(tx)); // = SHA-256 of `bytes`, which are the tx's remembered encoding
       try {
         if (admit(tx, bytes, hash)) gossip.broadcast(bytes);
         return { hash };
@@ -213,6 +214,8 @@ export async function createNode(
       now: () => BigInt(Date.now()),
       signal: abort.signal,
       maxBlockTxs: config.mempool.maxBlockTxs,
+      beforePropose: () => gossip.flush(),
+      maxFrameBytes: Math.floor(config.p2p.maxFrameBytes / 2),
     });
     driverRef = driver;
     cleanups.unshift(() => driver.stop());

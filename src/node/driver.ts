@@ -2,8 +2,9 @@ import { type AppliedBlock, applyBlock, buildBlock } from "../core/chain/apply/b
 import { type Block, decodeBlock, encodeBlock, hashBlock } from "../core/chain/block.js";
 import { verifyCommit, voteSignBytes } from "../core/chain/commit.js";
 import { ChainError } from "../core/chain/errors.js";
+import { merkleRoot } from "../core/chain/merkle.js";
 import { getAccount, type State } from "../core/chain/state.js";
-import { hashTx, type Tx } from "../core/chain/tx.js";
+import { decodeTxWithHash, encodeTx, hashTx, type Tx } from "../core/chain/tx.js";
 import { indexOfValidator, proposerFor, type ValidatorInfo } from "../core/chain/validator-set.js";
 import {
   type Commit,
@@ -13,7 +14,7 @@ import {
   type SignedProposal,
   type SignedVote,
 } from "../core/chain/vote.js";
-import { decode, encode, fromHex, toHex } from "../core/codec/index.js";
+import { bytesEqual, decode, encode, fromHex, toHex } from "../core/codec/index.js";
 import {
   type ConsensusEffect,
   type ConsensusEvent,
@@ -21,7 +22,7 @@ import {
   createConsensusState,
   step,
 } from "../core/consensus/index.js";
-import { addressBytes, signBytes, verify } from "../core/crypto/index.js";
+import { addressBytes, sha256, signBytes, verify } from "../core/crypto/index.js";
 import { isFastposError } from "../core/errors.js";
 import { chainMeta } from "./chain-state.js";
 import type { Logger } from "./logger.js";
@@ -29,6 +30,9 @@ import type { Mempool } from "./mempool.js";
 import {
   BlockRequestCodec,
   BlockResponseCodec,
+  BlockTxsCodec,
+  BlockTxsRequestCodec,
+  CompactProposalMsgCodec,
   MAX_SYNC_BATCH,
   MSG,
   ProposalMsgCodec,
@@ -69,6 +73,10 @@ export interface DriverDeps {
   signal: AbortSignal;
   /** Most txs in a block this node proposes (node config `mempool.maxBlockTxs`); default the chain's max. */
   maxBlockTxs?: number;
+  /** Called just before this node sends a proposal (the node flushes queued tx gossip ahead of it). */
+  beforePropose?: () => void;
+  /** Most bytes of txs in one `blockTxs` frame (default 1 MiB). */
+  maxFrameBytes?: number;
 }
 
 interface CachedBlock {
@@ -76,6 +84,28 @@ interface CachedBlock {
   bytes: Uint8Array;
   applied: AppliedBlock | null;
 }
+
+/** A compact proposal whose txs are being gathered: from the mempool, then from peers. */
+interface Assembly {
+  proposal: SignedProposal;
+  /** The compact message as received (relayed once the block is complete). */
+  payload: Uint8Array;
+  skeleton: Block;
+  hashes: Uint8Array[];
+  txs: (Tx | undefined)[];
+  missing: number;
+  /** Peers that sent this proposal, asked in turn for the missing txs. */
+  sources: string[];
+  asked: number;
+}
+
+/**
+ * A proposal's missing txs are usually still in flight as tx gossip from their origin (frames on different
+ * connections are read in no set order), so they are awaited this long before being asked for.
+ */
+const FETCH_GRACE_MS = 100;
+/** How long a request for a proposal's missing txs waits before the next peer is asked. */
+const FETCH_RETRY_MS = 300;
 
 const TICK_MS = 400;
 const MAX_FUTURE = 2000;
@@ -91,6 +121,10 @@ export function createDriver(deps: DriverDeps) {
   });
   let lastCommit: Commit | null = deps.lastCommit;
   const blocks = new Map<string, CachedBlock>();
+  /** Compact proposals of the current height still missing txs, by block hash (hex). */
+  const assembling = new Map<string, Assembly>();
+  /** Tx hash (hex) → the assembly waiting for it and where it goes, filled as the mempool admits txs. */
+  const awaited = new Map<string, { a: Assembly; index: number }>();
   const timers = new Set<NodeJS.Timeout>();
   let own: { type: number; payload: Uint8Array }[] = [];
   const seen = new Set<string>();
@@ -199,9 +233,10 @@ export function createDriver(deps: DriverDeps) {
     }
     const signed: SignedProposal = { proposal: p, signature };
     log1({ type: "proposal", value: { proposal: signed, block: entry.bytes, valid: true } }, true);
-    const payload = encode(ProposalMsgCodec, { proposal: signed, block: entry.bytes });
-    own.push({ type: MSG.proposal, payload });
-    transport.broadcast(MSG.proposal, payload);
+    const payload = compactProposal(signed, entry.block);
+    own.push({ type: MSG.compactProposal, payload });
+    deps.beforePropose?.();
+    transport.broadcast(MSG.compactProposal, payload);
     dispatch({ type: "proposal", proposal: signed, valid: true });
   }
 
@@ -352,6 +387,8 @@ export function createDriver(deps: DriverDeps) {
     deps.wal.reset();
     deps.wal.append(encodeWalRecord({ type: "height", value: { height } }), { sync: true });
     blocks.clear();
+    assembling.clear();
+    awaited.clear();
     own = [];
     seen.clear();
     heightStartedAt = performance.now();
@@ -385,6 +422,33 @@ export function createDriver(deps: DriverDeps) {
     return i >= 0 ? cs.validators.validators[i] : undefined;
   }
 
+  /** True if `proposal` is signed by this round's proposer; a bad signature gets `from` dropped. */
+  function checkProposal(from: string, proposal: SignedProposal): boolean {
+    const p = proposal.proposal;
+    const proposer = validatorAt(p.proposer);
+    const expected = proposerFor(cs.validators, p.round);
+    if (!proposer || toHex(expected.address) !== toHex(p.proposer)) return false;
+    if (
+      !verify(
+        proposer.publicKey,
+        signBytes("proposal", state.chainId, encode(ProposalCodec, p)),
+        proposal.signature,
+      )
+    ) {
+      transport.misbehave(from, "bad proposal signature");
+      return false;
+    }
+    return true;
+  }
+
+  /** A verified proposal with its whole block: relay it, validate the block, and hand it to the engine. */
+  function acceptProposal(proposal: SignedProposal, block: Block, bytes: Uint8Array): void {
+    assembling.delete(toHex(proposal.proposal.blockHash));
+    const entry = validate(block, bytes);
+    log1({ type: "proposal", value: { proposal, block: bytes, valid: entry.applied !== null } });
+    dispatch({ type: "proposal", proposal, valid: entry.applied !== null });
+  }
+
   function onProposalMsg(from: string, payload: Uint8Array): void {
     const { proposal, block: bytes } = decode(ProposalMsgCodec, payload);
     const p = proposal.proposal;
@@ -393,25 +457,154 @@ export function createDriver(deps: DriverDeps) {
     // PERF: a proposal already checked and relayed (each arrives from every peer) costs no verify or decode.
     const key = `p/${p.round}/${toHex(p.blockHash)}`;
     if (seen.has(key)) return;
-    const proposer = validatorAt(p.proposer);
-    const expected = proposerFor(cs.validators, p.round);
-    if (!proposer || toHex(expected.address) !== toHex(p.proposer)) return;
-    if (
-      !verify(
-        proposer.publicKey,
-        signBytes("proposal", state.chainId, encode(ProposalCodec, p)),
-        proposal.signature,
-      )
-    ) {
-      return transport.misbehave(from, "bad proposal signature");
-    }
+    if (!checkProposal(from, proposal)) return;
     const block = decodeBlock(bytes);
     if (toHex(hashBlock(block)) !== toHex(p.blockHash))
       return transport.misbehave(from, "proposal block hash mismatch");
     relayOnce(key, MSG.proposal, payload, from);
-    const entry = validate(block, bytes);
-    log1({ type: "proposal", value: { proposal, block: bytes, valid: entry.applied !== null } });
-    dispatch({ type: "proposal", proposal, valid: entry.applied !== null });
+    acceptProposal(proposal, block, bytes);
+  }
+
+  /** The compact form of a proposal and its block (see CompactProposalMsgCodec). */
+  function compactProposal(proposal: SignedProposal, block: Block): Uint8Array {
+    const hashes = new Uint8Array(block.txs.length * 32);
+    block.txs.forEach((t, i) => {
+      hashes.set(hashTx(t), i * 32);
+    });
+    return encode(CompactProposalMsgCodec, {
+      proposal,
+      skeleton: encodeBlock({ ...block, txs: [] }),
+      txHashes: hashes,
+    });
+  }
+
+  function onCompactProposalMsg(from: string, payload: Uint8Array): void {
+    const m = decode(CompactProposalMsgCodec, payload);
+    const p = m.proposal.proposal;
+    if (p.height < cs.height) return;
+    if (p.height > cs.height) return bufferFuture(from, MSG.compactProposal, payload, p.height);
+    const blockHash = toHex(p.blockHash);
+    const key = `p/${p.round}/${blockHash}`;
+    if (seen.has(key)) return;
+    const pending = assembling.get(blockHash);
+    if (pending) {
+      if (!pending.sources.includes(from)) pending.sources.push(from);
+      return;
+    }
+    if (!checkProposal(from, m.proposal)) return;
+    const skeleton = decodeBlock(m.skeleton);
+    if (skeleton.txs.length !== 0 || toHex(hashBlock(skeleton)) !== blockHash)
+      return transport.misbehave(from, "compact proposal does not match its block hash");
+    if (m.txHashes.length % 32 !== 0) return transport.misbehave(from, "malformed compact proposal");
+    const hashes: Uint8Array[] = [];
+    for (let at = 0; at < m.txHashes.length; at += 32) hashes.push(m.txHashes.subarray(at, at + 32));
+    // SECURITY: the signed header commits to the txs through txRoot; hashes that do not give it are a lie of
+    // the sender (an honest node relays a compact proposal only after this check), never a bad block.
+    if (!bytesEqual(merkleRoot(hashes), skeleton.header.txRoot))
+      return transport.misbehave(from, "compact proposal tx hashes do not match txRoot");
+    let missing = 0;
+    const absent: [string, number][] = [];
+    const txs = hashes.map((h, index) => {
+      const hex = toHex(h);
+      const tx = mempool.get(hex);
+      if (!tx) {
+        missing++;
+        absent.push([hex, index]);
+      }
+      return tx;
+    });
+    const a: Assembly = {
+      proposal: m.proposal,
+      payload,
+      skeleton,
+      hashes,
+      txs,
+      missing,
+      sources: [from],
+      asked: 0,
+    };
+    if (missing === 0) return completeAssembly(a);
+    assembling.set(blockHash, a);
+    for (const [hex, index] of absent) awaited.set(hex, { a, index });
+    later(FETCH_GRACE_MS, () => requestMissing(a));
+  }
+
+  /** The mempool admitted a tx (from gossip or the API): it may be one a compact proposal waits for. */
+  function onTxAdmitted(hash: string, tx: Tx): void {
+    const w = awaited.get(hash);
+    if (!w) return;
+    awaited.delete(hash);
+    const { a, index } = w;
+    if (assembling.get(toHex(a.proposal.proposal.blockHash)) !== a || a.txs[index]) return;
+    a.txs[index] = tx;
+    if (--a.missing === 0) completeAssembly(a);
+  }
+
+  function requestMissing(a: Assembly): void {
+    const blockHash = a.proposal.proposal.blockHash;
+    if (assembling.get(toHex(blockHash)) !== a) return;
+    const peer = a.sources[a.asked++ % a.sources.length] as string;
+    const indices: number[] = [];
+    a.txs.forEach((t, i) => {
+      if (!t) indices.push(i);
+    });
+    if (a.asked === 1) metrics.proposalTxsFetched.inc(indices.length);
+    transport.send(peer, MSG.blockTxsRequest, encode(BlockTxsRequestCodec, { blockHash, indices }));
+    later(FETCH_RETRY_MS, () => requestMissing(a));
+  }
+
+  function completeAssembly(a: Assembly): void {
+    const p = a.proposal.proposal;
+    assembling.delete(toHex(p.blockHash));
+    const key = `p/${p.round}/${toHex(p.blockHash)}`;
+    if (p.height !== cs.height || seen.has(key)) return;
+    const block: Block = { ...a.skeleton, txs: a.txs as Tx[] };
+    relayOnce(key, MSG.compactProposal, a.payload, a.sources[0] as string);
+    acceptProposal(a.proposal, block, encodeBlock(block));
+  }
+
+  /** A peer asks for txs of a block this node holds (it proposed, relayed or validated it). */
+  function onBlockTxsRequest(from: string, payload: Uint8Array): void {
+    const { blockHash, indices } = decode(BlockTxsRequestCodec, payload);
+    const entry = blocks.get(toHex(blockHash));
+    if (!entry) return; // not (or no longer) held: the peer asks another one
+    const maxBytes = deps.maxFrameBytes ?? 1 << 20;
+    let part: { indices: number[]; txs: Uint8Array[] } = { indices: [], txs: [] };
+    let bytes = 0;
+    const sendPart = () => {
+      transport.send(from, MSG.blockTxs, encode(BlockTxsCodec, { blockHash, ...part }));
+      part = { indices: [], txs: [] };
+      bytes = 0;
+    };
+    for (const i of indices) {
+      const tx = entry.block.txs[i];
+      if (!tx) return transport.misbehave(from, "block tx request out of range");
+      const txBytes = encodeTx(tx);
+      if (part.txs.length && bytes + txBytes.length + 8 > maxBytes) sendPart();
+      part.indices.push(i);
+      part.txs.push(txBytes);
+      bytes += txBytes.length + 8;
+    }
+    if (part.txs.length) sendPart();
+  }
+
+  function onBlockTxs(from: string, payload: Uint8Array): void {
+    const { blockHash, indices, txs } = decode(BlockTxsCodec, payload);
+    const a = assembling.get(toHex(blockHash));
+    if (!a) return; // complete already, or a late answer from a previous height
+    if (indices.length !== txs.length) return transport.misbehave(from, "malformed block txs");
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k] as number;
+      const bytes = txs[k] as Uint8Array;
+      const hash = a.hashes[i];
+      if (!hash) return transport.misbehave(from, "block tx index out of range");
+      if (a.txs[i]) continue;
+      const h = sha256(bytes);
+      if (!bytesEqual(h, hash)) return transport.misbehave(from, "block tx does not match its hash");
+      a.txs[i] = decodeTxWithHash(bytes, h); // strict: throws (→ misbehave) on non-canonical bytes
+      a.missing--;
+    }
+    if (a.missing === 0) completeAssembly(a);
   }
 
   function onVoteMsg(from: string, payload: Uint8Array): void {
@@ -499,6 +692,12 @@ export function createDriver(deps: DriverDeps) {
       switch (type) {
         case MSG.proposal:
           return onProposalMsg(from, payload);
+        case MSG.compactProposal:
+          return onCompactProposalMsg(from, payload);
+        case MSG.blockTxsRequest:
+          return onBlockTxsRequest(from, payload);
+        case MSG.blockTxs:
+          return onBlockTxs(from, payload);
         case MSG.vote:
           return onVoteMsg(from, payload);
         case MSG.status: {
@@ -600,6 +799,7 @@ export function createDriver(deps: DriverDeps) {
   return {
     start,
     onMessage,
+    onTxAdmitted,
     onPeerConnected(peer: PeerInfo) {
       transport.send(peer.id, MSG.status, encode(StatusMsgCodec, { height: state.height }));
       for (const m of own) transport.send(peer.id, m.type, m.payload);

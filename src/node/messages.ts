@@ -1,5 +1,6 @@
+import { MAX_BLOCK_TXS_WIRE } from "../core/chain/block.js";
 import { CommitCodec, SignedProposalCodec, SignedVoteCodec } from "../core/chain/vote.js";
-import { bytes, struct, u32, u64, vector } from "../core/codec/index.js";
+import { bytes, fixedBytes, struct, u32, u64, vector } from "../core/codec/index.js";
 import { FIRST_APP_FRAME } from "./p2p/transport.js";
 
 /**
@@ -16,10 +17,35 @@ export const MSG = {
   txs: FIRST_APP_FRAME + 6,
   txAnnounce: FIRST_APP_FRAME + 7,
   txRequest: FIRST_APP_FRAME + 8,
+  compactProposal: FIRST_APP_FRAME + 9,
+  blockTxsRequest: FIRST_APP_FRAME + 10,
+  blockTxs: FIRST_APP_FRAME + 11,
 } as const;
 
 /** A proposal with its block (canonical block bytes). */
 export const ProposalMsgCodec = struct({ proposal: SignedProposalCodec, block: bytes(8 << 20) });
+/**
+ * A proposal whose block travels without its txs: the block's canonical bytes with an empty tx list, and
+ * the txs' hashes in order (packed, 32 bytes each; their Merkle root is the signed header's txRoot).
+ * PERF: validators already hold nearly every tx of a proposal in their mempool (decoded, hashed and
+ * verified), so they take them from there and fetch only the missing ones (`blockTxsRequest`).
+ */
+export const CompactProposalMsgCodec = struct({
+  proposal: SignedProposalCodec,
+  skeleton: bytes(1 << 20),
+  txHashes: bytes(32 * MAX_BLOCK_TXS_WIRE),
+});
+/** Asks a peer for some txs (by index) of a block it proposed or relayed. */
+export const BlockTxsRequestCodec = struct({
+  blockHash: fixedBytes(32),
+  indices: vector(u32, MAX_BLOCK_TXS_WIRE),
+});
+/** The answer to a `blockTxsRequest`: canonical tx bytes for the given indices (maybe split over frames). */
+export const BlockTxsCodec = struct({
+  blockHash: fixedBytes(32),
+  indices: vector(u32, MAX_BLOCK_TXS_WIRE),
+  txs: vector(bytes(64 * 1024), MAX_BLOCK_TXS_WIRE),
+});
 export const VoteMsgCodec = SignedVoteCodec;
 export const TxMsgCodec = struct({ tx: bytes(64 * 1024) });
 /** Most txs gossiped in one `txs` frame. */

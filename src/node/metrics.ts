@@ -63,6 +63,11 @@ export function createMetrics() {
       help: "Transactions committed in blocks (rate() gives tx/s)",
       registers: [registry],
     }),
+    proposalTxsFetched: new Counter({
+      name: "fastpos_proposal_txs_fetched_total",
+      help: "Txs of proposed blocks this node lacked and fetched from a peer (the rest came from its mempool)",
+      registers: [registry],
+    }),
     // PERF: read from the mempool when scraped, not set on every admitted tx.
     mempoolSize: new Gauge({
       name: "fastpos_mempool_txs",

@@ -1,4 +1,4 @@
-import { decodeTx, type Tx } from "../core/chain/tx.js";
+import { decodeTxWithHash, type Tx } from "../core/chain/tx.js";
 import { decode, encode, toHex } from "../core/codec/index.js";
 import { sha256 } from "../core/crypto/index.js";
 import type { FastposError } from "../core/errors.js";
@@ -47,6 +47,11 @@ export interface TxGossip {
   announce(hash: Uint8Array, from: string): void;
   /** Handles a `tx`, `txs`, `txAnnounce` or `txRequest` frame from a peer. */
   onMessage(peerId: string, type: number, payload: Uint8Array): void;
+  /**
+   * Sends what is queued now instead of when the event loop turns. A proposer calls it before sending a
+   * proposal, so its peers get the txs it just admitted ahead of the block that includes them.
+   */
+  flush(): void;
 }
 
 /** Most hashes remembered as requested; past it the oldest requests are forgotten early. */
@@ -92,7 +97,6 @@ export function createTxGossip(deps: TxGossipDeps): TxGossip {
   }
 
   function flush(): void {
-    scheduled = false;
     for (const [peer, box] of outbox) {
       if (box.txs.length) sendTxs(peer, box.txs);
       if (box.hashes.length) sendHashes(peer, MSG.txAnnounce, box.hashes);
@@ -108,7 +112,10 @@ export function createTxGossip(deps: TxGossipDeps): TxGossip {
     }
     if (!scheduled) {
       scheduled = true;
-      setImmediate(flush);
+      setImmediate(() => {
+        scheduled = false;
+        flush();
+      });
     }
     return box;
   }
@@ -166,7 +173,7 @@ export function createTxGossip(deps: TxGossipDeps): TxGossip {
       if (deps.known(hash)) continue;
       let tx: Tx;
       try {
-        tx = decodeTx(bytes);
+        tx = decodeTxWithHash(bytes, raw);
       } catch {
         return transport.misbehave(peerId, "undecodable tx");
       }
@@ -194,5 +201,5 @@ export function createTxGossip(deps: TxGossipDeps): TxGossip {
     onTxs(peerId, list);
   }
 
-  return { broadcast, announce, onMessage };
+  return { broadcast, announce, onMessage, flush };
 }

@@ -114,6 +114,16 @@ export function decodeTx(bytes: Uint8Array): Tx {
   return tx;
 }
 
+/**
+ * `decodeTx` for bytes whose SHA-256 the caller has already computed (gossip hashes bytes before decoding, to
+ * skip known txs): `hash` must be exactly `sha256(bytes)`, and `hashTx` then returns it without hashing.
+ */
+export function decodeTxWithHash(bytes: Uint8Array, hash: Uint8Array): Tx {
+  const tx = decodeTx(bytes);
+  txHashes.set(tx, hash);
+  return tx;
+}
+
 /** The tx hash: SHA-256 of the canonical encoding of the signed tx. Do not modify the result. */
 export function hashTx(tx: Tx | Uint8Array): Uint8Array {
   if (tx instanceof Uint8Array) return sha256(tx);

@@ -63,6 +63,8 @@ export interface TransportOptions {
 /** Devnet fault injection for one peer: drop or delay app frames both ways. */
 export interface Fault {
   drop?: boolean;
+  /** Drop only app frames of these types (both ways). */
+  dropTypes?: number[];
   delayMs?: number;
 }
 
@@ -193,7 +195,7 @@ export function createTransport(opts: TransportOptions): Transport {
     if (type === FRAME.peers) return onPeers(decode(PeersCodec, payload).urls);
     if (type < FIRST_APP_FRAME) return drop(c, `unexpected frame type ${type}`, true);
     const fault = faultsById.get(c.info.id) ?? faultsById.get("*");
-    if (fault?.drop) return;
+    if (fault?.drop || fault?.dropTypes?.includes(type)) return;
     const info = c.info;
     const copy = new Uint8Array(payload);
     if (fault?.delayMs) setTimeout(() => !stopped && opts.onMessage(info, type, copy), fault.delayMs);
@@ -387,7 +389,7 @@ export function createTransport(opts: TransportOptions): Transport {
 
   function sendFrame(id: string, c: Conn, f: Buffer): void {
     const fault = faultsById.get(id) ?? faultsById.get("*");
-    if (fault?.drop) return;
+    if (fault?.drop || fault?.dropTypes?.includes(f[0] as number)) return;
     // Backpressure: a peer that cannot keep up is dropped rather than buffered without bound.
     if (c.ws.bufferedAmount > 64 << 20) return drop(c, "send buffer full");
     if (fault?.delayMs) setTimeout(() => c.ws.readyState === WebSocket.OPEN && c.ws.send(f), fault.delayMs);

@@ -163,6 +163,62 @@ describe("node cluster (3 validator processes)", () => {
     await new Promise((r) => child.once("exit", r));
   });
 
+  it("with tx gossip cut off, txs still reach blocks: validators fetch what a compact proposal lacks", async () => {
+    const [n0, n1, n2] = up.nodes;
+    const admin = (method: string, body?: unknown) =>
+      fetch(`${n0.apiUrl}/admin/faults`, {
+        method,
+        headers: {
+          authorization: `Bearer ${readFileSync(join(n0.home, "admin-token"), "utf8").trim()}`,
+          "content-type": "application/json",
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    const fetched = async (url: string) => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      return Number(/^fastpos_proposal_txs_fetched_total (\d+)/m.exec(text)?.[1]);
+    };
+    const transfer = (node: string, from: string) =>
+      runCli(
+        [
+          "tx",
+          "transfer",
+          "--node",
+          node,
+          "--from",
+          from,
+          "--to",
+          "carol",
+          "--amount",
+          "5",
+          "--wait",
+          "--json",
+        ],
+        { home, timeout: 60_000 },
+      );
+    // node0 neither sends nor receives tx gossip; proposals, votes and block txs requests still flow.
+    expect((await admin("POST", { peer: "*", dropTxGossip: true })).status).toBe(200);
+    try {
+      const before = await Promise.all([n0, n1, n2].map((n: any) => fetched(n.apiUrl)));
+      // Only node0 has this tx: it is in node0's proposal alone, and both peers must fetch it to prevote
+      // (3 equal validators: every vote is needed for > 2/3).
+      const a = await transfer(n0.apiUrl, "alice");
+      expect(a.code, a.stderr).toBe(0);
+      expect(a.json().status).toBe("committed");
+      expect(await fetched(n1.apiUrl)).toBeGreaterThan(before[1]);
+      expect(await fetched(n2.apiUrl)).toBeGreaterThan(before[2]);
+      // node0 lacks this one: it fetches it from whichever peer proposes it.
+      const b = await transfer(n1.apiUrl, "bob");
+      expect(b.code, b.stderr).toBe(0);
+      expect(b.json().status).toBe("committed");
+      expect(await fetched(n0.apiUrl)).toBeGreaterThan(before[0]);
+      const tx = await (await fetch(`${n0.apiUrl}/v1/txs/${b.json().hash}`)).json();
+      expect((tx as any).status).toBe("committed");
+    } finally {
+      expect((await admin("DELETE")).status).toBe(200);
+    }
+  }, 90_000);
+
   it("after all nodes restart, the chain resumes at the same height with the same state root", async () => {
     for (const n of up.nodes)
       expect((await runCli(["devnet", "stop", n.name, "--devnet", "cluster"], { home })).code).toBe(0);
