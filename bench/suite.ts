@@ -9,6 +9,10 @@
  *   4. empty-block catch-up ("replay") speed: a stopped validator restarts ~200 blocks behind
  *   5. `fastpos --help` wall time (median of 10)
  *
+ * Every run also measures the host's speed (single-core signature verifications/s through THE verify rule,
+ * before and after the loads), because this shared machine's speed drifts by 10–20% between hours: tx/s as
+ * a share of the verify-only limit (cores × verifies/s ÷ 4 verifications per tx) compares across runs.
+ *
  * Options: --quick (short loads, fewer runs; a smoke run of the suite itself), --duration SECONDS.
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -16,6 +20,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { createClient } from "../src/client/client.js";
+import { getPublicKey, sign, verify } from "../src/core/crypto/index.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -71,7 +76,27 @@ const height = (url: string) =>
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Single-core verifications/s through `verify` (cached key, as a node verifies), median of 3 × ~0.5 s. */
+function verifiesPerSecond(): number {
+  const sk = new Uint8Array(32).fill(9);
+  const items = Array.from({ length: 64 }, (_, i) => {
+    const message = new Uint8Array(150).fill(i);
+    return { pk: getPublicKey(sk), message, sig: sign(sk, message) };
+  });
+  const rates: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    let n = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < 500) {
+      for (const it of items) if (verify(it.pk, it.message, it.sig)) n++;
+    }
+    rates.push(n / ((performance.now() - t0) / 1000));
+  }
+  return Math.round(median(rates));
+}
+
 async function main() {
+  const verifyBefore = verifiesPerSecond();
   const results: Record<string, unknown> = {
     machine: {
       cpus: cpus().length,
@@ -183,6 +208,16 @@ async function main() {
     help.push(Math.round(performance.now() - t));
   }
   results.help = { medianMs: median(help), runsMs: help };
+  const verifyAfter = verifiesPerSecond();
+  const verifyPerS = Math.round((verifyBefore + verifyAfter) / 2);
+  const limit = Math.round((cpus().length * verifyPerS) / 4);
+  results.hostSpeed = {
+    verifyPerSecondPerCore: verifyPerS,
+    before: verifyBefore,
+    after: verifyAfter,
+    verifyOnlyLimitTps: limit,
+    maxTpsShareOfLimit: Math.round((100 * maxTps) / limit) / 100,
+  };
 
   const r = results as any;
   const rows: [string, string, string][] = [
@@ -213,6 +248,11 @@ async function main() {
       "",
     ],
     ["`fastpos --help`", `**${r.help.medianMs} ms** (median)`, ""],
+    [
+      "host speed: single-core ed25519 verifies/s",
+      `${r.hostSpeed.verifyPerSecondPerCore} (before ${r.hostSpeed.before}, after ${r.hostSpeed.after}); max tx/s = ${Math.round(100 * r.hostSpeed.maxTpsShareOfLimit)}% of the verify-only limit (${r.hostSpeed.verifyOnlyLimitTps} tx/s = cores × verifies/s ÷ 4)`,
+      "",
+    ],
   ];
   const md = [
     `Measured ${results.date} on ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memGiB} GiB, Node ${r.machine.node}${quick ? " — QUICK smoke run, not representative" : ""}; load ${durationS} s per run.`,

@@ -199,19 +199,19 @@ describe("node cluster (3 validator processes)", () => {
     // node0 neither sends nor receives tx gossip; proposals, votes and block txs requests still flow.
     expect((await admin("POST", { peer: "*", dropTxGossip: true })).status).toBe(200);
     try {
-      const before = await Promise.all([n0, n1, n2].map((n: any) => fetched(n.apiUrl)));
+      const before: number[] = await Promise.all([n0, n1, n2].map((n: any) => fetched(n.apiUrl)));
       // Only node0 has this tx: it is in node0's proposal alone, and both peers must fetch it to prevote
       // (3 equal validators: every vote is needed for > 2/3).
       const a = await transfer(n0.apiUrl, "alice");
       expect(a.code, a.stderr).toBe(0);
       expect(a.json().status).toBe("committed");
-      expect(await fetched(n1.apiUrl)).toBeGreaterThan(before[1]);
-      expect(await fetched(n2.apiUrl)).toBeGreaterThan(before[2]);
+      expect(await fetched(n1.apiUrl)).toBeGreaterThan(before[1] as number);
+      expect(await fetched(n2.apiUrl)).toBeGreaterThan(before[2] as number);
       // node0 lacks this one: it fetches it from whichever peer proposes it.
       const b = await transfer(n1.apiUrl, "bob");
       expect(b.code, b.stderr).toBe(0);
       expect(b.json().status).toBe("committed");
-      expect(await fetched(n0.apiUrl)).toBeGreaterThan(before[0]);
+      expect(await fetched(n0.apiUrl)).toBeGreaterThan(before[0] as number);
       const tx = await (await fetch(`${n0.apiUrl}/v1/txs/${b.json().hash}`)).json();
       expect((tx as any).status).toBe("committed");
     } finally {
