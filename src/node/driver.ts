@@ -52,7 +52,8 @@ import { decodeWalRecord, encodeWalRecord, type WalRecord } from "./wal-records.
  * committing decided blocks to the store in one atomic batch (DESIGN.md §4, §5).
  *
  * Gossip: first-seen proposals and votes are relayed once; the node's own messages of the current height
- * are re-sent every tick, so peers that missed them (or restarted) catch up. A node behind its peers
+ * are re-sent every tick, so peers that missed them (or restarted) catch up. Proposals are compact: their
+ * txs come from the mempool, and the few it lacks are fetched from the peers that sent the proposal. A node behind its peers
  * fetches blocks + commits (block sync) and verifies each commit before applying it.
  */
 export interface DriverDeps {

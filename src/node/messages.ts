@@ -5,7 +5,8 @@ import { FIRST_APP_FRAME } from "./p2p/transport.js";
 
 /**
  * Application frames on the p2p transport (DESIGN.md §5): `type ‖ codec payload`, never JSON.
- * Blocks travel as their canonical bytes (decoded and validated by the receiver).
+ * Synced blocks travel as their canonical bytes (decoded and validated by the receiver); proposals normally
+ * travel compact (the block without its txs, plus their hashes: see CompactProposalMsgCodec).
  */
 export const MSG = {
   proposal: FIRST_APP_FRAME,

@@ -1,8 +1,6 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, tempDir } from "../helpers/cli.js";
-import { killAllDevnets } from "../helpers/devnet.js";
+import { killAllDevnets, nodeFaults } from "../helpers/devnet.js";
 
 /** Smoke run of `fastpos bench` (seconds, not a measurement): keeps the load generator working. */
 describe("fastpos bench (smoke)", () => {
@@ -74,15 +72,7 @@ describe("fastpos bench (smoke)", () => {
       const up = await runCli(["devnet", "up", "-n", "4", "--json"], { home, timeout: 90_000 });
       expect(up.code, up.stderr).toBe(0);
       const lagging = up.json().nodes[3];
-      const admin = (method: string, body?: unknown) =>
-        fetch(`${lagging.apiUrl}/admin/faults`, {
-          method,
-          headers: {
-            authorization: `Bearer ${readFileSync(join(lagging.home, "admin-token"), "utf8").trim()}`,
-            "content-type": "application/json",
-          },
-          ...(body ? { body: JSON.stringify(body) } : {}),
-        });
+      const admin = (method: "POST" | "DELETE", body?: unknown) => nodeFaults(lagging, method, body);
       // Cut the node off from its peers: the other three keep finalizing (3 of 4 > 2/3), it falls behind.
       expect((await admin("POST", { peer: "*", drop: true })).status).toBe(200);
       const height = async (url: string) =>

@@ -43,3 +43,19 @@ export async function blockHashesAt(
     ),
   );
 }
+
+/** Calls a devnet node's fault-injection endpoint (`/admin/faults`) with its admin token. */
+export function nodeFaults(
+  node: { apiUrl: string; home: string },
+  method: "POST" | "DELETE",
+  body?: unknown,
+): Promise<Response> {
+  return fetch(`${node.apiUrl}/admin/faults`, {
+    method,
+    headers: {
+      authorization: `Bearer ${readFileSync(join(node.home, "admin-token"), "utf8").trim()}`,
+      "content-type": "application/json",
+    },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+}

@@ -6,7 +6,7 @@ import WebSocket from "ws";
 import { createTransferTx, encodeTx } from "../../../src/core/chain/tx.js";
 import { toHex } from "../../../src/core/codec/index.js";
 import { runCli, tempDir } from "../../helpers/cli.js";
-import { killAllDevnets } from "../../helpers/devnet.js";
+import { killAllDevnets, nodeFaults } from "../../helpers/devnet.js";
 
 /** Node-level guarantees on real processes, real LevelDB and real ws on 127.0.0.1 (issue: the node). */
 describe("node cluster (3 validator processes)", () => {
@@ -165,15 +165,7 @@ describe("node cluster (3 validator processes)", () => {
 
   it("with tx gossip cut off, txs still reach blocks: validators fetch what a compact proposal lacks", async () => {
     const [n0, n1, n2] = up.nodes;
-    const admin = (method: string, body?: unknown) =>
-      fetch(`${n0.apiUrl}/admin/faults`, {
-        method,
-        headers: {
-          authorization: `Bearer ${readFileSync(join(n0.home, "admin-token"), "utf8").trim()}`,
-          "content-type": "application/json",
-        },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
+    const admin = (method: "POST" | "DELETE", body?: unknown) => nodeFaults(n0, method, body);
     const fetched = async (url: string) => {
       const text = await (await fetch(`${url}/metrics`)).text();
       return Number(/^fastpos_proposal_txs_fetched_total (\d+)/m.exec(text)?.[1]);
