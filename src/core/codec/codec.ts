@@ -338,8 +338,7 @@ export function encode<T>(codec: Codec<T>, value: T): Uint8Array {
   // PERF: fixed-size records of 16+ bytes (accounts, delegations) fit exactly, with no trimming copy.
   const w = new Writer(codec.minSize >= 16 ? codec.minSize : 64);
   codec.write(w, value);
-  const out = w.finish();
-  return out.byteLength === out.buffer.byteLength ? out : out.slice();
+  return w.finish();
 }
 
 /**

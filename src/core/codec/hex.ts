@@ -6,7 +6,19 @@ import { CodecError } from "./errors.js";
 export function toHex(bytes: Uint8Array): string {
   // PERF: Buffer's native hex gives one flat string. Appending two digits at a time built a rope of ~30
   // cons-strings per 32-byte hash, ~700 bytes of heap for every hash kept as a map key (mempool, caches).
-  return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex")}`;
+  return `0x${bytesToString(bytes, "hex")}`;
+}
+
+/**
+ * `bytes` as a hex or latin1 (one char per byte: the cheapest exact map key) string.
+ * PERF: never touches `bytes.buffer`. V8 keeps typed arrays of ≤ 64 bytes (hashes, keys, addresses) on the JS
+ * heap, and asking for their buffer moves them to a new off-heap store (≈0.3 µs, plus GC work to free it):
+ * small inputs are copied into Node's shared buffer pool instead; larger ones are off-heap already.
+ */
+export function bytesToString(bytes: Uint8Array, encoding: "hex" | "latin1"): string {
+  const b =
+    bytes.length <= 64 ? Buffer.from(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return b.toString(encoding);
 }
 
 const HEX_RE = /^(0x)?([0-9a-fA-F]{2})*$/;
@@ -23,10 +35,9 @@ export function fromHex(hex: string, size?: number): Uint8Array {
     );
   }
   const start = hex.startsWith("0x") ? 2 : 0;
-  const out = new Uint8Array((hex.length - start) / 2);
-  // PERF: Buffer's native hex decoder writes straight into `out` (the regex above already vetted the digits);
-  // a parseInt per byte was most of the cost of parsing a submitted tx.
-  Buffer.from(out.buffer, out.byteOffset, out.length).write(hex.slice(start), "hex");
+  // PERF: Buffer's native hex decoder (the regex above already vetted the digits); a parseInt per byte was
+  // most of the cost of parsing a submitted tx. Copied out so the result owns its bytes.
+  const out = new Uint8Array(Buffer.from(start ? hex.slice(start) : hex, "hex"));
   if (size !== undefined && out.length !== size) {
     throw new CodecError(
       { code: "CODEC_INVALID_VALUE", reason: `expected ${size} bytes, got ${out.length}`, path: "" },

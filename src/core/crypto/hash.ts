@@ -1,5 +1,5 @@
 import { hash } from "node:crypto";
-import { concatBytes } from "../codec/index.js";
+import { bytesToString, concatBytes } from "../codec/index.js";
 
 /**
  * SHA-256 of the concatenation of `parts` (DESIGN.md §2: the one hash), as a plain 32-byte Uint8Array
@@ -45,7 +45,7 @@ export function memoizeBytes(
 ): (input: Uint8Array) => Uint8Array {
   const cache = new Map<string, Uint8Array>();
   return (input) => {
-    const id = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString("latin1");
+    const id = bytesToString(input, "latin1");
     let out = cache.get(id);
     if (!out) {
       out = fn(input);

@@ -1,4 +1,5 @@
 import { createPublicKey, type KeyObject, verify as nodeVerify } from "node:crypto";
+import { bytesToString } from "../codec/index.js";
 import { isValidPublicKey, PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from "./ed25519.js";
 
 /**
@@ -27,7 +28,7 @@ const keyCache = new Map<string, KeyObject | null>();
 
 function keyObjectFor(pk: Uint8Array): KeyObject | null {
   // PERF: a latin1 string (one char per byte) is the cheapest exact map key for 32 bytes.
-  const id = Buffer.from(pk.buffer, pk.byteOffset, pk.byteLength).toString("latin1");
+  const id = bytesToString(pk, "latin1");
   const hit = keyCache.get(id);
   if (hit !== undefined) {
     keyCache.delete(id);

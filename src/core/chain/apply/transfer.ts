@@ -1,4 +1,4 @@
-import { bytesEqual, encode, U64_MAX } from "../../codec/index.js";
+import { bytesEqual, bytesToString, encode, U64_MAX } from "../../codec/index.js";
 import { TxError } from "../errors.js";
 import { type Account, AccountCodec, accountKey, getAccount } from "../state.js";
 import type { StateTree } from "../state-tree.js";
@@ -18,7 +18,7 @@ export class PendingState {
   constructor(private current: StateTree) {}
 
   getAccount(address: Uint8Array): Account {
-    const id = Buffer.from(address.buffer, address.byteOffset, address.byteLength).toString("latin1");
+    const id = bytesToString(address, "latin1");
     const hit = this.accounts.get(id);
     if (hit) return hit.account;
     const account = getAccount(this.current, address);
@@ -27,7 +27,7 @@ export class PendingState {
   }
 
   setAccount(address: Uint8Array, account: Account): void {
-    const id = Buffer.from(address.buffer, address.byteOffset, address.byteLength).toString("latin1");
+    const id = bytesToString(address, "latin1");
     this.accounts.set(id, { address, account, dirty: true });
   }
 
