@@ -123,15 +123,40 @@ export async function openStore(path: string): Promise<Store> {
       batch.put(key(P.blockByHeight, hb), b.block);
       batch.put(key(P.heightByHash, b.hash), hb);
       batch.put(key(P.commit, hb), b.commit);
+      // PERF: the per-tx and per-change keys and values are small; handed to LevelDB one by one, each small
+      // (on-heap) array was first moved off-heap by V8. They are written into one off-heap arena instead and
+      // passed as views of it (LevelDB copies them into its batch at once).
+      let size = 0;
+      for (const tx of b.txs) size += 1 + tx.hash.length + 12;
+      for (const c of b.state) size += 1 + c.key.length + (c.value?.length ?? 0);
+      const arena = Buffer.allocUnsafeSlow(size);
+      let at = 0;
+      const take = (n: number) => {
+        const view = arena.subarray(at, at + n);
+        at += n;
+        return view;
+      };
+      const prefixed = (prefix: number, k: Uint8Array) => {
+        const out = take(1 + k.length);
+        out[0] = prefix;
+        out.set(k, 1);
+        return out;
+      };
       for (const tx of b.txs) {
-        const loc = new Uint8Array(12);
+        const k = prefixed(P.tx, tx.hash);
+        const loc = take(12);
         loc.set(hb, 0);
-        new DataView(loc.buffer).setUint32(8, tx.index);
-        batch.put(key(P.tx, tx.hash), loc);
+        loc.writeUInt32BE(tx.index, 8);
+        batch.put(k, loc);
       }
-      for (const s of b.state) {
-        if (s.value === null) batch.del(key(P.state, s.key));
-        else batch.put(key(P.state, s.key), s.value);
+      for (const c of b.state) {
+        const k = prefixed(P.state, c.key);
+        if (c.value === null) batch.del(k);
+        else {
+          const v = take(c.value.length);
+          v.set(c.value);
+          batch.put(k, v);
+        }
       }
       for (const [name, value] of Object.entries(b.meta ?? {}))
         batch.put(key(P.meta, utf8.encode(name)), value);

@@ -12,7 +12,10 @@ function block(height: bigint, n: number) {
     hash: hash(n),
     block: b(n, n),
     commit: b(n),
-    txs: [{ hash: hash(100 + n), index: 0 }],
+    txs: [
+      { hash: hash(100 + n), index: 0 },
+      { hash: hash(150 + n), index: 0x01020304 },
+    ],
     state: [
       { key: b(1), value: b(n) },
       { key: b(2, n), value: b(n) },
@@ -42,6 +45,7 @@ describe("block store (real LevelDB in a temp dir)", () => {
     expect(await r.heightByHash(hash(1))).toBe(1n);
     expect(await r.commitAt(1n)).toEqual(b(1));
     expect(await r.txLocation(hash(102))).toEqual({ height: 2n, index: 0 });
+    expect(await r.txLocation(hash(151))).toEqual({ height: 1n, index: 0x01020304 });
     expect(await r.getMeta("root")).toEqual(b(9));
     const entries: [Uint8Array, Uint8Array][] = [];
     for await (const e of r.stateEntries()) entries.push(e);
