@@ -19,7 +19,7 @@ import { createDriver } from "./driver.js";
 import { readAdminToken, readKeyFile } from "./home.js";
 import { createLogger } from "./logger.js";
 import { Mempool } from "./mempool.js";
-import { MSG } from "./messages.js";
+import { TX_GOSSIP_TYPES } from "./messages.js";
 import { createMetrics } from "./metrics.js";
 import { createTransport } from "./p2p/transport.js";
 import { openSigner } from "./signer.js";
@@ -96,8 +96,7 @@ export async function createNode(
       peerExchange: config.p2p.peerExchange,
       logger,
       onMessage: (peer, type, payload) => {
-        if (type === MSG.tx || type === MSG.txs || type === MSG.txAnnounce || type === MSG.txRequest)
-          return gossip.onMessage(peer.id, type, payload);
+        if (TX_GOSSIP_TYPES.includes(type)) return gossip.onMessage(peer.id, type, payload);
         driverRef?.onMessage(peer.id, type, payload);
       },
       onPeerConnected: (peer) => {

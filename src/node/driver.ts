@@ -36,7 +36,10 @@ import {
   MAX_SYNC_BATCH,
   MSG,
   ProposalMsgCodec,
+  packHashes,
   StatusMsgCodec,
+  splitByBytes,
+  unpackHashes,
   VoteMsgCodec,
 } from "./messages.js";
 import type { Metrics } from "./metrics.js";
@@ -53,8 +56,8 @@ import { decodeWalRecord, encodeWalRecord, type WalRecord } from "./wal-records.
  *
  * Gossip: first-seen proposals and votes are relayed once; the node's own messages of the current height
  * are re-sent every tick, so peers that missed them (or restarted) catch up. Proposals are compact: their
- * txs come from the mempool, and the few it lacks are fetched from the peers that sent the proposal. A node behind its peers
- * fetches blocks + commits (block sync) and verifies each commit before applying it.
+ * txs come from the mempool, and the few it lacks are fetched from the peers that sent the proposal. A node
+ * behind its peers fetches blocks + commits (block sync) and verifies each commit before applying it.
  */
 export interface DriverDeps {
   state: State;
@@ -109,6 +112,9 @@ const FETCH_GRACE_MS = 100;
 const FETCH_RETRY_MS = 300;
 
 const TICK_MS = 400;
+
+/** The `seen` key of a proposal (one per round and block). */
+const proposalKey = (p: SignedProposal["proposal"]) => `p/${p.round}/${toHex(p.blockHash)}`;
 const MAX_FUTURE = 2000;
 
 export function createDriver(deps: DriverDeps) {
@@ -456,7 +462,7 @@ export function createDriver(deps: DriverDeps) {
     if (p.height < cs.height) return;
     if (p.height > cs.height) return bufferFuture(from, MSG.proposal, payload, p.height);
     // PERF: a proposal already checked and relayed (each arrives from every peer) costs no verify or decode.
-    const key = `p/${p.round}/${toHex(p.blockHash)}`;
+    const key = proposalKey(p);
     if (seen.has(key)) return;
     if (!checkProposal(from, proposal)) return;
     const block = decodeBlock(bytes);
@@ -468,14 +474,10 @@ export function createDriver(deps: DriverDeps) {
 
   /** The compact form of a proposal and its block (see CompactProposalMsgCodec). */
   function compactProposal(proposal: SignedProposal, block: Block): Uint8Array {
-    const hashes = new Uint8Array(block.txs.length * 32);
-    block.txs.forEach((t, i) => {
-      hashes.set(hashTx(t), i * 32);
-    });
     return encode(CompactProposalMsgCodec, {
       proposal,
       skeleton: encodeBlock({ ...block, txs: [] }),
-      txHashes: hashes,
+      txHashes: packHashes(block.txs.map((t) => hashTx(t))),
     });
   }
 
@@ -485,8 +487,7 @@ export function createDriver(deps: DriverDeps) {
     if (p.height < cs.height) return;
     if (p.height > cs.height) return bufferFuture(from, MSG.compactProposal, payload, p.height);
     const blockHash = toHex(p.blockHash);
-    const key = `p/${p.round}/${blockHash}`;
-    if (seen.has(key)) return;
+    if (seen.has(proposalKey(p))) return;
     const pending = assembling.get(blockHash);
     if (pending) {
       if (!pending.sources.includes(from)) pending.sources.push(from);
@@ -496,22 +497,17 @@ export function createDriver(deps: DriverDeps) {
     const skeleton = decodeBlock(m.skeleton);
     if (skeleton.txs.length !== 0 || toHex(hashBlock(skeleton)) !== blockHash)
       return transport.misbehave(from, "compact proposal does not match its block hash");
-    if (m.txHashes.length % 32 !== 0) return transport.misbehave(from, "malformed compact proposal");
-    const hashes: Uint8Array[] = [];
-    for (let at = 0; at < m.txHashes.length; at += 32) hashes.push(m.txHashes.subarray(at, at + 32));
+    const hashes = unpackHashes(m.txHashes);
+    if (!hashes) return transport.misbehave(from, "malformed compact proposal");
     // SECURITY: the signed header commits to the txs through txRoot; hashes that do not give it are a lie of
     // the sender (an honest node relays a compact proposal only after this check), never a bad block.
     if (!bytesEqual(merkleRoot(hashes), skeleton.header.txRoot))
       return transport.misbehave(from, "compact proposal tx hashes do not match txRoot");
-    let missing = 0;
     const absent: [string, number][] = [];
     const txs = hashes.map((h, index) => {
       const hex = toHex(h);
       const tx = mempool.get(hex);
-      if (!tx) {
-        missing++;
-        absent.push([hex, index]);
-      }
+      if (!tx) absent.push([hex, index]);
       return tx;
     });
     const a: Assembly = {
@@ -520,11 +516,11 @@ export function createDriver(deps: DriverDeps) {
       skeleton,
       hashes,
       txs,
-      missing,
+      missing: absent.length,
       sources: [from],
       asked: 0,
     };
-    if (missing === 0) return completeAssembly(a);
+    if (absent.length === 0) return completeAssembly(a);
     assembling.set(blockHash, a);
     for (const [hex, index] of absent) awaited.set(hex, { a, index });
     later(FETCH_GRACE_MS, () => requestMissing(a));
@@ -557,7 +553,7 @@ export function createDriver(deps: DriverDeps) {
   function completeAssembly(a: Assembly): void {
     const p = a.proposal.proposal;
     assembling.delete(toHex(p.blockHash));
-    const key = `p/${p.round}/${toHex(p.blockHash)}`;
+    const key = proposalKey(p);
     if (p.height !== cs.height || seen.has(key)) return;
     const block: Block = { ...a.skeleton, txs: a.txs as Tx[] };
     relayOnce(key, MSG.compactProposal, a.payload, a.sources[0] as string);
@@ -569,24 +565,15 @@ export function createDriver(deps: DriverDeps) {
     const { blockHash, indices } = decode(BlockTxsRequestCodec, payload);
     const entry = blocks.get(toHex(blockHash));
     if (!entry) return; // not (or no longer) held: the peer asks another one
+    const { txs } = entry.block;
+    if (indices.some((i) => i >= txs.length))
+      return transport.misbehave(from, "block tx request out of range");
     const maxBytes = deps.maxFrameBytes ?? 1 << 20;
-    let part: { indices: number[]; txs: Uint8Array[] } = { indices: [], txs: [] };
-    let bytes = 0;
-    const sendPart = () => {
+    const size = (i: number) => encodeTx(txs[i] as Tx).length + 8;
+    for (const run of splitByBytes(indices, indices.length, maxBytes, size)) {
+      const part = { indices: run, txs: run.map((i) => encodeTx(txs[i] as Tx)) };
       transport.send(from, MSG.blockTxs, encode(BlockTxsCodec, { blockHash, ...part }));
-      part = { indices: [], txs: [] };
-      bytes = 0;
-    };
-    for (const i of indices) {
-      const tx = entry.block.txs[i];
-      if (!tx) return transport.misbehave(from, "block tx request out of range");
-      const txBytes = encodeTx(tx);
-      if (part.txs.length && bytes + txBytes.length + 8 > maxBytes) sendPart();
-      part.indices.push(i);
-      part.txs.push(txBytes);
-      bytes += txBytes.length + 8;
     }
-    if (part.txs.length) sendPart();
   }
 
   function onBlockTxs(from: string, payload: Uint8Array): void {

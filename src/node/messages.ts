@@ -63,6 +63,51 @@ export const MAX_TX_HASHES = 2000;
  * PERF: one byte string, not a vector, so a frame of N hashes decodes without N allocations.
  */
 export const TxHashesMsgCodec = struct({ hashes: bytes(32 * MAX_TX_HASHES) });
+/** Frame types of tx gossip (routed to the gossip module; what the `dropTxGossip` fault drops). */
+export const TX_GOSSIP_TYPES: readonly number[] = [MSG.tx, MSG.txs, MSG.txAnnounce, MSG.txRequest];
+
+/** 32-byte hashes packed back to back (the form `txAnnounce`, `txRequest` and compact proposals carry). */
+export function packHashes(hashes: readonly Uint8Array[]): Uint8Array {
+  const packed = new Uint8Array(hashes.length * 32);
+  for (let i = 0; i < hashes.length; i++) packed.set(hashes[i] as Uint8Array, i * 32);
+  return packed;
+}
+
+/** The hashes of a packed list (views into it), or null when its length is not a multiple of 32. */
+export function unpackHashes(packed: Uint8Array): Uint8Array[] | null {
+  if (packed.length % 32 !== 0) return null;
+  const out: Uint8Array[] = [];
+  for (let at = 0; at < packed.length; at += 32) out.push(packed.subarray(at, at + 32));
+  return out;
+}
+
+/**
+ * `items` in order, cut into runs of at most `maxCount` items and `maxBytes` bytes (by `size`; a single item
+ * larger than `maxBytes` goes alone): what fits in one frame each.
+ */
+export function splitByBytes<T>(
+  items: readonly T[],
+  maxCount: number,
+  maxBytes: number,
+  size: (item: T) => number,
+): T[][] {
+  const out: T[][] = [];
+  let run: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const n = size(item);
+    if (run.length && (run.length >= maxCount || bytes + n > maxBytes)) {
+      out.push(run);
+      run = [];
+      bytes = 0;
+    }
+    run.push(item);
+    bytes += n;
+  }
+  if (run.length) out.push(run);
+  return out;
+}
+
 /** A node's committed height, sent on connect and periodically so lagging peers know to sync. */
 export const StatusMsgCodec = struct({ height: u64 });
 export const BlockRequestCodec = struct({ from: u64, count: u32 });

@@ -2,7 +2,17 @@ import { decodeTxWithHash, type Tx } from "../core/chain/tx.js";
 import { decode, encode, toHex } from "../core/codec/index.js";
 import { sha256 } from "../core/crypto/index.js";
 import type { FastposError } from "../core/errors.js";
-import { MAX_TX_BATCH, MAX_TX_HASHES, MSG, TxHashesMsgCodec, TxMsgCodec, TxsMsgCodec } from "./messages.js";
+import {
+  MAX_TX_BATCH,
+  MAX_TX_HASHES,
+  MSG,
+  packHashes,
+  splitByBytes,
+  TxHashesMsgCodec,
+  TxMsgCodec,
+  TxsMsgCodec,
+  unpackHashes,
+} from "./messages.js";
 import type { Transport } from "./p2p/transport.js";
 
 /**
@@ -72,26 +82,13 @@ export function createTxGossip(deps: TxGossipDeps): TxGossip {
   let scheduled = false;
 
   function sendTxs(peer: string, txs: Uint8Array[]): void {
-    let start = 0;
-    while (start < txs.length) {
-      let end = start;
-      let bytes = 0;
-      while (end < txs.length && end - start < MAX_TX_BATCH) {
-        const size = (txs[end] as Uint8Array).length + 4;
-        if (end > start && bytes + size > deps.maxFrameBytes) break;
-        bytes += size;
-        end++;
-      }
-      transport.send(peer, MSG.txs, encode(TxsMsgCodec, { txs: txs.slice(start, end) }));
-      start = end;
-    }
+    for (const run of splitByBytes(txs, MAX_TX_BATCH, deps.maxFrameBytes, (t) => t.length + 4))
+      transport.send(peer, MSG.txs, encode(TxsMsgCodec, { txs: run }));
   }
 
   function sendHashes(peer: string, type: number, hashes: Uint8Array[]): void {
     for (let start = 0; start < hashes.length; start += MAX_TX_HASHES) {
-      const part = hashes.slice(start, start + MAX_TX_HASHES);
-      const packed = new Uint8Array(part.length * 32);
-      for (let i = 0; i < part.length; i++) packed.set(part[i] as Uint8Array, i * 32);
+      const packed = packHashes(hashes.slice(start, start + MAX_TX_HASHES));
       transport.send(peer, type, encode(TxHashesMsgCodec, { hashes: packed }));
     }
   }
@@ -128,25 +125,23 @@ export function createTxGossip(deps: TxGossipDeps): TxGossip {
     for (const p of transport.peers()) if (p.id !== from) boxFor(p.id).hashes.push(hash);
   }
 
-  /** The packed 32-byte hashes of a `txAnnounce`/`txRequest` frame, or null if it is malformed. */
-  function hashesOf(payload: Uint8Array): Uint8Array | null {
+  /** The 32-byte hashes of a `txAnnounce`/`txRequest` frame, or null if it is malformed. */
+  function hashesOf(payload: Uint8Array): Uint8Array[] | null {
     try {
-      const { hashes } = decode(TxHashesMsgCodec, payload);
-      return hashes.length % 32 === 0 ? hashes : null;
+      return unpackHashes(decode(TxHashesMsgCodec, payload).hashes);
     } catch {
       return null;
     }
   }
 
-  function onAnnounce(peerId: string, packed: Uint8Array): void {
+  function onAnnounce(peerId: string, hashes: Uint8Array[]): void {
     const t = now();
     for (const [hash, expires] of requested) {
       if (expires > t && requested.size <= MAX_IN_FLIGHT) break;
       requested.delete(hash);
     }
     const want: Uint8Array[] = [];
-    for (let at = 0; at < packed.length; at += 32) {
-      const raw = packed.subarray(at, at + 32);
+    for (const raw of hashes) {
       const hash = toHex(raw);
       if (deps.known(hash) || requested.has(hash)) continue;
       requested.set(hash, t + timeoutMs);
@@ -155,10 +150,10 @@ export function createTxGossip(deps: TxGossipDeps): TxGossip {
     if (want.length) sendHashes(peerId, MSG.txRequest, want);
   }
 
-  function onRequest(peerId: string, packed: Uint8Array): void {
+  function onRequest(peerId: string, hashes: Uint8Array[]): void {
     let box: Outbox | undefined;
-    for (let at = 0; at < packed.length; at += 32) {
-      const bytes = deps.lookup(toHex(packed.subarray(at, at + 32)));
+    for (const raw of hashes) {
+      const bytes = deps.lookup(toHex(raw));
       if (!bytes) continue; // committed or dropped since it was announced: nothing to send
       box ??= boxFor(peerId);
       box.txs.push(bytes);
@@ -188,9 +183,9 @@ export function createTxGossip(deps: TxGossipDeps): TxGossip {
 
   function onMessage(peerId: string, type: number, payload: Uint8Array): void {
     if (type === MSG.txAnnounce || type === MSG.txRequest) {
-      const packed = hashesOf(payload);
-      if (!packed) return transport.misbehave(peerId, "malformed tx hashes");
-      return type === MSG.txAnnounce ? onAnnounce(peerId, packed) : onRequest(peerId, packed);
+      const hashes = hashesOf(payload);
+      if (!hashes) return transport.misbehave(peerId, "malformed tx hashes");
+      return type === MSG.txAnnounce ? onAnnounce(peerId, hashes) : onRequest(peerId, hashes);
     }
     let list: Uint8Array[];
     try {

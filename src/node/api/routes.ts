@@ -13,7 +13,7 @@ import { fromHex, toHex } from "../../core/codec/index.js";
 import type { ConsensusState } from "../../core/consensus/index.js";
 import { decodeAddress, encodeAddress } from "../../core/crypto/index.js";
 import type { Mempool } from "../mempool.js";
-import { MSG } from "../messages.js";
+import { TX_GOSSIP_TYPES } from "../messages.js";
 import type { Metrics } from "../metrics.js";
 import type { Transport } from "../p2p/transport.js";
 import type { Store } from "../store.js";
@@ -49,9 +49,6 @@ function parseHeight(s: string): bigint {
 }
 
 /** Parses a submitted tx; with its canonical bytes when it came as bytes (decoding is strict). */
-/** Frame types of tx gossip (what the `dropTxGossip` fault drops). */
-const TX_GOSSIP_TYPES = [MSG.tx, MSG.txs, MSG.txAnnounce, MSG.txRequest];
-
 function parseTx(body: unknown): [Tx, Uint8Array?] {
   const hex =
     typeof body === "string"
@@ -311,7 +308,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         if (!Number.isInteger(delayMs) || delayMs < 0 || delayMs > 60_000)
           throw new ApiError(400, "BAD_FAULT", "delayMs must be 0..60000");
         // dropTxGossip: txs stop flowing to and from the peer while consensus traffic still does.
-        const dropTypes = b.dropTxGossip === true ? TX_GOSSIP_TYPES : undefined;
+        const dropTypes = b.dropTxGossip === true ? [...TX_GOSSIP_TYPES] : undefined;
         ctx.transport.setFault(b.peer, { drop: b.drop === true, delayMs, ...(dropTypes && { dropTypes }) });
         return ok({ faults: ctx.transport.faults() });
       },
