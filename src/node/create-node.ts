@@ -37,6 +37,8 @@ export interface RunningNode {
   apiUrl: string;
   p2pUrl: string;
   nodeId: string;
+  /** The node's logger (for the process that runs it: e.g. its uncaught-exception guard). */
+  log: { error(obj: object, msg?: string): void };
   stop(): Promise<void>;
 }
 
@@ -270,6 +272,7 @@ export async function createNode(
       apiUrl: api.url,
       p2pUrl: transport.listenUrl(),
       nodeId: transport.nodeId,
+      log: logger,
       async stop() {
         abort.abort();
         for (const c of cleanups) await c();

@@ -98,7 +98,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       jsonText({ error: { code, message, ...(data && Object.keys(data).length ? { data } : {}) } }),
     );
 
-  const server = createServer(async (req, res) => {
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const ip = req.socket.remoteAddress ?? "?";
     let bucket = buckets.get(ip);
     if (!bucket) {
@@ -107,11 +107,14 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       buckets.set(ip, bucket);
     }
     if (!bucket.take()) return sendError(res, 429, "RATE_LIMITED", "too many requests; slow down");
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const match = findRoute(routes, req.method ?? "GET", url.pathname);
+    const target = parseRequestTarget(req.url);
+    if (!target) return sendError(res, 400, "BAD_PATH", "the request target is not a valid path");
+    const match = findRoute(routes, req.method ?? "GET", target.pathname);
+    if (match === "bad-escape")
+      return sendError(res, 400, "BAD_PATH", "the request path has an invalid %-escape");
     if (match === "method")
-      return sendError(res, 405, "METHOD_NOT_ALLOWED", `${req.method} not allowed on ${url.pathname}`);
-    if (!match) return sendError(res, 404, "NOT_FOUND", `no such endpoint: ${req.method} ${url.pathname}`);
+      return sendError(res, 405, "METHOD_NOT_ALLOWED", `${req.method} not allowed on ${target.pathname}`);
+    if (!match) return sendError(res, 404, "NOT_FOUND", `no such endpoint: ${req.method} ${target.pathname}`);
     const [route, params] = match;
     if (route.admin && !authorized(req.headers.authorization, token)) {
       return sendError(
@@ -132,9 +135,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
           : undefined;
       const result = await route.handler({
         method: route.method,
-        path: url.pathname,
+        path: target.pathname,
         params,
-        query: url.searchParams,
+        query: target.query,
         body,
         ip,
       });
@@ -147,7 +150,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         sendError(res, opts.statusFor?.(err) ?? 400, err.code, err.message, err.data);
       else {
         opts.logger.warn(
-          { err: (err as Error).stack ?? String(err), path: url.pathname },
+          { err: (err as Error).stack ?? String(err), path: target.pathname },
           "API handler failed",
         );
         sendError(res, 500, "INTERNAL", "internal error");
@@ -155,15 +158,41 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  // SECURITY: the guard no request can get past. Whatever `handle` throws (a bug of ours, since bad input is
+  // answered with 4xx inside it) becomes a 500 and a log line, never an uncaught exception that ends the node.
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      opts.logger.warn({ err: (err as Error)?.stack ?? String(err) }, "API request failed");
+      try {
+        sendError(res, 500, "INTERNAL", "internal error");
+      } catch {
+        res.destroy();
+      }
+    });
   });
   server.requestTimeout = opts.requestTimeoutMs;
   server.headersTimeout = Math.min(opts.requestTimeoutMs, 10_000);
   server.keepAliveTimeout = 5_000;
   server.on("clientError", (_err, socket: Duplex) => socket.destroy());
   server.on("upgrade", (req, socket, head) => {
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    if (path !== "/v1/events" || !opts.onEvents) return socket.destroy();
-    wss.handleUpgrade(req, socket, head, (ws) => opts.onEvents?.(ws, req));
+    try {
+      socket.on("error", () => socket.destroy());
+      const target = parseRequestTarget(req.url);
+      if (target?.pathname !== "/v1/events" || !opts.onEvents) return socket.destroy();
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        try {
+          opts.onEvents?.(ws, req);
+        } catch (err) {
+          opts.logger.warn({ err: (err as Error)?.stack ?? String(err) }, "event subscription failed");
+          ws.terminate();
+        }
+      });
+    } catch (err) {
+      opts.logger.warn({ err: (err as Error)?.stack ?? String(err) }, "WebSocket upgrade failed");
+      socket.destroy();
+    }
   });
 
   const [host, port] = opts.listen.split(":") as [string, string];
@@ -192,11 +221,43 @@ function authorized(header: string | undefined, token: Buffer): boolean {
   return given.length === token.length && timingSafeEqual(given, token);
 }
 
+/**
+ * The path and query of an HTTP request target, or null when it is not one a client of this API sends.
+ * Total: never throws, whatever the bytes (`new URL` throws on targets such as `//`, which arrive raw).
+ * Accepts origin-form (`/v1/status?x=1`) and absolute-form (`http://host/v1/status`); the fragment is dropped.
+ */
+export function parseRequestTarget(
+  raw: string | undefined,
+): { pathname: string; query: URLSearchParams } | null {
+  let target = raw ?? "/";
+  if (/^https?:\/\//i.test(target)) {
+    // absolute-form: keep what follows the authority
+    const slash = target.indexOf("/", target.indexOf("//") + 2);
+    target = slash < 0 ? "/" : target.slice(slash);
+  }
+  if (!target.startsWith("/")) return null;
+  const hashAt = target.indexOf("#");
+  if (hashAt >= 0) target = target.slice(0, hashAt);
+  const q = target.indexOf("?");
+  const pathname = q < 0 ? target : target.slice(0, q);
+  // URLSearchParams never throws: bad escapes in the query are kept as they are.
+  return { pathname, query: new URLSearchParams(q < 0 ? "" : target.slice(q + 1)) };
+}
+
+/** `decodeURIComponent`, or null for a malformed escape (which it would throw on). */
+function decodePathPart(s: string): string | null {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
+}
+
 function findRoute(
   routes: CompiledRoute[],
   method: string,
   path: string,
-): [CompiledRoute, Record<string, string>] | "method" | undefined {
+): [CompiledRoute, Record<string, string>] | "method" | "bad-escape" | undefined {
   let pathMatched = false;
   for (const r of routes) {
     const m = r.re.exec(path);
@@ -204,9 +265,11 @@ function findRoute(
     pathMatched = true;
     if (r.method !== method) continue;
     const params: Record<string, string> = {};
-    r.names.forEach((n, i) => {
-      params[n] = decodeURIComponent(m[i + 1] as string);
-    });
+    for (let i = 0; i < r.names.length; i++) {
+      const value = decodePathPart(m[i + 1] as string);
+      if (value === null) return "bad-escape";
+      params[r.names[i] as string] = value;
+    }
     return [r, params];
   }
   return pathMatched ? "method" : undefined;
@@ -251,7 +314,7 @@ export function sendEvent(ws: WebSocket, event: unknown): void {
  * every event).
  */
 export function eventTypesFilter(url: string | undefined): ReadonlySet<string> | null {
-  const types = new URL(url ?? "/", "http://localhost").searchParams.get("types");
+  const types = parseRequestTarget(url)?.query.get("types") ?? null;
   if (types === null) return null;
   return new Set(types.split(",").filter(Boolean));
 }

@@ -13,3 +13,23 @@ describe("event stream type filter", () => {
     expect([...(eventTypesFilter("/v1/events?types=") ?? ["x"])]).toEqual([]);
   });
 });
+
+describe("request target parsing (issue 24: requests must never crash a node)", () => {
+  it("splits origin-form targets into path and query", async () => {
+    const { parseRequestTarget } = await import("../../../src/node/api/http.js");
+    const t = parseRequestTarget("/v1/events?types=vote#frag");
+    expect(t?.pathname).toBe("/v1/events");
+    expect(t?.query.get("types")).toBe("vote");
+    expect(parseRequestTarget("http://host:1/v1/status?a=1")?.pathname).toBe("/v1/status");
+    expect(parseRequestTarget("http://host")?.pathname).toBe("/");
+  });
+
+  it("never throws on targets `new URL` rejects", async () => {
+    const { parseRequestTarget } = await import("../../../src/node/api/http.js");
+    expect(parseRequestTarget("//")?.pathname).toBe("//");
+    expect(parseRequestTarget("*")).toBeNull();
+    expect(parseRequestTarget("")).toBeNull();
+    expect(parseRequestTarget("/a?%E0%A4%A")?.query.toString()).toBeTypeOf("string");
+    expect(eventTypesFilter("//?types=vote")).toEqual(new Set(["vote"]));
+  });
+});
