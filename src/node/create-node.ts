@@ -1,16 +1,18 @@
+/**
+ * The composition root (STYLE.md "One composition root", DESIGN.md §5): the only place that builds storage,
+ * signer, WAL, mempool, p2p, consensus driver, API and metrics, and wires them, with one AbortController for
+ * shutdown.
+ */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { checkTransfer } from "../core/chain/apply/transfer.js";
-import { applyTxToTree } from "../core/chain/apply/tx.js";
-import { TxError } from "../core/chain/errors.js";
 import { validateGenesis } from "../core/chain/genesis.js";
-import { getAccount } from "../core/chain/state.js";
-import { encodeTx, hashTx, payloadSpend, signedTxSignBytes, type Tx } from "../core/chain/tx.js";
+import { encodeTx, hashTx, type Tx } from "../core/chain/tx.js";
 import { CommitCodec } from "../core/chain/vote.js";
 import { decode, toHex } from "../core/codec/index.js";
-import { addressBytes, verify } from "../core/crypto/index.js";
+import { addressBytes } from "../core/crypto/index.js";
 import type { FastposError } from "../core/errors.js";
+import { createAdmission } from "./admission.js";
 import { eventTypesFilter, jsonText, sendEvent, startApiServer } from "./api/http.js";
 import { apiRoutes } from "./api/routes.js";
 import { loadChainState } from "./chain-state.js";
@@ -27,11 +29,7 @@ import { openStore } from "./store.js";
 import { createTxGossip } from "./tx-gossip.js";
 import { openWal } from "./wal.js";
 
-/**
- * The composition root (STYLE.md "One composition root", DESIGN.md §5): the only place that builds storage,
- * signer, WAL, mempool, p2p, consensus driver, API and metrics, and wires them, with one AbortController for
- * shutdown.
- */
+/** A started node: its endpoints, and `stop` for a clean shutdown. */
 export interface RunningNode {
   config: NodeConfig;
   apiUrl: string;
@@ -105,74 +103,21 @@ export async function createNode(
         metrics.peers.set(transport.peers().length);
         driverRef?.onPeerConnected(peer);
       },
-      onPeerDisconnected: () => metrics.peers.set(transport.peers().length),
+      onPeerDisconnected: (peer) => {
+        metrics.peers.set(transport.peers().length);
+        driverRef?.onPeerDisconnected(peer);
+      },
     });
 
-    /**
-     * Mempool admission (DESIGN.md §5): the signature is checked here, once. `bytes` are the tx's canonical
-     * encoding and `hash` their hex SHA-256 (the tx hash), so nothing is re-encoded or re-hashed.
-     */
-    function admit(tx: Tx, bytes: Uint8Array, hash: string): boolean {
-      const s = driverRef?.state ?? state;
-      const b = tx.body;
-      if (mempool.has(hash)) return false;
-      if (b.chainId !== s.chainId) {
-        throw new TxError(
-          { code: "TX_WRONG_CHAIN", expected: s.chainId, got: b.chainId },
-          `tx is for chain "${b.chainId}", this node runs "${s.chainId}"`,
-        );
-      }
-      const size = bytes.length;
-      if (size > s.params.maxTxBytes)
-        throw new TxError({ code: "TX_TOO_LARGE", size, max: s.params.maxTxBytes }, "tx too large");
-      // `verify` also rejects small-order / non-canonical keys, with its verdict cached per key.
-      if (!verify(b.from, signedTxSignBytes(tx), tx.signature)) {
-        throw new TxError({ code: "TX_BAD_SIGNATURE" }, "bad signature");
-      }
-      if (b.fee < s.params.minFee) {
-        throw new TxError(
-          { code: "TX_FEE_TOO_LOW", min: s.params.minFee, got: b.fee },
-          `fee below the minimum ${s.params.minFee}`,
-        );
-      }
-      const sender = addressBytes(b.from);
-      const acct = getAccount(s, sender);
-      const need = b.fee + payloadSpend(b.payload);
-      if (acct.balance < need) {
-        throw new TxError(
-          { code: "TX_INSUFFICIENT_FUNDS", need, have: acct.balance },
-          `insufficient funds: need ${need}, have ${acct.balance}`,
-        );
-      }
-      if (b.nonce < acct.nonce) {
-        throw new TxError(
-          { code: "TX_BAD_NONCE", expected: acct.nonce, got: b.nonce },
-          `nonce ${b.nonce} already used; next is ${acct.nonce}`,
-        );
-      }
-      if (b.payload.type === "transfer") checkTransfer(b.payload.value);
-      // PERF: a transfer's stateful checks are the balance and nonce above (a recipient overflowing u64 is
-      // left to block building); other payloads are simulated.
-      if (b.nonce === acct.nonce && b.payload.type !== "transfer") {
-        // The sender's next tx: execute it against the latest state now, so stateful errors (unknown
-        // validator, not jailed, below min stake…) reach the user instead of a block builder.
-        applyTxToTree(s.tree, tx, {
-          chainId: s.chainId,
-          params: s.params,
-          feeRecipient: sender,
-          height: s.height + 1n,
-          signatureVerified: true,
-        });
-      }
-      const res = mempool.add(
-        { hash, sender: toHex(sender).slice(2), nonce: b.nonce, fee: b.fee, size, tx },
-        acct.nonce,
-      );
-      if (res.evicted.length) metrics.mempoolEvictions.inc(res.evicted.length);
-      driverRef?.onTxAdmitted(hash, tx);
-      publish({ type: "tx", hash });
-      return true;
-    }
+    const admit = createAdmission({
+      state: () => driverRef?.state ?? state,
+      mempool,
+      onAdmitted(hash, tx, evicted) {
+        if (evicted) metrics.mempoolEvictions.inc(evicted);
+        driverRef?.onTxAdmitted(hash, tx);
+        publish({ type: "tx", hash });
+      },
+    });
 
     const gossip = createTxGossip({
       transport,

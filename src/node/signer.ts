@@ -83,7 +83,19 @@ export function openSigner(dir: string, secretKey: Uint8Array, publicKey: Uint8A
   const lockFile = join(dir, "signer.lock");
   const key = signingKey(secretKey, publicKey);
   acquireLock(lockFile);
-  let last = readState(stateFile);
+  const release = () => {
+    heldLocks.delete(lockFile);
+    try {
+      unlinkSync(lockFile);
+    } catch {}
+  };
+  let last: LastSign | null;
+  try {
+    last = readState(stateFile);
+  } catch (err) {
+    release(); // refusing to start must not leave the key locked
+    throw err;
+  }
 
   return {
     publicKey,
@@ -127,12 +139,7 @@ export function openSigner(dir: string, secretKey: Uint8Array, publicKey: Uint8A
       last = state;
       return signature;
     },
-    close() {
-      heldLocks.delete(lockFile);
-      try {
-        unlinkSync(lockFile);
-      } catch {}
-    },
+    close: release,
   };
 }
 
@@ -147,9 +154,14 @@ function readState(file: string): LastSign | null {
       signBytes: fromHex(j.signBytes),
       signature: fromHex(j.signature, 64),
     };
-    if (!Number.isInteger(state.round) || state.round < 0 || ![1, 2, 3].includes(state.step)) {
+    // SECURITY: a state that moves the guard backwards (negative height, fractional round) would let the
+    // validator sign again where it already signed: refuse to start instead (issue 24 item 6).
+    if (state.height < 0n) throw new Error("height is negative");
+    if (!Number.isSafeInteger(state.round) || state.round < 0 || ![1, 2, 3].includes(state.step)) {
       throw new Error("round/step out of range");
     }
+    if (state.signature.length !== 64 || state.signBytes.length === 0)
+      throw new Error("signature or sign bytes missing");
     return state;
   } catch (err) {
     throw new SignerError(

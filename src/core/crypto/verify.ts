@@ -48,6 +48,18 @@ function keyObjectFor(pk: Uint8Array): KeyObject | null {
   return key;
 }
 
+/**
+ * True for a 32-byte public key that `verify` can accept: canonical and not of small order. Cached with the
+ * key's KeyObject, so checking it before `verify` costs a map look-up.
+ */
+export function isAcceptedPublicKey(publicKey: Uint8Array): boolean {
+  return (
+    publicKey instanceof Uint8Array &&
+    publicKey.length === PUBLIC_KEY_BYTES &&
+    keyObjectFor(publicKey) !== null
+  );
+}
+
 /** The KeyObject to verify with, or null when the inputs can only give `false`. */
 function prepare(publicKey: unknown, message: unknown, signature: unknown): KeyObject | null {
   if (!(publicKey instanceof Uint8Array) || publicKey.length !== PUBLIC_KEY_BYTES) return null;

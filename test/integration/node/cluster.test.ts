@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createTransferTx, encodeTx } from "../../../src/core/chain/tx.js";
 import { toHex } from "../../../src/core/codec/index.js";
+import { loadKeypair } from "../../../src/keystore/keys-service.js";
+import { createKeystore } from "../../../src/keystore/keystore.js";
 import { runCli, tempDir } from "../../helpers/cli.js";
 import { killAllDevnets, nodeFaults } from "../../helpers/devnet.js";
 
@@ -62,13 +64,15 @@ describe("node cluster (3 validator processes)", () => {
       expect(r.status, errorCode).toBe(code);
       expect(((await r.json()) as any).error.code).toBe(errorCode);
     }
-    // A correctly encoded tx with a forged signature.
+    // A correctly encoded tx from a funded account with a forged signature (an unfunded sender is turned
+    // away by the cheaper funds check first: issue 24 item 4).
+    const alice = await loadKeypair(createKeystore(join(home, "devnets", "cluster")), "alice");
     const good = createTransferTx({
       chainId: up.chainId,
-      secretKey: new Uint8Array(32).fill(3),
+      secretKey: alice.secretKey,
       to: up.accounts[0].address,
       amount: 1n,
-      nonce: 0n,
+      nonce: BigInt(((await (await fetch(`${api}/v1/accounts/${alice.address}`)).json()) as any).nonce),
     });
     const forged = encodeTx({ ...good, signature: new Uint8Array(64).fill(1) });
     const r = await post("/v1/txs", JSON.stringify({ tx: toHex(forged) }));

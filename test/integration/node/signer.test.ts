@@ -80,6 +80,21 @@ describe("signer double-sign guard (real files)", () => {
     expect(codeOf(() => openSigner(dir, sk, pk))).toBe("SIGNER_STATE_CORRUPT");
   });
 
+  it("refuses to start on a state that would move the guard backwards (negative height, bad round)", () => {
+    const s1 = openSigner(dir, sk, pk);
+    s1.sign(9n, 0, "prevote", bytes("A"));
+    s1.close();
+    const file = join(dir, "signer-state.json");
+    const good = JSON.parse(readFileSync(file, "utf8"));
+    for (const bad of [{ height: "-1" }, { round: 1.5 }, { round: -1 }, { step: 7 }, { signature: "0x" }]) {
+      writeFileSync(file, JSON.stringify({ ...good, ...bad }));
+      expect(
+        codeOf(() => openSigner(dir, sk, pk)),
+        JSON.stringify(bad),
+      ).toBe("SIGNER_STATE_CORRUPT");
+    }
+  });
+
   it("holds a lock: a second signer in this process or in another live process is refused", async () => {
     const s = openSigner(dir, sk, pk);
     expect(codeOf(() => openSigner(dir, sk, pk))).toBe("SIGNER_LOCKED");

@@ -1,13 +1,14 @@
 import { encode, U64_MAX } from "../../codec/index.js";
-import { addressBytes, isValidPublicKey, verify } from "../../crypto/index.js";
+import { addressBytes } from "../../crypto/index.js";
 import { TxError } from "../errors.js";
 import type { Params } from "../params.js";
 import { type Account, AccountCodec, accountKey, getAccount } from "../state.js";
 import type { StateTree } from "../state-tree.js";
-import { encodeTx, signedTxSignBytes, type Tx, type TxPayload, type UnsignedTx } from "../tx.js";
+import type { Tx, TxPayload, UnsignedTx } from "../tx.js";
 import { applyBond } from "./bond.js";
 import { applyDelegate } from "./delegate.js";
 import { applyTransferTx, PendingState } from "./transfer.js";
+import { validateTxSignature, validateTxStatic } from "./tx-rules.js";
 import { applyUndelegate } from "./undelegate.js";
 import { applyEditValidator, applySetWorkWeight, applyUnjail } from "./validator-admin.js";
 
@@ -28,7 +29,8 @@ export interface TxContext {
 
 /**
  * Applies one tx to `tree` and returns the new tree; the input is never modified.
- * Order: static checks (chain, size, key, signature, fee floor) → nonce → fee → payload.
+ * Order (shared with mempool admission, see tx-rules.ts): static checks (chain, size, fee floor) → nonce →
+ * fee funds → key and signature → payload.
  * @throws TxError (only TxErrors) when the tx is invalid against this state.
  */
 export function applyTxToTree(tree: StateTree, tx: Tx, ctx: TxContext): StateTree {
@@ -44,31 +46,7 @@ export function applyTxToTree(tree: StateTree, tx: Tx, ctx: TxContext): StateTre
  */
 export function applyTx(state: PendingState, tx: Tx, ctx: TxContext): void {
   const b = tx.body;
-  if (b.chainId !== ctx.chainId) {
-    throw new TxError(
-      { code: "TX_WRONG_CHAIN", expected: ctx.chainId, got: b.chainId },
-      `tx is for chain "${b.chainId}", not "${ctx.chainId}"`,
-    );
-  }
-  const size = encodeTx(tx).length;
-  if (size > ctx.params.maxTxBytes) {
-    throw new TxError(
-      { code: "TX_TOO_LARGE", size, max: ctx.params.maxTxBytes },
-      `tx is ${size} bytes, max ${ctx.params.maxTxBytes}`,
-    );
-  }
-  if (!ctx.signatureVerified) {
-    if (!isValidPublicKey(b.from))
-      throw new TxError({ code: "TX_BAD_PUBLIC_KEY" }, "sender public key is invalid or small-order");
-    if (!verify(b.from, signedTxSignBytes(tx), tx.signature))
-      throw new TxError({ code: "TX_BAD_SIGNATURE" }, "bad signature");
-  }
-  if (b.fee < ctx.params.minFee) {
-    throw new TxError(
-      { code: "TX_FEE_TOO_LOW", min: ctx.params.minFee, got: b.fee },
-      `fee ${b.fee} is below the minimum ${ctx.params.minFee}`,
-    );
-  }
+  validateTxStatic(tx, ctx);
   const sender = addressBytes(b.from);
   const acct = state.getAccount(sender);
   if (b.nonce !== acct.nonce) {
@@ -83,6 +61,7 @@ export function applyTx(state: PendingState, tx: Tx, ctx: TxContext): void {
       `insufficient funds for the fee: need ${b.fee}, have ${acct.balance}`,
     );
   }
+  if (!ctx.signatureVerified) validateTxSignature(tx);
   if (acct.nonce === U64_MAX) throw new TxError({ code: "TX_OVERFLOW", what: "nonce" }, "nonce exhausted");
   const p = b.payload;
   if (p.type === "transfer") {

@@ -1,0 +1,124 @@
+/**
+ * The consensus driver's own messages (DESIGN.md §4): building this node's proposal from the mempool, and
+ * signing proposals and votes through the double-sign guard. Each signed message is fsynced to the WAL
+ * before it leaves, kept for re-sending every tick, broadcast, and fed back to the engine as input.
+ */
+import { buildBlock } from "../core/chain/apply/block.js";
+import { encodeBlock } from "../core/chain/block.js";
+import { voteSignBytes } from "../core/chain/commit.js";
+
+import type { State } from "../core/chain/state.js";
+import { hashTx, type Tx } from "../core/chain/tx.js";
+import {
+  type Commit,
+  type DuplicateVoteEvidence,
+  ProposalCodec,
+  type SignedProposal,
+  type SignedVote,
+} from "../core/chain/vote.js";
+import { encode, toHex } from "../core/codec/index.js";
+import type { ConsensusEvent } from "../core/consensus/index.js";
+import { signBytes } from "../core/crypto/index.js";
+import type { BlockCache } from "./block-cache.js";
+import { voteKey } from "./consensus-inbox.js";
+import type { Mempool } from "./mempool.js";
+import { MSG, VoteMsgCodec } from "./messages.js";
+import { encodeCompactProposal } from "./proposal-assembly.js";
+import type { Signer } from "./signer.js";
+import type { WalRecord } from "./wal-records.js";
+
+export interface OutboxDeps {
+  state(): State;
+  lastCommit(): Commit | null;
+  signer: Signer | null;
+  self: Uint8Array | null;
+  mempool: Mempool<Tx>;
+  blocks: Pick<BlockCache, "get" | "set">;
+  /** This node's messages of the current height (re-sent every tick). */
+  own(): { type: number; payload: Uint8Array }[];
+  seen: Set<string>;
+  evidence(state: State): DuplicateVoteEvidence[];
+  broadcast(type: number, payload: Uint8Array): void;
+  wal(r: WalRecord, sync?: boolean): void;
+  dispatch(e: ConsensusEvent): void;
+  /** A vote this node signed, as the network sees it (metrics, events) before it is dispatched. */
+  onOwnVote(sv: SignedVote): void;
+  now(): bigint;
+  log: {
+    warn(obj: object, msg?: string): void;
+    error(obj: object, msg?: string): void;
+  };
+  maxBlockTxs?: number;
+  beforePropose?: () => void;
+}
+
+export type Outbox = ReturnType<typeof createOutbox>;
+
+export function createOutbox(deps: OutboxDeps) {
+  return {
+    /** The engine asks this node, the round's proposer, for a value: a block of mempool txs. */
+    buildProposal(height: bigint, round: number): void {
+      const state = deps.state();
+      try {
+        const maxTxs = Math.min(state.params.maxBlockTxs, deps.maxBlockTxs ?? Number.POSITIVE_INFINITY);
+        const txs = deps.mempool.reap(maxTxs, Math.floor(state.params.maxBlockBytes * 0.9));
+        const built = buildBlock(state, {
+          txs,
+          time: deps.now(),
+          proposer: deps.self as Uint8Array,
+          lastCommit: deps.lastCommit(),
+          evidence: deps.evidence(state),
+          verifiedTxs: new Set(txs), // all from the mempool: verified at admission
+        });
+        // Txs that fail against the current state never will: drop them (and the sender's later nonces).
+        for (const r of built.rejected) {
+          const tx = txs[r.index];
+          if (tx) deps.mempool.removeWithSuccessors(toHex(hashTx(tx)));
+        }
+        const bytes = encodeBlock(built.block);
+        deps.blocks.set(toHex(built.hash), { block: built.block, bytes, applied: built });
+        deps.wal({ type: "valueReady", value: { height, round, block: bytes } }, true);
+        deps.dispatch({ type: "valueReady", height, round, blockHash: built.hash });
+      } catch (err) {
+        deps.log.warn({ err: String(err), height: String(height), round }, "could not build a block");
+      }
+    },
+
+    signAndSendProposal(p: SignedProposal["proposal"]): void {
+      const entry = deps.blocks.get(toHex(p.blockHash));
+      if (!deps.signer || !entry) return;
+      let signature: Uint8Array;
+      try {
+        const bytes = signBytes("proposal", deps.state().chainId, encode(ProposalCodec, p));
+        signature = deps.signer.sign(p.height, p.round, "proposal", bytes);
+      } catch (err) {
+        return deps.log.error({ err: String(err) }, "signer refused a proposal");
+      }
+      const signed: SignedProposal = { proposal: p, signature };
+      deps.wal({ type: "proposal", value: { proposal: signed, block: entry.bytes, valid: true } }, true);
+      const payload = encodeCompactProposal(signed, entry.block);
+      deps.own().push({ type: MSG.compactProposal, payload });
+      deps.beforePropose?.();
+      deps.broadcast(MSG.compactProposal, payload);
+      deps.dispatch({ type: "proposal", proposal: signed, valid: true });
+    },
+
+    signAndSendVote(v: SignedVote["vote"]): void {
+      if (!deps.signer) return;
+      let signature: Uint8Array;
+      try {
+        signature = deps.signer.sign(v.height, v.round, v.type, voteSignBytes(deps.state().chainId, v));
+      } catch (err) {
+        const at = { height: String(v.height), round: v.round, type: v.type };
+        return deps.log.error({ err: String(err), ...at }, "signer refused a vote");
+      }
+      const sv: SignedVote = { vote: v, signature };
+      deps.wal({ type: "vote", value: sv }, true);
+      const payload = encode(VoteMsgCodec, sv);
+      deps.own().push({ type: MSG.vote, payload });
+      deps.seen.add(voteKey(v)); // copies relayed back by peers are not re-verified
+      deps.broadcast(MSG.vote, payload);
+      deps.onOwnVote(sv);
+    },
+  };
+}
