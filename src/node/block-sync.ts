@@ -88,17 +88,21 @@ export function createBlockSync(deps: BlockSyncDeps) {
     c.claimed = c.proven;
     if (++c.strikes >= maxStrikes) {
       peers.delete(peer);
+      for (const [k, r] of inflight) if (r.peer === peer) inflight.delete(k);
       deps.misbehave(peer, `block sync: ${why} (${c.strikes} times)`);
     }
   }
 
   function expire(): void {
     const t = deps.now();
+    const late = new Set<string>();
     for (const [from, r] of inflight) {
       if (t - r.sentAt < timeoutMs) continue;
       inflight.delete(from);
-      strike(r.peer, "did not deliver the blocks it claimed");
+      late.add(r.peer);
     }
+    // One strike per peer per check, however many of its windows timed out together.
+    for (const peer of late) strike(peer, "did not deliver the blocks it claimed");
   }
 
   /** The first height from `h` neither received nor requested. */
