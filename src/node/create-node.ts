@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { validateGenesis } from "../core/chain/genesis.js";
-import { encodeTx, hashTx, type Tx } from "../core/chain/tx.js";
+import { decodeTx, encodeTx, hashTx, type Tx } from "../core/chain/tx.js";
 import { CommitCodec } from "../core/chain/vote.js";
 import { decode, toHex } from "../core/codec/index.js";
 import { addressBytes } from "../core/crypto/index.js";
@@ -21,6 +21,7 @@ import { createDriver } from "./driver.js";
 import { readAdminToken, readKeyFile } from "./home.js";
 import { createLogger } from "./logger.js";
 import { Mempool } from "./mempool.js";
+import { saveMempool, takeSavedMempool } from "./mempool-file.js";
 import { TX_GOSSIP_TYPES } from "./messages.js";
 import { createMetrics } from "./metrics.js";
 import { createTransport } from "./p2p/transport.js";
@@ -142,6 +143,24 @@ export async function createNode(
       }
     }
 
+    /** Re-admits the txs saved at the last clean stop; ones that became invalid are dropped. */
+    function restoreMempool(saved: Uint8Array[]): void {
+      let admitted = 0;
+      for (const bytes of saved) {
+        try {
+          const tx = decodeTx(bytes);
+          const hash = toHex(hashTx(tx));
+          if (admit(tx, bytes, hash)) {
+            gossip.broadcast(bytes);
+            admitted++;
+          }
+        } catch {
+          // committed meanwhile, or otherwise no longer valid
+        }
+      }
+      if (saved.length) logger.info({ saved: saved.length, admitted }, "restored the saved mempool");
+    }
+
     await transport.start();
     cleanups.unshift(() => transport.stop());
     const storedCommit = await store.commitAt(state.height);
@@ -199,8 +218,22 @@ export async function createNode(
         sendEvent(ws, { type: "hello", height: driver.state.height.toString(), chainId: state.chainId });
       },
     });
+    // Runs right after the API closes (no more 202s), before peers are closed: what was acknowledged
+    // leaves now, and stays on disk for the next start (issue 24 item 11).
+    const mempoolFile = join(home, "data", "mempool.bin");
+    cleanups.unshift(() => {
+      gossip.flush();
+      const saved = saveMempool(
+        mempoolFile,
+        [...mempool.txs()].map((t) => encodeTx(t)),
+      );
+      logger.info({ txs: saved }, "saved the mempool for the next start");
+    });
     cleanups.unshift(() => api.close());
     driver.start();
+    restoreMempool(
+      takeSavedMempool(mempoolFile, (reason) => logger.warn({ reason }, "saved mempool unreadable")),
+    );
     metrics.height.set(Number(state.height));
     logger.info(
       {

@@ -233,6 +233,11 @@ export class Mempool<T> {
     this.bytes -= e.size;
   }
 
+  /** Every pending tx, each sender's in nonce order (to save the pool on a clean stop). */
+  *txs(): IterableIterator<T> {
+    for (const list of this.bySender.values()) for (const e of list) yield e.tx;
+  }
+
   /**
    * Txs for a block: highest fee first across senders, each sender's nonces in order, within the limits.
    * PERF: a binary heap over sender heads, O(k log s) for k txs from s senders.

@@ -133,7 +133,7 @@ describe("fastpos devnet (real CLI, real processes)", () => {
     const w = await runCli(["devnet", "wait", "--timeout", "30"], { home });
     expect(w.code).toBe(0);
     expect(evidence).toEqual([]);
-  });
+  }, 120_000);
 
   it("maps errors to documented exit codes", async () => {
     const broke = await runCli(

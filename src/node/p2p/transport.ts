@@ -354,7 +354,25 @@ export function createTransport(opts: TransportOptions): Transport {
       stopped = true;
       if (heartbeat) clearInterval(heartbeat);
       for (const d of dialers.values()) if (d.timer) clearTimeout(d.timer);
-      for (const c of conns) c.ws.terminate();
+      // A clean close sends what is still buffered (e.g. the tx gossip flushed on stop: issue 24 item 11)
+      // before the close frame; a peer that does not answer within a second is cut off.
+      await Promise.all(
+        [...conns].map(
+          (c) =>
+            new Promise<void>((resolve) => {
+              if (c.ws.readyState === c.ws.CLOSED) return resolve();
+              const cut = setTimeout(() => {
+                c.ws.terminate();
+                resolve();
+              }, 1_000);
+              c.ws.once("close", () => {
+                clearTimeout(cut);
+                resolve();
+              });
+              c.ws.close(1001, "node stopping");
+            }),
+        ),
+      );
       if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
     },
     peers: () => [...byId.values()].map((c) => c.info as PeerInfo),
