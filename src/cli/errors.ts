@@ -24,27 +24,11 @@ export class UserError extends FastposError<CliErrorType> {
   }
 }
 
-/** A wait that ran out of time (exit 3). */
-export class TimeoutError extends UserError {
-  constructor(message: string, opts: { hint?: string; data?: object } = {}) {
-    super("TIMEOUT", message, opts);
-  }
-}
-
-/** The node or engine could not be reached (exit 4). */
-export class UnreachableError extends UserError {
-  constructor(message: string, opts: { hint?: string; cause?: unknown; data?: object } = {}) {
-    super("NODE_UNREACHABLE", message, opts);
-  }
-}
-
 /** Codes that mean "we have a bug", even though they are typed errors. */
 const BUG_CODES = new Set(["INTERNAL", "CODEC_INVALID_VALUE"]);
 
 /** The one mapping from an error to an exit code (DESIGN.md §6). */
 export function exitCodeFor(err: unknown): ExitCode {
-  if (err instanceof TimeoutError) return EXIT.timeout;
-  if (err instanceof UnreachableError) return EXIT.unreachable;
   if (err instanceof FastposError) {
     if (err.code === "TIMEOUT") return EXIT.timeout;
     if (err.code === "NODE_UNREACHABLE" || err.code === "ENGINE_UNREACHABLE") return EXIT.unreachable;

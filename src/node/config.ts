@@ -50,7 +50,6 @@ export const ConfigSchema = z
           .default(1 << 20),
         requestsPerSecondPerIp: z.int().min(1).default(1000),
         requestTimeoutMs: z.int().min(100).default(10_000),
-        unsafeSigning: z.boolean().default(false),
       })
       .strict()
       .prefault({}),
@@ -80,7 +79,7 @@ export const ConfigSchema = z
       .prefault({}),
     devnet: z
       .object({
-        /** Enables the admin fault API (drop/delay p2p traffic, equivocation). Never on real networks. */
+        /** Enables the admin fault API (drop or delay p2p traffic per peer). Never on real networks. */
         faults: z.boolean().default(false),
       })
       .strict()

@@ -48,7 +48,7 @@ describe("node config", () => {
     const file = { moniker: "from-file", p2p: { listen: "127.0.0.1:1", maxPeers: 3 } };
     const env = envLayer({
       FASTPOS_P2P_LISTEN: "127.0.0.1:2",
-      FASTPOS_API_UNSAFE_SIGNING: "true",
+      FASTPOS_DEVNET_FAULTS: "true",
       FASTPOS_P2P_PEERS: "ws://127.0.0.1:5, ws://127.0.0.1:6",
       FASTPOS_HOME: "/ignored",
     });
@@ -58,7 +58,7 @@ describe("node config", () => {
     expect(cfg.p2p.listen).toBe("127.0.0.1:3");
     expect(cfg.p2p.maxPeers).toBe(3);
     expect(cfg.p2p.peers).toEqual(["ws://127.0.0.1:5", "ws://127.0.0.1:6"]);
-    expect(cfg.api.unsafeSigning).toBe(true);
+    expect(cfg.devnet.faults).toBe(true);
   });
 
   it("a bad env value is reported with the key it maps to", () => {
