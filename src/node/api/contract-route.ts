@@ -22,12 +22,20 @@ export type ContractHandler<R extends ApiRoute> = (
   req: ContractRequest<R>,
 ) => ContractReply<R> | Promise<ContractReply<R>>;
 
-/** A router entry for contract route `R` (e.g. `"GET /v1/txs/:hash"`). */
-export function contractRoute<R extends ApiRoute>(route: R, handler: ContractHandler<R>): Route {
+/**
+ * A router entry for contract route `R` (e.g. `"GET /v1/txs/:hash"`); `options` are the router's other
+ * per-route settings, passed through.
+ */
+export function contractRoute<R extends ApiRoute>(
+  route: R,
+  handler: ContractHandler<R>,
+  options: Omit<Route, "method" | "path" | "admin" | "handler"> = {},
+): Route {
   const space = route.indexOf(" ");
   const method = route.slice(0, space) as MethodOf<R>;
   const path = route.slice(space + 1);
   return {
+    ...options,
     method,
     path,
     // SECURITY: every `/admin/` route needs the bearer token; derived from the path, so a new admin route

@@ -1,6 +1,7 @@
 import type {
   ConsensusView,
   NodeStatus,
+  SubmitTxResponse,
   ValidatorInfoJson,
   ValidatorsInfo,
   VoteValueJson,
@@ -179,10 +180,14 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       if (pending) return ok({ status: "pending", tx: txToJson(pending) });
       throw new ApiError(404, "NOT_FOUND", `unknown transaction ${toHex(hash)}`);
     }),
-    contractRoute("POST /v1/txs", (r) => ({
-      status: 202,
-      json: { ...ctx.submitTx(...parseTx(r.body)), status: "pending" },
-    })),
+    {
+      method: "POST",
+      path: "/v1/txs",
+      handler: (r: ApiRequest) => ({
+        status: 202,
+        json: { ...ctx.submitTx(...parseTx(r.body)), status: "pending" } satisfies SubmitTxResponse,
+      }),
+    },
     {
       method: "POST",
       path: "/v1/txs/batch",
