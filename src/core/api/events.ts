@@ -80,6 +80,9 @@ export type NodeEvent = HelloEvent | NewBlockEvent | RoundStepEvent | VoteEvent 
 /** The `type` values, for `/v1/events?types=newBlock,vote`. */
 export type NodeEventType = NodeEvent["type"];
 
+/** The node-side event with this `type`, e.g. `EventOf<"newBlock">` for a component that publishes only it. */
+export type EventOf<T extends NodeEventType> = Extract<NodeEvent, { type: T }>;
+
 /** One event as a subscriber receives it (bigints as decimal strings). */
 export type NodeEventJson = Wire<NodeEvent>;
 

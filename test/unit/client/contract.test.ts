@@ -2,6 +2,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import { createClient, routePath } from "../../../src/client/client.js";
 import type {
   EventJsonOf,
+  EventOf,
   NodeEvent,
   NodeEventJson,
   ParamsOf,
@@ -23,6 +24,7 @@ describe("API contract types", () => {
     }>();
     expectTypeOf<Wire<Uint8Array>>().toBeNever();
     expectTypeOf<Extract<NodeEvent, { type: "newBlock" }>["height"]>().toEqualTypeOf<bigint>();
+    expectTypeOf<EventOf<"newBlock">>().toEqualTypeOf<Extract<NodeEvent, { type: "newBlock" }>>();
     expectTypeOf<EventJsonOf<"newBlock">["height"]>().toEqualTypeOf<string>();
     expectTypeOf<EventJsonOf<"vote">["blockHash"]>().toEqualTypeOf<string | null>();
     expectTypeOf<NodeEventJson["type"]>().toEqualTypeOf<
