@@ -55,12 +55,13 @@ export function errorToJson(err: unknown): {
   error: { code: string; message: string; hint?: string; data?: Record<string, unknown> };
 } {
   if (err instanceof FastposError) {
-    const { hint, exit: _exit, ...data } = err.data as { hint?: string; exit?: number };
+    const { hint: own, exit: _exit, ...data } = err.data as { hint?: string; exit?: number };
+    const hint = typeof own === "string" ? own : hintFor(err.code, data);
     return {
       error: {
         code: err.code,
         message: err.message,
-        ...(typeof hint === "string" ? { hint } : {}),
+        ...(hint ? { hint } : {}),
         ...(Object.keys(data).length ? { data } : {}),
       },
     };
@@ -68,6 +69,13 @@ export function errorToJson(err: unknown): {
   if (isOclifUserError(err)) return { error: { code: "USAGE", message: stripAnsi(err.message) } };
   const message = err instanceof Error ? err.message : String(err);
   return { error: { code: "INTERNAL", message } };
+}
+
+/** Hints for typed errors raised below the CLI, which do not know the flags that fix them. */
+function hintFor(code: string, data: { [key: string]: unknown }): string | undefined {
+  if (code === "DEVNET_AMBIGUOUS" && Array.isArray(data.names))
+    return `pass --devnet NAME (or -d NAME) to choose one of: ${data.names.join(", ")}`;
+  return undefined;
 }
 
 /** Removes ANSI colour codes (oclif colours its parse errors). */

@@ -1,8 +1,9 @@
-import { Args, Flags } from "@oclif/core";
+import { Args } from "@oclif/core";
 import { controlNode, type NodeAction } from "../devnet/control.js";
 import { pickDevnet } from "../devnet/state.js";
 import { resolveHome } from "../keystore/home.js";
 import { BaseCommand } from "./base-command.js";
+import { devnetFlag } from "./flags.js";
 
 /** Help text of `fastpos devnet ACTION NODE`. */
 export const NODE_ACTION_SUMMARY: Record<NodeAction, string> = {
@@ -17,6 +18,7 @@ export const NODE_ACTION_SUMMARY: Record<NodeAction, string> = {
 export const nodeActionExamples = (action: NodeAction) => [
   `<%= config.bin %> devnet ${action} node2`,
   `<%= config.bin %> devnet ${action} 2 --devnet big --json`,
+  `<%= config.bin %> devnet ${action} node1 -d big`,
 ];
 
 /**
@@ -28,7 +30,7 @@ export abstract class NodeActionCommand extends BaseCommand {
   static override args = {
     node: Args.string({ description: "Node name (node0…) or index", required: true }),
   };
-  static override flags = { devnet: Flags.string({ description: "Devnet name [default: the only one]" }) };
+  static override flags = { devnet: devnetFlag() };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(NodeActionCommand);

@@ -5,11 +5,12 @@ import { devnetDir, pickDevnet } from "../devnet/state.js";
 import { resolveHome } from "../keystore/home.js";
 import { type LoadedKeypair, loadKeypair } from "../keystore/keys-service.js";
 import { createKeystore } from "../keystore/keystore.js";
+import { devnetFlag } from "./flags.js";
 
 /** `--node URL | --devnet NAME`: which node a tx/query command talks to. */
 export const targetFlags = {
   node: Flags.string({ description: "Node API URL, e.g. http://127.0.0.1:26660", exclusive: ["devnet"] }),
-  devnet: Flags.string({ description: "Devnet name [default: the only running devnet]" }),
+  devnet: devnetFlag({ description: "Devnet name [default: the only running devnet]" }),
 };
 
 /** Resolves the API URL: --node, else the first running node of the chosen devnet. */

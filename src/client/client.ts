@@ -1,109 +1,73 @@
-import type { BlockJson } from "../core/chain/block.js";
-import {
-  createTransferTx,
-  createTx,
-  encodeTx,
-  type Tx,
-  type TxJson,
-  type TxPayload,
-} from "../core/chain/tx.js";
+/**
+ * Typed client for a fastpos node's API (DESIGN.md §5): the SDK used by the CLI, the TUI and users' scripts.
+ * `import { createClient } from "fastpos"`. Amounts are bigint in, decimal strings out (as the API sends
+ * them). Every call names a route of the API contract (`core/api/contract.ts`), so its path, method and
+ * result type are the ones the node's handler is checked against.
+ */
+import type {
+  ApiRoute,
+  MethodOf,
+  ParamsOf,
+  PathOf,
+  RequestOf,
+  ResponseOf,
+  SubmitTxBatchResponse,
+  SubmitTxResponse,
+} from "../core/api/contract.js";
+import { createTransferTx, createTx, encodeTx, type Tx, type TxPayload } from "../core/chain/tx.js";
 import { toHex } from "../core/codec/index.js";
 import { addressFromPublicKey, getPublicKey } from "../core/crypto/index.js";
 import { type SubscribeOptions, subscribeEvents } from "./events.js";
 import { ClientError, type HttpOptions, request } from "./http.js";
 
-/**
- * Typed client for a fastpos node's API (DESIGN.md §5): the SDK used by the CLI, the TUI and users' scripts.
- * `import { createClient } from "fastpos"`. Amounts are bigint in, decimal strings out (as the API sends them).
- */
-export interface NodeStatus {
-  chainId: string;
-  genesisHash: string;
-  nodeId: string;
-  moniker: string;
-  validator: string | null;
-  height: string;
-  latestBlockHash: string;
-  latestBlockTime: string;
-  stateRoot: string;
-  consensus: { height: string; round: number; step: string };
-  peers: number;
-  syncing: boolean;
-  mempool: { txs: number; bytes: number };
-  uptimeSeconds: number;
-}
-
-export interface AccountInfo {
-  address: string;
-  balance: string;
-  nonce: string;
-  nextNonce: string;
-  /** Height of the state the balance was read from. */
-  height: string;
-}
-
-export type TxStatus =
-  | { status: "committed"; height: string; index: number; tx: TxJson }
-  | { status: "pending"; tx: TxJson };
-
-export interface ValidatorInfoJson {
-  address: string;
-  consensusAddress: string;
-  name: string;
-  operator: string;
-  publicKey: string;
-  status: "active" | "inactive" | "jailed";
-  stake: string;
-  selfStake: string;
-  delegatedStake: string;
-  power: string;
-  workWeight: string;
-  pendingWorkWeight: string | null;
-  commission: number;
-  proposerPriority: string | null;
-}
-
-export interface ValidatorsInfo {
-  height: string;
-  epoch: string;
-  epochLength: string;
-  /** Stake, set and workWeight changes made now take effect from this height. */
-  pendingChangesApplyAtHeight: string;
-  totalPower: string;
-  validators: ValidatorInfoJson[];
-}
-
-export interface UnbondingInfo {
-  address: string;
-  height: string;
-  entries: { validator: string; amount: string; releaseEpoch: string; releaseAfterHeight: string }[];
-}
+export type {
+  AccountInfo,
+  ConsensusView,
+  NodeStatus,
+  TxStatus,
+  UnbondingInfo,
+  ValidatorInfoJson,
+  ValidatorsInfo,
+} from "../core/api/contract.js";
 
 export interface ClientOptions extends HttpOptions {
   url: string;
 }
 
+/** A route's path with its `:params` filled in (URI-encoded). */
+export function routePath<R extends ApiRoute>(route: R, params: ParamsOf<R>): string {
+  const path: PathOf<R> = route.slice(route.indexOf(" ") + 1) as PathOf<R>;
+  const values: { [name: string]: string | undefined } = params;
+  return path.replace(/:([a-zA-Z]+)/g, (_, name: string) => encodeURIComponent(values[name] ?? ""));
+}
+
 export function createClient(opts: ClientOptions | string) {
   const o: ClientOptions = typeof opts === "string" ? { url: opts } : opts;
-  const get = <T>(path: string) => request<T>(o.url, "GET", path, undefined, o);
-  const post = <T>(path: string, body: unknown) => request<T>(o.url, "POST", path, body, o);
+  /** One request to a contract route; the answer is that route's response type. */
+  const call = <R extends ApiRoute>(route: R, params: ParamsOf<R>, body?: RequestOf<R>) =>
+    request<ResponseOf<R>>(
+      o.url,
+      route.slice(0, route.indexOf(" ")) as MethodOf<R>,
+      routePath(route, params),
+      body,
+      o,
+    );
   const client = {
     url: o.url,
-    status: () => get<NodeStatus>("/v1/status"),
-    account: (address: string) => get<AccountInfo>(`/v1/accounts/${encodeURIComponent(address)}`),
-    block: (height: bigint | number | "latest" = "latest") => get<BlockJson>(`/v1/blocks/${height}`),
-    tx: (hash: string) => get<TxStatus>(`/v1/txs/${hash}`),
-    validators: () => get<ValidatorsInfo>("/v1/validators"),
-    unbonding: (address: string) => get<UnbondingInfo>(`/v1/unbonding/${encodeURIComponent(address)}`),
-    consensus: () => get<Record<string, unknown>>("/v1/consensus"),
-    submitTx: (tx: Tx) => post<{ hash: string; status: string }>("/v1/txs", { tx: toHex(encodeTx(tx)) }),
-    submitTxs: (txs: Tx[]) =>
-      post<{ results: ({ hash: string } | { error: { code: string; message: string } })[] }>(
-        "/v1/txs/batch",
-        {
-          txs: txs.map((t) => ({ tx: toHex(encodeTx(t)) })),
-        },
-      ),
+    status: () => call("GET /v1/status", {}),
+    account: (address: string) => call("GET /v1/accounts/:address", { address }),
+    block: (height: bigint | number | "latest" = "latest") =>
+      height === "latest"
+        ? call("GET /v1/blocks/latest", {})
+        : call("GET /v1/blocks/:height", { height: String(height) }),
+    tx: (hash: string) => call("GET /v1/txs/:hash", { hash }),
+    validators: () => call("GET /v1/validators", {}),
+    unbonding: (address: string) => call("GET /v1/unbonding/:address", { address }),
+    /** Round state and vote sets of the node's consensus engine (what `fastpos watch` shows). */
+    consensus: () => call("GET /v1/consensus", {}),
+    submitTx: (tx: Tx): Promise<SubmitTxResponse> => call("POST /v1/txs", {}, { tx: toHex(encodeTx(tx)) }),
+    submitTxs: (txs: Tx[]): Promise<SubmitTxBatchResponse> =>
+      call("POST /v1/txs/batch", {}, { txs: txs.map((t) => ({ tx: toHex(encodeTx(t)) })) }),
     events: (s: SubscribeOptions) => subscribeEvents(o.url, s),
 
     /** Polls until `hash` is committed; throws ClientError TIMEOUT after `timeoutMs`. */

@@ -1,25 +1,28 @@
-import WebSocket from "ws";
-
 /**
- * Subscription to a node's `/v1/events` WebSocket (newBlock, roundStep, vote, tx, evidence). Reconnects
- * with backoff while open, so watchers survive node restarts; `onStatus` reports connected/disconnected.
+ * Subscription to a node's `/v1/events` WebSocket (hello, newBlock, roundStep, vote, tx, evidence: the
+ * `NodeEventJson` union of the API contract). Reconnects with backoff while open, so watchers survive node
+ * restarts; `onStatus` reports connected/disconnected.
  */
+import WebSocket from "ws";
+import { EVENTS_PATH, type NodeEventJson, type NodeEventType } from "../core/api/contract.js";
+
 export interface EventSubscription {
   close(): void;
 }
 
 export interface SubscribeOptions {
-  onEvent: (event: { type: string } & Record<string, unknown>) => void;
+  /** Each event, discriminated by `type` (switch on it to get the fields). */
+  onEvent: (event: NodeEventJson) => void;
   onStatus?: (status: "connected" | "disconnected") => void;
   /** Reconnect after a drop (default true). */
   reconnect?: boolean;
   /** Only these event types (e.g. `["newBlock"]`); default all. Saves the node serialising unwanted events. */
-  types?: string[];
+  types?: NodeEventType[];
 }
 
 export function subscribeEvents(baseUrl: string, opts: SubscribeOptions): EventSubscription {
   const query = opts.types ? `?types=${opts.types.map(encodeURIComponent).join(",")}` : "";
-  const url = `${baseUrl.replace(/^http/, "ws").replace(/\/$/, "")}/v1/events${query}`;
+  const url = `${baseUrl.replace(/^http/, "ws").replace(/\/$/, "")}${EVENTS_PATH}${query}`;
   let ws: WebSocket | undefined;
   let closed = false;
   let backoff = 100;

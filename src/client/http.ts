@@ -1,11 +1,16 @@
-import { FastposError } from "../core/errors.js";
-
 /**
  * HTTP plumbing of the client SDK: JSON in and out, the node's `{error: {code, message, data}}` turned into
  * a typed `ClientError` with the node's own code (e.g. TX_BAD_NONCE), and connection failures into
  * `NODE_UNREACHABLE` so the CLI can exit 4 (DESIGN.md §6).
  */
-export type ClientErrorType = { code: string; status?: number; url: string } & Record<string, unknown>;
+import type { ApiErrorBody } from "../core/api/contract.js";
+import { type ErrorType, FastposError } from "../core/errors.js";
+
+/**
+ * A failed call: the node's error code (or NODE_UNREACHABLE, BAD_RESPONSE, HTTP_<status>, TIMEOUT), the
+ * HTTP status when there was one, the URL, and the fields of the node's `error.data`.
+ */
+export type ClientErrorType = ErrorType & { status?: number; url: string };
 export class ClientError extends FastposError<ClientErrorType> {}
 
 export interface HttpOptions {
@@ -49,8 +54,8 @@ export async function request<T>(
     );
   }
   if (!res.ok) {
-    const e = (json as { error?: { code?: string; message?: string; data?: Record<string, unknown> } })
-      ?.error;
+    // An error answer from a node follows ApiErrorBody; anything else (a proxy's page) falls back to HTTP_<status>.
+    const e = (json as Partial<ApiErrorBody> | null)?.error;
     throw new ClientError(
       { ...(e?.data ?? {}), code: e?.code ?? `HTTP_${res.status}`, status: res.status, url },
       e?.message ?? `HTTP ${res.status}`,

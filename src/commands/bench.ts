@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Flags } from "@oclif/core";
 import { BaseCommand } from "../cli/base-command.js";
 import { UserError } from "../cli/errors.js";
+import { devnetFlag } from "../cli/flags.js";
 import { spinner } from "../cli/progress.js";
 import { DEFAULT_MAX_PENDING, runBench } from "../devnet/bench.js";
 import { devnetDown } from "../devnet/control.js";
@@ -34,7 +35,10 @@ export default class Bench extends BaseCommand {
     "<%= config.bin %> bench --devnet local --rate 500 --duration 20s --json",
   ];
   static override flags = {
-    devnet: Flags.string({ description: "Use this running devnet", exclusive: ["validators"] }),
+    devnet: devnetFlag({
+      description: "Load this running devnet instead of a temporary one",
+      exclusive: ["validators"],
+    }),
     validators: Flags.integer({
       char: "n",
       description: "Validators of the temporary devnet",

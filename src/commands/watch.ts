@@ -1,6 +1,7 @@
 import { Flags } from "@oclif/core";
 import { BaseCommand } from "../cli/base-command.js";
 import { UserError } from "../cli/errors.js";
+import { devnetFlag } from "../cli/flags.js";
 import { isInteractive } from "../cli/io.js";
 import { controlNode } from "../devnet/control.js";
 import { pickDevnet } from "../devnet/state.js";
@@ -16,12 +17,13 @@ export default class Watch extends BaseCommand {
     "snapshot and exits.";
   static override examples = [
     "<%= config.bin %> watch",
+    "<%= config.bin %> watch --devnet big",
     "<%= config.bin %> watch --node http://127.0.0.1:26660 --node http://127.0.0.1:26661",
     "<%= config.bin %> watch --once --json | jq .height",
     "<%= config.bin %> watch --json | head -20",
   ];
   static override flags = {
-    devnet: Flags.string({ description: "Devnet to watch [default: the only one]", exclusive: ["node"] }),
+    devnet: devnetFlag({ description: "Devnet to watch [default: the only one]", exclusive: ["node"] }),
     node: Flags.string({ description: "Node API URL (repeatable) instead of a devnet", multiple: true }),
     once: Flags.boolean({ description: "Print one snapshot and exit" }),
     interval: Flags.integer({ description: "Poll interval in ms", default: 250, min: 50 }),

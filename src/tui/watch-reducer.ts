@@ -3,6 +3,9 @@
  * reducer"): node statuses, consensus views and events in; everything the screen shows out. Time enters as
  * `at` (ms) on each action, so tests replay recorded sequences deterministically.
  */
+import type { ConsensusView, EventJsonOf, NodeStatus, VoteValueJson } from "../core/api/contract.js";
+import type { Step } from "../core/consensus/types.js";
+
 export interface NodeView {
   name: string;
   url: string;
@@ -10,7 +13,7 @@ export interface NodeView {
   validator: string | null;
   height: number | null;
   round: number | null;
-  step: string | null;
+  step: Step | null;
   peers: number | null;
   mempool: number | null;
   lastSeen: number | null;
@@ -52,7 +55,7 @@ export interface WatchState {
   nodes: NodeView[];
   height: number | null;
   round: number | null;
-  step: string | null;
+  step: Step | null;
   validators: ValidatorRow[];
   rounds: RoundSummary[];
   blocks: BlockRow[];
@@ -67,50 +70,28 @@ export interface WatchState {
   message: string | null;
 }
 
-export type ConsensusViewJson = {
-  height: string;
-  round: number;
-  step: string;
-  proposer: string | null;
-  totalPower: string;
-  validators: {
-    address: string;
-    power: string;
-    workWeight: string;
-    rounds: { round: number; prevote: string | null; precommit: string | null }[];
-  }[];
-  rounds: { round: number; proposal: string | null; prevotePower: string; precommitPower: string }[];
+/**
+ * The parts of the API's answers and events the reducer reads, taken from the API contract (not re-declared),
+ * so a change of the wire shape is a compile error here.
+ */
+export type ConsensusViewJson = Pick<
+  ConsensusView,
+  "height" | "round" | "step" | "proposer" | "totalPower" | "validators" | "rounds"
+>;
+export type StatusJson = Pick<NodeStatus, "chainId" | "height" | "peers" | "validator"> & {
+  consensus: Pick<NodeStatus["consensus"], "round" | "step">;
+  mempool: Pick<NodeStatus["mempool"], "txs">;
 };
+export type NewBlockJson = Pick<
+  EventJsonOf<"newBlock">,
+  "height" | "hash" | "txs" | "proposer" | "latencyMs" | "round"
+>;
 
 export type WatchAction =
-  | {
-      type: "status";
-      node: string;
-      at: number;
-      status: {
-        chainId: string;
-        height: string;
-        consensus: { round: number; step: string };
-        peers: number;
-        mempool: { txs: number };
-        validator: string | null;
-      };
-    }
+  | { type: "status"; node: string; at: number; status: StatusJson }
   | { type: "offline"; node: string; at: number }
   | { type: "consensus"; node: string; at: number; view: ConsensusViewJson }
-  | {
-      type: "newBlock";
-      node: string;
-      at: number;
-      block: {
-        height: string | number;
-        hash: string;
-        txs: number;
-        proposer: string;
-        latencyMs: number;
-        round: number;
-      };
-    }
+  | { type: "newBlock"; node: string; at: number; block: NewBlockJson }
   | {
       type: "key";
       key: "pause" | "up" | "down" | "help" | "kill" | "start" | "restart" | "confirm" | "cancel";
@@ -151,7 +132,7 @@ export function initialWatchState(nodes: { name: string; url: string }[]): Watch
   };
 }
 
-function mark(v: string | null): VoteMark {
+function mark(v: VoteValueJson): VoteMark {
   return v === null ? "missing" : v === "nil" ? "nil" : "block";
 }
 

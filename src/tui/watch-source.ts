@@ -1,12 +1,13 @@
-import { createClient } from "../client/client.js";
-import type { EventSubscription } from "../client/events.js";
-import type { ConsensusViewJson, WatchAction } from "./watch-reducer.js";
-
 /**
  * Feeds `fastpos watch`: polls every node's `/v1/status` and `/v1/consensus` and listens to its `/v1/events`,
  * turning everything into reducer actions. A node that stops answering becomes `offline`; it is polled and
  * re-subscribed until it comes back.
  */
+import { createClient } from "../client/client.js";
+import type { EventSubscription } from "../client/events.js";
+import type { NodeEventJson } from "../core/api/contract.js";
+import type { WatchAction } from "./watch-reducer.js";
+
 export interface WatchTarget {
   name: string;
   url: string;
@@ -24,7 +25,7 @@ export async function pollAll(
       try {
         const [status, view] = await Promise.all([client.status(), client.consensus()]);
         dispatch({ type: "status", node: t.name, at: now(), status });
-        dispatch({ type: "consensus", node: t.name, at: now(), view: view as unknown as ConsensusViewJson });
+        dispatch({ type: "consensus", node: t.name, at: now(), view });
       } catch {
         dispatch({ type: "offline", node: t.name, at: now() });
       }
@@ -38,7 +39,8 @@ export function startWatchSource(
   opts: {
     intervalMs?: number;
     now?: () => number;
-    raw?: (node: string, event: Record<string, unknown>) => void;
+    /** Every event of every node as received (the NDJSON stream of `watch --json`). */
+    raw?: (node: string, event: NodeEventJson) => void;
   } = {},
 ): { stop(): void; pollOnce(): Promise<void> } {
   const now = opts.now ?? (() => Date.now());
@@ -53,12 +55,7 @@ export function startWatchSource(
           const [status, view] = await Promise.all([t.client.status(), t.client.consensus()]);
           if (stopped) return;
           dispatch({ type: "status", node: t.name, at: now(), status });
-          dispatch({
-            type: "consensus",
-            node: t.name,
-            at: now(),
-            view: view as unknown as ConsensusViewJson,
-          });
+          dispatch({ type: "consensus", node: t.name, at: now(), view });
         } catch {
           if (!stopped) dispatch({ type: "offline", node: t.name, at: now() });
         }
@@ -79,18 +76,12 @@ export function startWatchSource(
         onEvent: (e) => {
           opts.raw?.(t.name, e);
           if (e.type !== "newBlock") return;
+          const { height, hash, txs, proposer, latencyMs, round } = e;
           dispatch({
             type: "newBlock",
             node: t.name,
             at: now(),
-            block: {
-              height: String(e.height),
-              hash: String(e.hash),
-              txs: Number(e.txs),
-              proposer: String(e.proposer),
-              latencyMs: Number(e.latencyMs),
-              round: Number(e.round),
-            },
+            block: { height, hash, txs, proposer, latencyMs, round },
           });
         },
       }),

@@ -24,11 +24,31 @@ const ALLOWED_LAYERS: Record<string, string[]> = {
   "core/crypto": ["core", "core/codec"],
   "core/chain": ["core", "core/codec", "core/crypto"],
   "core/consensus": ["core", "core/codec", "core/crypto", "core/chain"],
+  // The API contract (types only) sits in core so that both node/ and client/ may import it.
+  "core/api": ["core", "core/codec", "core/crypto", "core/chain", "core/consensus"],
   "core/barrel": ["core", "core/codec", "core/crypto", "core/chain", "core/consensus"],
   "core/sim": ["core", "core/codec", "core/crypto", "core/chain", "core/consensus"],
   keystore: ["core/barrel", "core", "core/codec", "core/crypto"],
-  node: ["core/barrel", "core", "core/codec", "core/crypto", "core/chain", "core/consensus", "keystore"],
-  client: ["core/barrel", "core", "core/codec", "core/crypto", "core/chain", "core/consensus", "keystore"],
+  node: [
+    "core/barrel",
+    "core",
+    "core/codec",
+    "core/crypto",
+    "core/chain",
+    "core/consensus",
+    "core/api",
+    "keystore",
+  ],
+  client: [
+    "core/barrel",
+    "core",
+    "core/codec",
+    "core/crypto",
+    "core/chain",
+    "core/consensus",
+    "core/api",
+    "keystore",
+  ],
   devnet: [
     "core/barrel",
     "core",
@@ -36,12 +56,22 @@ const ALLOWED_LAYERS: Record<string, string[]> = {
     "core/crypto",
     "core/chain",
     "core/consensus",
+    "core/api",
     "keystore",
     "client",
     // devnet writes node homes (node/home.ts) for the nodes it starts.
     "node",
   ],
-  tui: ["core/barrel", "core", "core/codec", "core/crypto", "core/chain", "core/consensus", "client"],
+  tui: [
+    "core/barrel",
+    "core",
+    "core/codec",
+    "core/crypto",
+    "core/chain",
+    "core/consensus",
+    "core/api",
+    "client",
+  ],
   cli: [
     "core/barrel",
     "core",
@@ -49,6 +79,7 @@ const ALLOWED_LAYERS: Record<string, string[]> = {
     "core/crypto",
     "core/chain",
     "core/consensus",
+    "core/api",
     "keystore",
     "client",
     "devnet",
@@ -62,6 +93,7 @@ const ALLOWED_LAYERS: Record<string, string[]> = {
     "core/crypto",
     "core/chain",
     "core/consensus",
+    "core/api",
     "keystore",
     "client",
     "devnet",
@@ -77,6 +109,7 @@ const ALLOWED_LAYERS: Record<string, string[]> = {
     "core/crypto",
     "core/chain",
     "core/consensus",
+    "core/api",
     "keystore",
     "client",
     "devnet",
@@ -91,6 +124,7 @@ const CORE_PACKAGES: Record<string, RegExp> = {
   "core/crypto": /^(@noble\/|@scure\/|micro-key-producer|node:crypto$)/,
   "core/chain": /^zod$/,
   "core/consensus": /^$/,
+  "core/api": /^$/,
   "core/barrel": /^$/,
 };
 
@@ -123,6 +157,22 @@ function importsOf(source: string): string[] {
 
 function stripComments(source: string): string {
   return source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
+}
+
+/**
+ * Statements of a types-only module that would emit code: value imports/exports, functions, classes, enums,
+ * and any `const`/`let`/`var` other than `export const NAME = "literal" as const`.
+ */
+function runtimeCodeIn(code: string): string[] {
+  const found: string[] = [];
+  for (const m of code.matchAll(/^\s*(import|export)\s+(?!type\b)[^;]*?\bfrom\b[^;]*;/gm))
+    found.push(`value ${m[1]}: ${m[0].trim()}`);
+  for (const m of code.matchAll(/^\s*(?:export\s+)?(?:async\s+)?(function|class|enum|let|var)\b.*$/gm))
+    found.push(`runtime ${m[1]}: ${m[0].trim()}`);
+  for (const m of code.matchAll(/^\s*(?:export\s+)?const\b.*$/gm))
+    if (!/^\s*export\s+const\s+\w+\s*=\s*"[^"]*"\s+as\s+const;\s*$/.test(m[0]))
+      found.push(`runtime const: ${m[0].trim()}`);
+  return found;
 }
 
 const files = listFiles(SRC).map((abs) => ({ abs, rel: relative(SRC, abs) }));
@@ -167,6 +217,17 @@ describe("architecture (DESIGN.md §1)", () => {
     expect(violations).toEqual([]);
   });
 
+  it("the API contract (core/api) is types only: type imports, and no runtime code but `as const` names", () => {
+    const violations: string[] = [];
+    const contract = files.filter((f) => f.rel.startsWith("core/api/"));
+    expect(contract.length).toBeGreaterThan(0);
+    for (const { abs, rel } of contract) {
+      for (const v of runtimeCodeIn(stripComments(readFileSync(abs, "utf8"))))
+        violations.push(`${rel}: ${v}`);
+    }
+    expect(violations).toEqual([]);
+  });
+
   it("the checker itself catches a forbidden import (self-test)", () => {
     expect(importsOf('import { Level } from "level";\nimport x from "../node/db.js";')).toEqual([
       "level",
@@ -174,5 +235,7 @@ describe("architecture (DESIGN.md §1)", () => {
     ]);
     expect(CORE_PACKAGES["core/chain"]?.test("level")).toBe(false);
     expect(CORE_FORBIDDEN_CALLS.some((re) => re.test("const t = Date.now();"))).toBe(true);
+    expect(runtimeCodeIn('import { x } from "./a.js";\nexport function f() {}')).toHaveLength(2);
+    expect(runtimeCodeIn('import type { x } from "./a.js";\nexport const P = "/v1/x" as const;')).toEqual([]);
   });
 });

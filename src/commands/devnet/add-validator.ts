@@ -1,5 +1,6 @@
 import { Flags } from "@oclif/core";
 import { BaseCommand } from "../../cli/base-command.js";
+import { devnetFlag } from "../../cli/flags.js";
 import { spinner } from "../../cli/progress.js";
 import { parseAmount } from "../../cli/tx-command.js";
 import { pickDevnet } from "../../devnet/state.js";
@@ -14,10 +15,12 @@ export default class DevnetAddValidator extends BaseCommand {
   static override examples = [
     "<%= config.bin %> devnet add-validator",
     "<%= config.bin %> devnet add-validator --name val5 --stake 500000 --json",
+    "<%= config.bin %> devnet add-validator --devnet big --name val5",
   ];
   static override flags = {
-    devnet: Flags.string({ description: "Devnet name [default: the only one]" }),
-    name: Flags.string({ description: "Node name [default: nodeN]" }),
+    // No --name alias here: --name names the new validator's node.
+    devnet: devnetFlag(),
+    name: Flags.string({ description: "Name of the new validator's node [default: nodeN]" }),
     stake: Flags.string({ description: "Self-stake to bond", default: "1000000" }),
     from: Flags.string({ description: "Funded devnet account that pays for the stake", default: "alice" }),
   };

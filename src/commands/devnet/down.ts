@@ -1,5 +1,6 @@
 import { Flags } from "@oclif/core";
 import { BaseCommand } from "../../cli/base-command.js";
+import { devnetFlag } from "../../cli/flags.js";
 import { devnetDown } from "../../devnet/control.js";
 import { pickDevnet } from "../../devnet/state.js";
 import { resolveHome } from "../../keystore/home.js";
@@ -8,10 +9,11 @@ export default class DevnetDown extends BaseCommand {
   static override summary = "Stop every node of a devnet and delete its state (unless --keep-data).";
   static override examples = [
     "<%= config.bin %> devnet down",
-    "<%= config.bin %> devnet down --name big --keep-data --json",
+    "<%= config.bin %> devnet down --devnet big --keep-data --json",
+    "<%= config.bin %> devnet down -d big",
   ];
   static override flags = {
-    name: Flags.string({ description: "Devnet name [default: the only one]" }),
+    devnet: devnetFlag({ nameAlias: true }),
     "keep-data": Flags.boolean({
       description: "Keep homes, keys and chain data (restart later with `devnet start`)",
     }),
@@ -20,7 +22,7 @@ export default class DevnetDown extends BaseCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(DevnetDown);
     const home = resolveHome(flags.home);
-    const d = pickDevnet(home, flags.name);
+    const d = pickDevnet(home, flags.devnet);
     const r = await devnetDown(home, d, flags["keep-data"]);
     this.emit({ name: d.name, ...r }, (o) =>
       this.log(

@@ -1,5 +1,6 @@
 import { Args, Flags } from "@oclif/core";
 import { BaseCommand } from "../../cli/base-command.js";
+import { devnetFlag } from "../../cli/flags.js";
 import { providerFor } from "../../devnet/providers/index.js";
 import { findNode, pickDevnet } from "../../devnet/state.js";
 import { resolveHome } from "../../keystore/home.js";
@@ -14,11 +15,12 @@ export default class DevnetLogs extends BaseCommand {
   static override examples = [
     "<%= config.bin %> devnet logs",
     "<%= config.bin %> devnet logs node1 -f",
+    "<%= config.bin %> devnet logs --devnet big",
     "<%= config.bin %> devnet logs --json | jq -c 'select(.level >= 40)'",
   ];
   static override args = { node: Args.string({ description: "Only this node" }) };
   static override flags = {
-    devnet: Flags.string({ description: "Devnet name [default: the only one]" }),
+    devnet: devnetFlag(),
     follow: Flags.boolean({ char: "f", description: "Keep printing new lines" }),
     lines: Flags.integer({ description: "Lines per node to start with", default: 50, min: 0 }),
   };

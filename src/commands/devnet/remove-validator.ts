@@ -1,5 +1,6 @@
-import { Args, Flags } from "@oclif/core";
+import { Args } from "@oclif/core";
 import { BaseCommand } from "../../cli/base-command.js";
+import { devnetFlag } from "../../cli/flags.js";
 import { spinner } from "../../cli/progress.js";
 import { pickDevnet } from "../../devnet/state.js";
 import { removeValidator } from "../../devnet/validators.js";
@@ -10,10 +11,10 @@ export default class DevnetRemoveValidator extends BaseCommand {
     "Unbond a devnet validator's self-stake, wait until it leaves the set, then stop its node.";
   static override examples = [
     "<%= config.bin %> devnet remove-validator node4",
-    "<%= config.bin %> devnet remove-validator val5 --json",
+    "<%= config.bin %> devnet remove-validator val5 --devnet big --json",
   ];
   static override args = { node: Args.string({ description: "Node name", required: true }) };
-  static override flags = { devnet: Flags.string({ description: "Devnet name [default: the only one]" }) };
+  static override flags = { devnet: devnetFlag() };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(DevnetRemoveValidator);

@@ -1,5 +1,5 @@
-import { Flags } from "@oclif/core";
 import { BaseCommand } from "../../cli/base-command.js";
+import { devnetFlag } from "../../cli/flags.js";
 import { devnetStatus } from "../../devnet/control.js";
 import { pickDevnet } from "../../devnet/state.js";
 import { resolveHome } from "../../keystore/home.js";
@@ -8,9 +8,10 @@ export default class DevnetStatus extends BaseCommand {
   static override summary = "Show each node of a devnet: process or container state, height, round, peers.";
   static override examples = [
     "<%= config.bin %> devnet status",
-    "<%= config.bin %> devnet status --json | jq '.nodes[].height'",
+    "<%= config.bin %> devnet status -d big",
+    "<%= config.bin %> devnet status --devnet big --json | jq '.nodes[].height'",
   ];
-  static override flags = { devnet: Flags.string({ description: "Devnet name [default: the only one]" }) };
+  static override flags = { devnet: devnetFlag() };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(DevnetStatus);

@@ -1,5 +1,6 @@
 import { Flags } from "@oclif/core";
 import { BaseCommand } from "../../cli/base-command.js";
+import { devnetFlag } from "../../cli/flags.js";
 import { spinner } from "../../cli/progress.js";
 import { parseManifest, readManifest } from "../../devnet/manifest.js";
 import { devnetUp } from "../../devnet/up.js";
@@ -15,7 +16,7 @@ export default class DevnetUp extends BaseCommand {
     "once. The docker provider builds its image offline when missing (see `fastpos devnet image build`).";
   static override examples = [
     "<%= config.bin %> devnet up",
-    "<%= config.bin %> devnet up -n 7 --name big --seed ci-42",
+    "<%= config.bin %> devnet up -n 7 --devnet big --seed ci-42",
     "<%= config.bin %> devnet up -f devnets/local.yaml --json | jq -r '.nodes[0].apiUrl'",
     "<%= config.bin %> devnet up -n 4 --provider docker",
     "<%= config.bin %> devnet up --provider docker --network host --image fastpos-node:mine",
@@ -27,7 +28,7 @@ export default class DevnetUp extends BaseCommand {
       min: 1,
       max: 64,
     }),
-    name: Flags.string({ description: "Devnet name [default: local]" }),
+    devnet: devnetFlag({ description: "Name of the devnet to create [default: local]", nameAlias: true }),
     preset: Flags.string({
       description: "Parameter preset [default: dev]",
       options: ["dev", "test", "mainnet-like"],
@@ -58,7 +59,7 @@ export default class DevnetUp extends BaseCommand {
     const manifest = parseManifest({
       ...structuredCloneSafe(base),
       ...(flags.validators !== undefined ? { validators: flags.validators } : {}),
-      ...(flags.name ? { name: flags.name } : {}),
+      ...(flags.devnet ? { name: flags.devnet } : {}),
       ...(flags.preset ? { preset: flags.preset } : {}),
       ...(flags.seed ? { seed: flags.seed } : {}),
       ...(flags.provider ? { provider: flags.provider } : {}),

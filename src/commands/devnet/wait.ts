@@ -1,5 +1,6 @@
 import { Flags } from "@oclif/core";
 import { BaseCommand } from "../../cli/base-command.js";
+import { devnetFlag } from "../../cli/flags.js";
 import { pickDevnet } from "../../devnet/state.js";
 import { waitForHeight } from "../../devnet/up.js";
 import { resolveHome } from "../../keystore/home.js";
@@ -8,10 +9,10 @@ export default class DevnetWait extends BaseCommand {
   static override summary = "Wait until a devnet reaches a height (exit 3 on timeout).";
   static override examples = [
     "<%= config.bin %> devnet wait --height 10",
-    "<%= config.bin %> devnet wait --height 100 --timeout 30 --json",
+    "<%= config.bin %> devnet wait --height 100 --timeout 30 --devnet big --json",
   ];
   static override flags = {
-    devnet: Flags.string({ description: "Devnet name [default: the only one]" }),
+    devnet: devnetFlag(),
     height: Flags.integer({ description: "Target height [default: current + 1]", min: 1 }),
     timeout: Flags.integer({ description: "Seconds before giving up (exit 3)", default: 60 }),
   };

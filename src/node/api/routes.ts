@@ -1,3 +1,11 @@
+import type {
+  ConsensusView,
+  NodeStatus,
+  SubmitTxResponse,
+  ValidatorInfoJson,
+  ValidatorsInfo,
+  VoteValueJson,
+} from "../../core/api/contract.js";
 import {
   epochOf,
   findValidator,
@@ -17,11 +25,13 @@ import { TX_GOSSIP_TYPES } from "../messages.js";
 import type { Metrics } from "../metrics.js";
 import type { Transport } from "../p2p/transport.js";
 import type { Store } from "../store.js";
+import { contractRoute } from "./contract-route.js";
 import { ApiError, type ApiRequest, type Route } from "./http.js";
 
 /**
  * The node's HTTP API (DESIGN.md §5). JSON only at this edge: bytes 0x-hex, addresses fp1…, amounts as
- * decimal strings. Handlers read the live state through `ctx`; writes go through `submitTx` only.
+ * decimal strings. Handlers read the live state through `ctx`; writes go through `submitTx` only. Each JSON
+ * route is bound with `contractRoute`, so its answer is type-checked against `core/api/contract.ts`.
  */
 export interface ApiContext {
   chainId: string;
@@ -71,7 +81,7 @@ async function blockAt(ctx: ApiContext, height: bigint) {
   return blockToJson(decodeBlock(raw));
 }
 
-function statusOf(ctx: ApiContext) {
+function statusOf(ctx: ApiContext): NodeStatus {
   const s = ctx.state();
   const cs = ctx.consensus();
   return {
@@ -92,7 +102,7 @@ function statusOf(ctx: ApiContext) {
   };
 }
 
-function consensusView(ctx: ApiContext) {
+function consensusView(ctx: ApiContext): ConsensusView {
   const cs = ctx.consensus();
   const rounds = [...cs.rounds.entries()].sort((a, b) => a[0] - b[0]).slice(-4);
   return {
@@ -123,25 +133,22 @@ function consensusView(ctx: ApiContext) {
   };
 }
 
-function voteValue(sv: { vote: { blockHash: Uint8Array | null } } | undefined): string | null {
+function voteValue(sv: { vote: { blockHash: Uint8Array | null } } | undefined): VoteValueJson {
   if (!sv) return null;
   return sv.vote.blockHash ? toHex(sv.vote.blockHash) : "nil";
 }
 
 export function apiRoutes(ctx: ApiContext): Route[] {
-  const ok = (json: unknown) => ({ json });
+  /** A 200 answer; its type is checked against the route's response by `contractRoute`. */
+  const ok = <T>(json: T) => ({ json });
   return [
-    { method: "GET", path: "/healthz", handler: () => ok({ status: "ok" }) },
-    {
-      method: "GET",
-      path: "/readyz",
-      handler: () => {
-        const peers = ctx.transport.peers().length;
-        const alone = ctx.state().validatorSet.validators.length <= 1;
-        const ready = !ctx.syncing() && (peers > 0 || alone);
-        return { status: ready ? 200 : 503, json: { ready, syncing: ctx.syncing(), peers } };
-      },
-    },
+    contractRoute("GET /healthz", () => ok({ status: "ok" })),
+    contractRoute("GET /readyz", () => {
+      const peers = ctx.transport.peers().length;
+      const alone = ctx.state().validatorSet.validators.length <= 1;
+      const ready = !ctx.syncing() && (peers > 0 || alone);
+      return { status: ready ? 200 : 503, json: { ready, syncing: ctx.syncing(), peers } };
+    }),
     {
       method: "GET",
       path: "/metrics",
@@ -150,45 +157,35 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         contentType: ctx.metrics.registry.contentType,
       }),
     },
-    { method: "GET", path: "/v1/status", handler: () => ok(statusOf(ctx)) },
-    { method: "GET", path: "/v1/consensus", handler: () => ok(consensusView(ctx)) },
-    {
-      method: "GET",
-      path: "/v1/blocks/latest",
-      handler: async () => ok(await blockAt(ctx, ctx.state().height)),
-    },
-    {
-      method: "GET",
-      path: "/v1/blocks/:height",
-      handler: async (r: ApiRequest) => ok(await blockAt(ctx, parseHeight(r.params.height as string))),
-    },
-    {
-      method: "GET",
-      path: "/v1/txs/:hash",
-      handler: async (r: ApiRequest) => {
-        const hash = fromHex(r.params.hash as string, 32);
-        const loc = await ctx.store.txLocation(hash);
-        if (loc) {
-          const block = decodeBlock((await ctx.store.blockByHeight(loc.height)) as Uint8Array);
-          const tx = block.txs[loc.index] as Tx;
-          return ok({
-            status: "committed",
-            height: loc.height.toString(),
-            index: loc.index,
-            tx: txToJson(tx),
-          });
-        }
-        const pending = ctx.mempool.get(toHex(hash));
-        if (pending) return ok({ status: "pending", tx: txToJson(pending) });
-        throw new ApiError(404, "NOT_FOUND", `unknown transaction ${toHex(hash)}`);
-      },
-    },
+    contractRoute("GET /v1/status", () => ok(statusOf(ctx))),
+    contractRoute("GET /v1/consensus", () => ok(consensusView(ctx))),
+    contractRoute("GET /v1/blocks/latest", async () => ok(await blockAt(ctx, ctx.state().height))),
+    contractRoute("GET /v1/blocks/:height", async (r) =>
+      ok(await blockAt(ctx, parseHeight(r.params.height))),
+    ),
+    contractRoute("GET /v1/txs/:hash", async (r) => {
+      const hash = fromHex(r.params.hash, 32);
+      const loc = await ctx.store.txLocation(hash);
+      if (loc) {
+        const block = decodeBlock((await ctx.store.blockByHeight(loc.height)) as Uint8Array);
+        const tx = block.txs[loc.index] as Tx;
+        return ok({
+          status: "committed",
+          height: loc.height.toString(),
+          index: loc.index,
+          tx: txToJson(tx),
+        });
+      }
+      const pending = ctx.mempool.get(toHex(hash));
+      if (pending) return ok({ status: "pending", tx: txToJson(pending) });
+      throw new ApiError(404, "NOT_FOUND", `unknown transaction ${toHex(hash)}`);
+    }),
     {
       method: "POST",
       path: "/v1/txs",
       handler: (r: ApiRequest) => ({
         status: 202,
-        json: { ...ctx.submitTx(...parseTx(r.body)), status: "pending" },
+        json: { ...ctx.submitTx(...parseTx(r.body)), status: "pending" } satisfies SubmitTxResponse,
       }),
     },
     {
@@ -210,117 +207,94 @@ export function apiRoutes(ctx: ApiContext): Route[] {
         return { status: 202, json: { results } };
       },
     },
-    {
-      method: "GET",
-      path: "/v1/accounts/:address",
-      handler: (r: ApiRequest) => {
-        const address = r.params.address as string;
-        const bytes = decodeAddress(address);
-        const state = ctx.state();
-        const acct = getAccount(state, bytes);
-        const pending = ctx.mempool.pendingCount(toHex(bytes).slice(2));
-        return ok({
-          address,
-          balance: acct.balance.toString(),
-          nonce: acct.nonce.toString(),
-          nextNonce: (acct.nonce + BigInt(pending)).toString(),
-          height: state.height.toString(),
-        });
-      },
-    },
-    {
-      method: "GET",
-      path: "/v1/validators",
-      handler: () => {
-        const s = ctx.state();
-        const params = s.params;
-        const epoch = epochOf(s.height + 1n, params);
-        const nextBoundary = (epoch + 1n) * params.epochLength;
-        const active = new Map(s.validatorSet.validators.map((v, i) => [toHex(v.address), i]));
-        const validators = readIndex(s.tree, VALIDATOR_INDEX_KEY).map((address) => {
-          const v = findValidator(s.tree, address) as NonNullable<ReturnType<typeof findValidator>>;
-          const self = selfStake(s.tree, address, v);
-          const i = active.get(toHex(address));
-          const inSet = i === undefined ? null : s.validatorSet.validators[i];
-          return {
-            address: toHex(address),
-            consensusAddress: encodeAddress(address),
-            name: v.name,
-            operator: encodeAddress(v.operator),
-            publicKey: toHex(v.consensusKey),
-            status: v.status,
-            stake: v.stake.toString(),
-            selfStake: self.toString(),
-            delegatedStake: (v.stake - self).toString(),
-            power: inSet ? inSet.power.toString() : "0",
-            workWeight: String(v.workWeight),
-            pendingWorkWeight: v.pendingWorkWeight === null ? null : String(v.pendingWorkWeight),
-            commission: v.commission,
-            proposerPriority: i === undefined ? null : String(s.validatorSet.priorities[i]),
-          };
-        });
-        return ok({
-          height: s.height.toString(),
-          epoch: epoch.toString(),
-          epochLength: params.epochLength.toString(),
-          pendingChangesApplyAtHeight: (nextBoundary + 1n).toString(),
-          totalPower: s.validatorSet.totalPower.toString(),
-          validators,
-        });
-      },
-    },
-    {
-      method: "GET",
-      path: "/v1/unbonding/:address",
-      handler: (r: ApiRequest) => {
-        const address = r.params.address as string;
-        const s = ctx.state();
-        const entries = readUnbonding(s.tree, decodeAddress(address)).map((e) => ({
-          validator: encodeAddress(e.validator),
-          amount: e.amount.toString(),
-          releaseEpoch: e.releaseEpoch.toString(),
-          releaseAfterHeight: (e.releaseEpoch * s.params.epochLength).toString(),
-        }));
-        return ok({ address, height: s.height.toString(), entries });
-      },
-    },
-    {
-      method: "GET",
-      path: "/admin/peers",
-      admin: true,
-      handler: () => ok({ peers: ctx.transport.peers(), faults: ctx.transport.faults() }),
-    },
-    {
-      method: "POST",
-      path: "/admin/faults",
-      admin: true,
-      handler: (r: ApiRequest) => {
-        if (!ctx.faultsEnabled)
-          throw new ApiError(403, "FAULTS_DISABLED", "fault injection is off (devnet.faults: false)");
-        const b = r.body as { peer?: unknown; drop?: unknown; dropTxGossip?: unknown; delayMs?: unknown };
-        if (typeof b?.peer !== "string")
-          throw new ApiError(
-            400,
-            "BAD_FAULT",
-            'body must be {"peer": "<node id>|*", "drop"?: bool, "dropTxGossip"?: bool, "delayMs"?: int}',
-          );
-        const delayMs = b.delayMs === undefined ? 0 : Number(b.delayMs);
-        if (!Number.isInteger(delayMs) || delayMs < 0 || delayMs > 60_000)
-          throw new ApiError(400, "BAD_FAULT", "delayMs must be 0..60000");
-        // dropTxGossip: txs stop flowing to and from the peer while consensus traffic still does.
-        const dropTypes = b.dropTxGossip === true ? [...TX_GOSSIP_TYPES] : undefined;
-        ctx.transport.setFault(b.peer, { drop: b.drop === true, delayMs, ...(dropTypes && { dropTypes }) });
-        return ok({ faults: ctx.transport.faults() });
-      },
-    },
-    {
-      method: "DELETE",
-      path: "/admin/faults",
-      admin: true,
-      handler: () => {
-        for (const id of Object.keys(ctx.transport.faults())) ctx.transport.setFault(id, null);
-        return ok({ faults: {} });
-      },
-    },
+    contractRoute("GET /v1/accounts/:address", (r) => {
+      const address = r.params.address;
+      const bytes = decodeAddress(address);
+      const state = ctx.state();
+      const acct = getAccount(state, bytes);
+      const pending = ctx.mempool.pendingCount(toHex(bytes).slice(2));
+      return ok({
+        address,
+        balance: acct.balance.toString(),
+        nonce: acct.nonce.toString(),
+        nextNonce: (acct.nonce + BigInt(pending)).toString(),
+        height: state.height.toString(),
+      });
+    }),
+    contractRoute("GET /v1/validators", () => ok(validatorsView(ctx))),
+    contractRoute("GET /v1/unbonding/:address", (r) => {
+      const address = r.params.address;
+      const s = ctx.state();
+      const entries = readUnbonding(s.tree, decodeAddress(address)).map((e) => ({
+        validator: encodeAddress(e.validator),
+        amount: e.amount.toString(),
+        releaseEpoch: e.releaseEpoch.toString(),
+        releaseAfterHeight: (e.releaseEpoch * s.params.epochLength).toString(),
+      }));
+      return ok({ address, height: s.height.toString(), entries });
+    }),
+    contractRoute("GET /admin/peers", () =>
+      ok({ peers: ctx.transport.peers(), faults: ctx.transport.faults() }),
+    ),
+    contractRoute("POST /admin/faults", (r) => {
+      if (!ctx.faultsEnabled)
+        throw new ApiError(403, "FAULTS_DISABLED", "fault injection is off (devnet.faults: false)");
+      const b = r.body as { peer?: unknown; drop?: unknown; dropTxGossip?: unknown; delayMs?: unknown };
+      if (typeof b?.peer !== "string")
+        throw new ApiError(
+          400,
+          "BAD_FAULT",
+          'body must be {"peer": "<node id>|*", "drop"?: bool, "dropTxGossip"?: bool, "delayMs"?: int}',
+        );
+      const delayMs = b.delayMs === undefined ? 0 : Number(b.delayMs);
+      if (!Number.isInteger(delayMs) || delayMs < 0 || delayMs > 60_000)
+        throw new ApiError(400, "BAD_FAULT", "delayMs must be 0..60000");
+      // dropTxGossip: txs stop flowing to and from the peer while consensus traffic still does.
+      const dropTypes = b.dropTxGossip === true ? [...TX_GOSSIP_TYPES] : undefined;
+      ctx.transport.setFault(b.peer, { drop: b.drop === true, delayMs, ...(dropTypes && { dropTypes }) });
+      return ok({ faults: ctx.transport.faults() });
+    }),
+    contractRoute("DELETE /admin/faults", () => {
+      for (const id of Object.keys(ctx.transport.faults())) ctx.transport.setFault(id, null);
+      return ok({ faults: {} });
+    }),
   ];
+}
+
+function validatorsView(ctx: ApiContext): ValidatorsInfo {
+  const s = ctx.state();
+  const params = s.params;
+  const epoch = epochOf(s.height + 1n, params);
+  const nextBoundary = (epoch + 1n) * params.epochLength;
+  const active = new Map(s.validatorSet.validators.map((v, i) => [toHex(v.address), i]));
+  const validators = readIndex(s.tree, VALIDATOR_INDEX_KEY).map((address): ValidatorInfoJson => {
+    const v = findValidator(s.tree, address) as NonNullable<ReturnType<typeof findValidator>>;
+    const self = selfStake(s.tree, address, v);
+    const i = active.get(toHex(address));
+    const inSet = i === undefined ? null : s.validatorSet.validators[i];
+    return {
+      address: toHex(address),
+      consensusAddress: encodeAddress(address),
+      name: v.name,
+      operator: encodeAddress(v.operator),
+      publicKey: toHex(v.consensusKey),
+      status: v.status,
+      stake: v.stake.toString(),
+      selfStake: self.toString(),
+      delegatedStake: (v.stake - self).toString(),
+      power: inSet ? inSet.power.toString() : "0",
+      workWeight: String(v.workWeight),
+      pendingWorkWeight: v.pendingWorkWeight === null ? null : String(v.pendingWorkWeight),
+      commission: v.commission,
+      proposerPriority: i === undefined ? null : String(s.validatorSet.priorities[i]),
+    };
+  });
+  return {
+    height: s.height.toString(),
+    epoch: epoch.toString(),
+    epochLength: params.epochLength.toString(),
+    pendingChangesApplyAtHeight: (nextBoundary + 1n).toString(),
+    totalPower: s.validatorSet.totalPower.toString(),
+    validators,
+  };
 }

@@ -60,7 +60,7 @@ describe("WatchView (ink-testing-library)", () => {
       type: "newBlock",
       node: "node0",
       at: 0,
-      block: { height: 41, hash: "0xabcdef012345", txs: 7, proposer: "0xaa", latencyMs: 120, round: 0 },
+      block: { height: "41", hash: "0xabcdef012345", txs: 7, proposer: "0xaa", latencyMs: 120, round: 0 },
     });
     const { lastFrame, unmount } = render(createElement(WatchView, { state: s, now: 500, canControl: true }));
     const frame = lastFrame() ?? "";

@@ -123,7 +123,7 @@ describe("watch reducer", () => {
       type: "newBlock",
       node,
       at,
-      block: { height, hash: `0x${height}`, txs, proposer: A, latencyMs: 30, round: 0 },
+      block: { height: String(height), hash: `0x${height}`, txs, proposer: A, latencyMs: 30, round: 0 },
     });
     const s = run([
       status("n0", A, 1),
