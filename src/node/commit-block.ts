@@ -4,6 +4,7 @@
  * metrics and the `newBlock` event report it. The caller switches its state only after this resolves, so a
  * crash mid-way leaves the node at the previous height with nothing half-written.
  */
+import type { EventOf } from "../core/api/events.js";
 import type { AppliedBlock } from "../core/chain/apply/block.js";
 import type { Block } from "../core/chain/block.js";
 import { getAccount, type State } from "../core/chain/state.js";
@@ -20,7 +21,7 @@ export interface CommitDeps {
   store: Pick<Store, "commitBlock">;
   mempool: Mempool<Tx>;
   metrics: Pick<Metrics, "height" | "txsCommitted" | "blockTxs" | "finalityLatency" | "votesMissed">;
-  publish: (event: { type: "newBlock" } & Record<string, unknown>) => void;
+  publish: (event: EventOf<"newBlock">) => void;
 }
 
 export interface BlockToCommit {

@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { NodeEvent, PublishEvent } from "../core/api/events.js";
 import { validateGenesis } from "../core/chain/genesis.js";
 import { decodeTx, encodeTx, hashTx, type Tx } from "../core/chain/tx.js";
 import { CommitCodec } from "../core/chain/vote.js";
@@ -71,7 +72,7 @@ export async function createNode(
     metrics.watchMempool(mempool);
     /** Event subscribers, each with the event types it asked for (null = all). */
     const subscribers = new Map<import("ws").WebSocket, ReadonlySet<string> | null>();
-    const publish = (event: { type: string } & Record<string, unknown>) => {
+    const publish: PublishEvent = (event) => {
       // PERF: serialised once for all subscribers, and not at all when nobody wants this type (a `tx`
       // event per admitted tx was ~10% of a loaded node's time when only `newBlock` was being watched).
       let text: string | undefined;
@@ -215,7 +216,11 @@ export async function createNode(
         subscribers.set(ws, eventTypesFilter(req.url));
         ws.on("close", () => subscribers.delete(ws));
         ws.on("error", () => subscribers.delete(ws));
-        sendEvent(ws, { type: "hello", height: driver.state.height.toString(), chainId: state.chainId });
+        sendEvent(ws, {
+          type: "hello",
+          height: driver.state.height,
+          chainId: state.chainId,
+        } satisfies NodeEvent);
       },
     });
     // Runs right after the API closes (no more 202s), before peers are closed: what was acknowledged

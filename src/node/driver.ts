@@ -12,6 +12,7 @@
  * (restart), commit-block.ts (persisting a block), future-buffer.ts, evidence-pool.ts. Mempool admission
  * (admission.ts) is wired by create-node.ts.
  */
+import type { PublishEvent } from "../core/api/events.js";
 import { type AppliedBlock, applyBlock } from "../core/chain/apply/block.js";
 import { type Block, hashBlock } from "../core/chain/block.js";
 import { verifyCommit } from "../core/chain/commit.js";
@@ -59,7 +60,7 @@ export interface DriverDeps {
   transport: Transport;
   logger: Logger;
   metrics: Metrics;
-  publish: (event: { type: string } & Record<string, unknown>) => void;
+  publish: PublishEvent;
   now: () => bigint;
   signal: AbortSignal;
   /** Most txs in a block this node proposes (node config `mempool.maxBlockTxs`); default the chain's max. */

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import type { NodeEvent } from "../../../src/core/api/events.js";
 import {
   buildBlock,
   createTransferTx,
@@ -61,7 +62,7 @@ describe("committing a block (real LevelDB)", () => {
     });
     const commit = signCommit(built.state, chain.consensus.slice(0, 3), 1n, built.hash);
     const metrics = createMetrics();
-    const events: Record<string, unknown>[] = [];
+    const events: NodeEvent[] = [];
     const bytes = encodeBlock(built.block);
     const state = await commitBlock(
       { store, mempool, metrics, publish: (e) => events.push(e) },
@@ -77,7 +78,7 @@ describe("committing a block (real LevelDB)", () => {
     expect(mempool.has(toHex(hashTx(t1)))).toBe(true); // still valid: the next nonce
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: "newBlock", height: 1n, txs: 1, latencyMs: 250 });
-    expect(events[0]?.signers).toHaveLength(3);
+    expect(events[0]?.type === "newBlock" && events[0].signers).toHaveLength(3);
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/fastpos_height 1\b/);
     // The validator that did not sign is counted as missing a vote.
