@@ -8,6 +8,7 @@ import {
   nodeIdOf,
   P2P_VERSION,
   signAuth,
+  signValidatorAuth,
   verifyAuth,
 } from "../../src/node/p2p/handshake.js";
 import { FRAME } from "../../src/node/p2p/transport.js";
@@ -36,6 +37,11 @@ export interface RawPeerOptions {
   /** What the Hello claims as this peer's listen URL ("" by default). */
   listenUrl?: string;
   moniker?: string;
+  /** A validator key to prove in the handshake (`forgeValidatorProof` signs the proof with another key). */
+  validatorSecretKey?: Uint8Array;
+  forgeValidatorProof?: boolean;
+  /** Sends an auth signed by another key (a failed handshake). */
+  forgeAuth?: boolean;
 }
 
 const frame = (type: number, payload: Uint8Array) => {
@@ -54,6 +60,9 @@ export function connectRawPeer(url: string, o: RawPeerOptions, timeoutMs = 10_00
   const secretKey = o.secretKey ?? randomBytes(32);
   const publicKey = getPublicKey(secretKey);
   const nonce = randomBytes(32);
+  const validator = o.validatorSecretKey
+    ? { secretKey: o.validatorSecretKey, publicKey: getPublicKey(o.validatorSecretKey) }
+    : undefined;
   const ws = new WebSocket(`${url}/p2p`, { perMessageDeflate: false, maxPayload: 64 << 20 });
   const frames: RawPeer["frames"] = [];
   let open = false;
@@ -98,7 +107,7 @@ export function connectRawPeer(url: string, o: RawPeerOptions, timeoutMs = 10_00
             nonce,
             listenUrl: o.listenUrl ?? "",
             moniker: o.moniker ?? "raw",
-            validatorKey: null,
+            validatorKey: validator?.publicKey ?? null,
           }),
         ),
       );
@@ -111,12 +120,13 @@ export function connectRawPeer(url: string, o: RawPeerOptions, timeoutMs = 10_00
         remoteNonce = hello.nonce;
         remoteKey = hello.nodeKey;
         const input = auth(o, nonce, remoteNonce);
+        const prover = o.forgeValidatorProof && validator ? { ...validator, secretKey: randomBytes(32) } : validator;
         ws.send(
           frame(
             FRAME.auth,
             encode(AuthCodec, {
-              signature: signAuth(input, secretKey, publicKey),
-              validatorSignature: null,
+              signature: signAuth(input, o.forgeAuth ? randomBytes(32) : secretKey, publicKey),
+              validatorSignature: prover ? signValidatorAuth(input, publicKey, prover) : null,
             }),
           ),
         );

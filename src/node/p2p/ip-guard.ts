@@ -14,8 +14,8 @@ import { LeakyScore } from "./rate-limit.js";
  * forgotten (never the whole table at once).
  */
 export const IP_BAN_STRIKES = 20;
-/** Strikes for a peer of this IP banned for misbehaviour (four such bans in a ban period ban the IP). */
-export const STRIKES_PER_BAN = 5;
+/** Strikes for a peer of this IP banned for misbehaviour: four such bans in a ban period ban the IP. */
+export const STRIKES_PER_BAN = 6;
 /** Strikes for a failed handshake (bad signature, garbage before the handshake, timeout). */
 export const STRIKES_PER_HANDSHAKE_FAILURE = 1;
 export const MAX_TRACKED_IPS = 4096;
