@@ -56,7 +56,11 @@ export async function stopAll(): Promise<void> {
  * Sybils: keeps up to `size` raw peers, each with a fresh node key, connected to `url`, and opens a new one
  * whenever one is closed, as an attacker holding a node's slots would. `stop()` closes them all.
  */
-export function sybilSwarm(url: string, size: number, o: { chainId?: string; genesisHash?: Uint8Array } = {}) {
+export function sybilSwarm(
+  url: string,
+  size: number,
+  o: { chainId?: string; genesisHash?: Uint8Array } = {},
+) {
   const live = new Set<RawPeer>();
   let stopped = false;
   let pending = 0;

@@ -120,7 +120,8 @@ export function connectRawPeer(url: string, o: RawPeerOptions, timeoutMs = 10_00
         remoteNonce = hello.nonce;
         remoteKey = hello.nodeKey;
         const input = auth(o, nonce, remoteNonce);
-        const prover = o.forgeValidatorProof && validator ? { ...validator, secretKey: randomBytes(32) } : validator;
+        const prover =
+          o.forgeValidatorProof && validator ? { ...validator, secretKey: randomBytes(32) } : validator;
         ws.send(
           frame(
             FRAME.auth,

@@ -1,4 +1,13 @@
-import { encode, fixedBytes, option, string, struct, u16, type ValueOf, vector } from "../../core/codec/index.js";
+import {
+  encode,
+  fixedBytes,
+  option,
+  string,
+  struct,
+  u16,
+  type ValueOf,
+  vector,
+} from "../../core/codec/index.js";
 import { addressBytes, sign, signBytes, verify } from "../../core/crypto/index.js";
 
 /**

@@ -20,8 +20,8 @@ import {
 import {
   createIpGuard,
   normalizeIp,
-  STRIKES_PER_BAN,
   STRIKES_PER_HANDSHAKE_FAILURE as STRIKE,
+  STRIKES_PER_BAN,
 } from "./ip-guard.js";
 import { decideSlot } from "./peer-slots.js";
 import { TokenBucket } from "./rate-limit.js";
@@ -295,7 +295,9 @@ export function createTransport(opts: TransportOptions): Transport {
 
   /** A peer that may claim a reserved slot (checked again once its auth has verified). */
   function mayBeReserved(id: string, hello: Hello): boolean {
-    return isStaticId(id) || (hello.validatorKey !== null && (opts.isValidator?.(hello.validatorKey) ?? false));
+    return (
+      isStaticId(id) || (hello.validatorKey !== null && (opts.isValidator?.(hello.validatorKey) ?? false))
+    );
   }
 
   function onHandshakeFrame(c: Conn, type: number, payload: Uint8Array): void {
@@ -327,7 +329,10 @@ export function createTransport(opts: TransportOptions): Transport {
       // The validator proof is checked only when it would matter: the key is in the current set.
       let validator = false;
       if (hello.validatorKey && opts.isValidator?.(hello.validatorKey)) {
-        if (!validatorSignature || !verifyValidatorAuth(input, hello.nodeKey, hello.validatorKey, validatorSignature))
+        if (
+          !validatorSignature ||
+          !verifyValidatorAuth(input, hello.nodeKey, hello.validatorKey, validatorSignature)
+        )
           return drop(c, "bad validator proof", { strikes: STRIKE });
         validator = true;
       }
@@ -364,7 +369,12 @@ export function createTransport(opts: TransportOptions): Transport {
     }
     const slot = decideSlot(
       { inbound: c.inbound, reserved, ip: c.ip },
-      [...byId.values()].map((x) => ({ conn: x, inbound: x.inbound, reserved: !!x.info?.reserved, ip: x.ip })),
+      [...byId.values()].map((x) => ({
+        conn: x,
+        inbound: x.inbound,
+        reserved: !!x.info?.reserved,
+        ip: x.ip,
+      })),
       { maxPeers: opts.maxPeers, maxInboundPerIp },
     );
     if (!slot.accept) return drop(c, slot.reason);
@@ -390,7 +400,8 @@ export function createTransport(opts: TransportOptions): Transport {
   function onPeers(urls: string[]): void {
     if (!opts.peerExchange) return;
     for (const url of urls) {
-      if (url === boundUrl || dialer.has(url) || !/^wss?:\/\/[^\s/]+$/.test(url) || connectedTo(url)) continue;
+      if (url === boundUrl || dialer.has(url) || !/^wss?:\/\/[^\s/]+$/.test(url) || connectedTo(url))
+        continue;
       if (dialer.learnedCount() >= opts.maxPeers * 2) return;
       dialer.add(url, false);
     }

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { freePorts } from "../../../src/devnet/ports.js";
 import { bytesEqual, encode } from "../../../src/core/codec/index.js";
 import { getPublicKey } from "../../../src/core/crypto/index.js";
+import { freePorts } from "../../../src/devnet/ports.js";
 import {
   CHAIN_ID,
   GENESIS,
@@ -42,7 +42,13 @@ describe("p2p under a sybil attack (raw peers on 127.0.0.1)", () => {
         maxPeers: 8,
       });
     const nodes = await Promise.all([0, 1, 2, 3].map(start));
-    const meshed = () => nodes.every((n) => connectedTo(n, nodes.filter((o) => o !== n)));
+    const meshed = () =>
+      nodes.every((n) =>
+        connectedTo(
+          n,
+          nodes.filter((o) => o !== n),
+        ),
+      );
     await until(meshed, 30_000, "initial mesh");
     // When sybils keep every free slot of every node taken
     for (const url of urls) swarms.push(sybilSwarm(url, 12));
@@ -80,7 +86,11 @@ describe("p2p under a sybil attack (raw peers on 127.0.0.1)", () => {
     const a = await startTransport({ maxPeers: 4, isValidator: (pk) => bytesEqual(pk, validatorKey) });
     swarms.push(sybilSwarm(a.t.listenUrl(), 8));
     await until(() => a.t.peers().length >= 4, 30_000, "sybils fill a");
-    const opts: RawPeerOptions = { chainId: CHAIN_ID, genesisHash: GENESIS, validatorSecretKey: validatorSecret };
+    const opts: RawPeerOptions = {
+      chainId: CHAIN_ID,
+      genesisHash: GENESIS,
+      validatorSecretKey: validatorSecret,
+    };
     // A forged proof: the connection is refused, the slots stay as they were.
     const forged = await connectRawPeer(a.t.listenUrl(), { ...opts, forgeValidatorProof: true });
     await forged.closed;
