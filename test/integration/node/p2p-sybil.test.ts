@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { bytesEqual, encode } from "../../../src/core/codec/index.js";
+import { bytesEqual } from "../../../src/core/codec/index.js";
 import { getPublicKey } from "../../../src/core/crypto/index.js";
 import { freePorts } from "../../../src/devnet/ports.js";
 import {

@@ -6,6 +6,7 @@ import { decode, encode, toHex } from "../../../src/core/codec/index.js";
 import { sha256, verify } from "../../../src/core/crypto/index.js";
 import {
   MSG,
+  packHashes,
   TX_GOSSIP_TYPES,
   TxHashesMsgCodec,
   TxMsgCodec,
@@ -30,11 +31,7 @@ const tx = (secretKey: Uint8Array, nonce: bigint, amount = 1n) =>
 const txs = (secretKey: Uint8Array, n: number, from = NEXT_NONCE) =>
   Array.from({ length: n }, (_, i) => tx(secretKey, from + BigInt(i)));
 const txsFrame = (list: Uint8Array[]) => encode(TxsMsgCodec, { txs: list });
-const hashesFrame = (hashes: Uint8Array[]) => {
-  const packed = new Uint8Array(hashes.length * 32);
-  hashes.forEach((h, i) => packed.set(h, i * 32));
-  return encode(TxHashesMsgCodec, { hashes: packed });
-};
+const hashesFrame = (hashes: Uint8Array[]) => encode(TxHashesMsgCodec, { hashes: packHashes(hashes) });
 
 interface Victim {
   n: TestTransport;
