@@ -8,6 +8,13 @@ import { randomInt } from "node:crypto";
  * peer is evicted (a random inbound one first, then a random outbound one). Non-reserved peers take what is
  * left, and at most `maxInboundPerIp` of them may come in from one IP.
  */
+/**
+ * Defaults of the slot limits (config.ts uses them; README "Security notes" lists them). 16 per IP: a
+ * stranger on one host gets at most a third of the default 50 slots, and a 16-node devnet on 127.0.0.1
+ * fits even if its nodes were not configured as each other's peers (devnets configure them: reserved).
+ */
+export const P2P_DEFAULTS = { maxInboundPerIp: 16 } as const;
+
 export interface SlotPeer {
   inbound: boolean;
   reserved: boolean;

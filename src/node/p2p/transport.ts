@@ -23,7 +23,7 @@ import {
   STRIKES_PER_HANDSHAKE_FAILURE as STRIKE,
   STRIKES_PER_BAN,
 } from "./ip-guard.js";
-import { decideSlot } from "./peer-slots.js";
+import { decideSlot, P2P_DEFAULTS } from "./peer-slots.js";
 import { TokenBucket } from "./rate-limit.js";
 
 /**
@@ -38,8 +38,6 @@ export const FRAME = { hello: 1, auth: 2, peers: 3 } as const;
 /** First frame type available to the application. */
 export const FIRST_APP_FRAME = 16;
 
-/** Defaults of the p2p limits (config.ts uses them; README "Security notes" lists them). */
-export const P2P_DEFAULTS = { maxInboundPerIp: 16 } as const;
 /** Most node ids remembered as banned; past it expired bans go, then the oldest. */
 const MAX_BANS = 10_000;
 /** An outbound connection that lasted this long was a success: its redial backoff starts over. */
