@@ -1,31 +1,3 @@
-import { randomBytes } from "node:crypto";
-import type { IncomingMessage } from "node:http";
-import { WebSocket, WebSocketServer } from "ws";
-import { bytesEqual, decode, encode } from "../../core/codec/index.js";
-import { isValidPublicKey } from "../../core/crypto/index.js";
-import { createDialer } from "./dialer.js";
-import {
-  AuthCodec,
-  type AuthInput,
-  type Hello,
-  HelloCodec,
-  nodeIdOf,
-  P2P_VERSION,
-  PeersCodec,
-  signAuth,
-  signValidatorAuth,
-  verifyAuth,
-  verifyValidatorAuth,
-} from "./handshake.js";
-import {
-  createIpGuard,
-  normalizeIp,
-  STRIKES_PER_HANDSHAKE_FAILURE as STRIKE,
-  STRIKES_PER_BAN,
-} from "./ip-guard.js";
-import { decideSlot, P2P_DEFAULTS } from "./peer-slots.js";
-import { TokenBucket } from "./rate-limit.js";
-
 /**
  * WebSocket p2p transport (DESIGN.md §5): authenticated handshake, binary frames `type ‖ payload` with a
  * max size, per-peer rate limits, bans for misbehaving peers, configured peers redialled forever with
@@ -34,65 +6,30 @@ import { TokenBucket } from "./rate-limit.js";
  * consensus: the node registers `onMessage` and decodes app frames (types ≥ 16) itself, calling
  * `misbehave` on garbage.
  */
-export const FRAME = { hello: 1, auth: 2, peers: 3 } as const;
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import { WebSocket, WebSocketServer } from "ws";
+import { decode, encode } from "../../core/codec/index.js";
+import { type Hello, nodeIdOf, PeersCodec } from "./handshake.js";
+import { FRAME, handshakeStep, helloPayload } from "./handshake-flow.js";
+import {
+  createIpGuard,
+  normalizeIp,
+  STRIKES_PER_HANDSHAKE_FAILURE as STRIKE,
+  STRIKES_PER_BAN,
+} from "./ip-guard.js";
+import { createOutbound } from "./outbound.js";
+import { decideSlot, P2P_DEFAULTS } from "./peer-slots.js";
+import { TokenBucket } from "./rate-limit.js";
+import type { Fault, PeerInfo, Transport, TransportOptions } from "./types.js";
+
+export { FRAME } from "./handshake-flow.js";
+export type { Fault, Logger, PeerInfo, Transport, TransportOptions } from "./types.js";
 /** First frame type available to the application. */
 export const FIRST_APP_FRAME = 16;
 
 /** Most node ids remembered as banned; past it expired bans go, then the oldest. */
 const MAX_BANS = 10_000;
-/** An outbound connection that lasted this long was a success: its redial backoff starts over. */
-const STABLE_MS = 5000;
-
-export interface PeerInfo {
-  id: string;
-  moniker: string;
-  listenUrl: string;
-  inbound: boolean;
-  remote: string;
-  /** A configured or proven validator peer: it cannot be displaced by strangers. */
-  reserved: boolean;
-}
-
-export interface Logger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
-
-export interface TransportOptions {
-  chainId: string;
-  genesisHash: Uint8Array;
-  nodeKey: { secretKey: Uint8Array; publicKey: Uint8Array };
-  moniker: string;
-  /** `host:port` to listen on, or null for outbound only. */
-  listen: string | null;
-  /** Configured peers: dialled forever and given reserved slots. */
-  peers: string[];
-  maxPeers: number;
-  maxFrameBytes: number;
-  maxMessagesPerSecond: number;
-  banSeconds: number;
-  peerExchange: boolean;
-  logger: Logger;
-  handshakeTimeoutMs?: number;
-  /** Most non-reserved inbound peers, and inbound handshakes in progress, per IP (default 16). */
-  maxInboundPerIp?: number;
-  /** This node's validator key: proven in every handshake, so peers give this node a reserved slot. */
-  validatorKey?: { secretKey: Uint8Array; publicKey: Uint8Array } | null;
-  /** True when `publicKey` is in the current validator set: a peer proving it gets a reserved slot. */
-  isValidator?: (publicKey: Uint8Array) => boolean;
-  onMessage: (peer: PeerInfo, type: number, payload: Uint8Array) => void;
-  onPeerConnected?: (peer: PeerInfo) => void;
-  onPeerDisconnected?: (peer: PeerInfo) => void;
-}
-
-/** Devnet fault injection for one peer: drop or delay app frames both ways. */
-export interface Fault {
-  drop?: boolean;
-  /** Drop only app frames of these types (both ways). */
-  dropTypes?: number[];
-  delayMs?: number;
-}
 
 interface Conn {
   ws: WebSocket;
@@ -111,40 +48,26 @@ interface Conn {
   timer?: NodeJS.Timeout;
 }
 
-export interface Transport {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  /** The bound listen URL (`ws://host:port`), after start. */
-  listenUrl(): string;
-  nodeId: string;
-  peers(): PeerInfo[];
-  /** True while a peer with this id is connected. */
-  isConnected(peerId: string): boolean;
-  /** Registers a listener called when a peer disconnects (besides `onPeerDisconnected`). */
-  onDisconnect(listener: (peer: PeerInfo) => void): void;
-  broadcast(type: number, payload: Uint8Array, opts?: { except?: string }): void;
-  send(peerId: string, type: number, payload: Uint8Array): boolean;
-  /** Drops and bans a peer that sent invalid data (its IP gets strikes too). */
-  misbehave(peerId: string, reason: string): void;
-  setFault(peerId: string, fault: Fault | null): void;
-  faults(): Record<string, Fault>;
-  /** Adds a configured peer URL to dial (static peers, devnet wiring): redialled forever, reserved. */
-  addPeer(url: string): void;
-}
-
 export function createTransport(opts: TransportOptions): Transport {
   const log = opts.logger;
   const nodeId = nodeIdOf(opts.nodeKey.publicKey);
   const maxInboundPerIp = opts.maxInboundPerIp ?? P2P_DEFAULTS.maxInboundPerIp;
+  const limits = { maxPeers: opts.maxPeers, maxInboundPerIp };
   const conns = new Set<Conn>();
   const byId = new Map<string, Conn>();
   const bans = new Map<string, number>();
   const faultsById = new Map<string, Fault>();
-  /** Node id each configured URL proved when we dialled it: those ids are reserved, in either direction. */
-  const staticIds = new Map<string, string>();
   const disconnectListeners: ((peer: PeerInfo) => void)[] = [];
   const guard = createIpGuard({ maxPerIp: maxInboundPerIp, banMs: opts.banSeconds * 1000 });
-  const dialer = createDialer(dial);
+  const outbound = createOutbound({
+    conns,
+    peers: byId,
+    maxPeers: opts.maxPeers,
+    maxFrameBytes: opts.maxFrameBytes,
+    boundUrl: () => boundUrl,
+    isStopped: () => stopped,
+    opened: (ws, url) => attach(ws, false, url, url, url),
+  });
   let pendingInbound = 0;
   let server: WebSocketServer | undefined;
   let boundUrl = "";
@@ -158,8 +81,6 @@ export function createTransport(opts: TransportOptions): Transport {
     out.set(payload, 1);
     return out;
   };
-
-  const isStaticId = (id: string) => [...staticIds.values()].includes(id);
 
   /** Drops a connection; `ban` bans an authenticated peer's id, `strikes` count against an inbound IP. */
   function drop(c: Conn, reason: string, o: { ban?: boolean; strikes?: number } = {}): void {
@@ -206,17 +127,7 @@ export function createTransport(opts: TransportOptions): Transport {
     endHandshake(c);
     conns.delete(c);
     detach(c);
-    if (stopped) return;
-    if (c.dialUrl) {
-      // Any failure — refused slot, failed handshake, dropped later — counts; a long-lived link resets.
-      if (c.info && Date.now() - c.since >= STABLE_MS) {
-        dialer.succeeded(c.dialUrl);
-        dialer.schedule(c.dialUrl);
-      } else dialer.failed(c.dialUrl);
-    } else if (c.info) {
-      // A configured peer that had dialled us: dial it back.
-      for (const [url, id] of staticIds) if (id === c.info.id) dialer.schedule(url);
-    }
+    if (!stopped) outbound.closed(c);
   }
 
   function attach(ws: WebSocket, inbound: boolean, remote: string, ip: string, dialUrl?: string): void {
@@ -250,29 +161,7 @@ export function createTransport(opts: TransportOptions): Transport {
     });
     ws.on("close", () => onClose(c));
     ws.on("error", (err) => log.debug({ remote, err: err.message }, "p2p socket error"));
-    ws.send(
-      frame(
-        FRAME.hello,
-        encode(HelloCodec, {
-          version: P2P_VERSION,
-          genesisHash: opts.genesisHash,
-          nodeKey: opts.nodeKey.publicKey,
-          nonce: c.nonce,
-          listenUrl: boundUrl,
-          moniker: opts.moniker.slice(0, 64),
-          validatorKey: opts.validatorKey?.publicKey ?? null,
-        }),
-      ),
-    );
-  }
-
-  function authInput(c: Conn, peerNonce: Uint8Array): AuthInput {
-    return {
-      chainId: opts.chainId,
-      genesisHash: opts.genesisHash,
-      initiatorNonce: c.inbound ? peerNonce : c.nonce,
-      responderNonce: c.inbound ? c.nonce : peerNonce,
-    };
+    ws.send(frame(FRAME.hello, helloPayload(opts, c.nonce, boundUrl, opts.moniker)));
   }
 
   function onFrame(c: Conn, data: Buffer, isBinary: boolean): void {
@@ -281,7 +170,8 @@ export function createTransport(opts: TransportOptions): Transport {
     const payload = data.subarray(1);
     if (!c.info) return onHandshakeFrame(c, type, payload);
     if (!c.bucket.take()) return drop(c, "rate limit exceeded", { ban: true });
-    if (type === FRAME.peers) return onPeers(decode(PeersCodec, payload).urls);
+    if (type === FRAME.peers)
+      return opts.peerExchange ? outbound.learn(decode(PeersCodec, payload).urls) : undefined;
     if (type < FIRST_APP_FRAME) return drop(c, `unexpected frame type ${type}`, { ban: true });
     const fault = faultsById.get(c.info.id) ?? faultsById.get("*");
     if (fault?.drop || fault?.dropTypes?.includes(type)) return;
@@ -294,59 +184,48 @@ export function createTransport(opts: TransportOptions): Transport {
   /** A peer that may claim a reserved slot (checked again once its auth has verified). */
   function mayBeReserved(id: string, hello: Hello): boolean {
     return (
-      isStaticId(id) || (hello.validatorKey !== null && (opts.isValidator?.(hello.validatorKey) ?? false))
+      outbound.isStaticId(id) ||
+      (hello.validatorKey !== null && (opts.isValidator?.(hello.validatorKey) ?? false))
     );
   }
 
+  /** Why a peer is refused at its Hello, before this node signs anything (null: go on). */
+  function refuse(c: Conn, id: string, hello: Hello): string | null {
+    if (id === nodeId) return "connected to self";
+    if ((bans.get(id) ?? 0) > Date.now()) return "banned";
+    if (!c.inbound || mayBeReserved(id, hello)) return null;
+    if (guard.isBanned(c.ip)) return "IP banned";
+    const slot = decideSlot({ inbound: true, reserved: false, ip: c.ip }, slotPeers(), limits);
+    return slot.accept ? null : slot.reason;
+  }
+
   function onHandshakeFrame(c: Conn, type: number, payload: Uint8Array): void {
-    if (type === FRAME.hello && !c.hello) {
-      const hello = decode(HelloCodec, payload);
-      if (hello.version !== P2P_VERSION) return drop(c, `p2p version ${hello.version}`);
-      if (!bytesEqual(hello.genesisHash, opts.genesisHash)) return drop(c, "different genesis / chain");
-      if (!isValidPublicKey(hello.nodeKey)) return drop(c, "invalid node key", { strikes: STRIKE });
-      const id = nodeIdOf(hello.nodeKey);
-      if (id === nodeId) return drop(c, "connected to self");
-      if ((bans.get(id) ?? 0) > Date.now()) return drop(c, "banned");
-      // PERF: refused before this node signs anything.
-      if (c.inbound && guard.isBanned(c.ip) && !mayBeReserved(id, hello)) return drop(c, "IP banned");
-      c.hello = hello;
-      const input = authInput(c, hello.nonce);
-      const signature = signAuth(input, opts.nodeKey.secretKey, opts.nodeKey.publicKey);
-      const validatorSignature = opts.validatorKey
-        ? signValidatorAuth(input, opts.nodeKey.publicKey, opts.validatorKey)
-        : null;
-      c.ws.send(frame(FRAME.auth, encode(AuthCodec, { signature, validatorSignature })));
+    const r = handshakeStep(opts, c, type, payload, (id, hello) => refuse(c, id, hello));
+    if (r.step === "drop") return drop(c, r.reason, { strikes: r.strikes });
+    if (r.step === "reply") {
+      c.hello = r.hello;
+      c.ws.send(frame(FRAME.auth, r.auth));
       return;
     }
-    if (type === FRAME.auth && c.hello) {
-      const hello = c.hello;
-      const { signature, validatorSignature } = decode(AuthCodec, payload);
-      const input = authInput(c, hello.nonce);
-      if (!verifyAuth(input, hello.nodeKey, signature))
-        return drop(c, "bad handshake signature", { strikes: STRIKE });
-      // The validator proof is checked only when it would matter: the key is in the current set.
-      let validator = false;
-      if (hello.validatorKey && opts.isValidator?.(hello.validatorKey)) {
-        if (
-          !validatorSignature ||
-          !verifyValidatorAuth(input, hello.nodeKey, hello.validatorKey, validatorSignature)
-        )
-          return drop(c, "bad validator proof", { strikes: STRIKE });
-        validator = true;
-      }
-      const id = nodeIdOf(hello.nodeKey);
-      // Learned before any slot decision, so a later inbound connection from this node is reserved too.
-      if (c.dialUrl && dialer.isStatic(c.dialUrl)) staticIds.set(c.dialUrl, id);
-      return established(c, hello, validator);
-    }
-    drop(c, `frame ${type} before handshake`, { strikes: STRIKE });
+    // Learned before any slot decision, so a later inbound connection from this node is reserved too.
+    outbound.proved(c, r.id);
+    established(c, r.hello, r.validator);
+  }
+
+  function slotPeers() {
+    return [...byId.values()].map((x) => ({
+      conn: x,
+      inbound: x.inbound,
+      reserved: !!x.info?.reserved,
+      ip: x.ip,
+    }));
   }
 
   function established(c: Conn, hello: Hello, validator: boolean): void {
     if (c.timer) clearTimeout(c.timer);
     endHandshake(c);
     const id = nodeIdOf(hello.nodeKey);
-    const reserved = (c.dialUrl !== undefined && dialer.isStatic(c.dialUrl)) || isStaticId(id) || validator;
+    const reserved = outbound.isStaticDial(c) || outbound.isStaticId(id) || validator;
     const info: PeerInfo = {
       id,
       moniker: hello.moniker,
@@ -365,16 +244,7 @@ export function createTransport(opts: TransportOptions): Transport {
       byId.delete(id);
       existing.ws.terminate();
     }
-    const slot = decideSlot(
-      { inbound: c.inbound, reserved, ip: c.ip },
-      [...byId.values()].map((x) => ({
-        conn: x,
-        inbound: x.inbound,
-        reserved: !!x.info?.reserved,
-        ip: x.ip,
-      })),
-      { maxPeers: opts.maxPeers, maxInboundPerIp },
-    );
+    const slot = decideSlot({ inbound: c.inbound, reserved, ip: c.ip }, slotPeers(), limits);
     if (!slot.accept) return drop(c, slot.reason);
     if (slot.evict) drop(slot.evict.conn, "slot given to a reserved peer");
     c.info = info;
@@ -393,66 +263,6 @@ export function createTransport(opts: TransportOptions): Transport {
     if (boundUrl) urls.push(boundUrl);
     const payload = frame(FRAME.peers, encode(PeersCodec, { urls }));
     for (const c of byId.values()) c.ws.send(payload);
-  }
-
-  function onPeers(urls: string[]): void {
-    if (!opts.peerExchange) return;
-    for (const url of urls) {
-      if (url === boundUrl || dialer.has(url) || !/^wss?:\/\/[^\s/]+$/.test(url) || connectedTo(url))
-        continue;
-      if (dialer.learnedCount() >= opts.maxPeers * 2) return;
-      dialer.add(url, false);
-    }
-  }
-
-  /** A connection to `url` exists or is being made (for learned URLs a claimed listen URL counts). */
-  function connectedTo(url: string): boolean {
-    for (const c of conns) if (c.dialUrl === url || c.info?.listenUrl === url) return true;
-    return false;
-  }
-
-  /**
-   * A configured URL is connected when we dialled it or a peer proved its id. SECURITY: a listen URL that
-   * a peer merely claims does not count, or a sybil could stop us dialling a configured peer.
-   */
-  function staticConnected(url: string): boolean {
-    const id = staticIds.get(url);
-    if (id && byId.has(id)) return true;
-    for (const c of conns) if (c.dialUrl === url) return true;
-    return false;
-  }
-
-  function dial(url: string): void {
-    if (stopped) return;
-    const isStatic = dialer.isStatic(url);
-    if (isStatic ? staticConnected(url) : connectedTo(url)) return; // maintenance re-checks it later
-    if (!isStatic && byId.size >= opts.maxPeers) return; // no room for a learned peer now
-    dialer.setConnecting(url, true);
-    const ws = new WebSocket(`${url.replace(/\/$/, "")}/p2p`, {
-      maxPayload: opts.maxFrameBytes,
-      perMessageDeflate: false,
-      handshakeTimeout: 3000,
-    });
-    let opened = false;
-    ws.once("open", () => {
-      opened = true;
-      dialer.setConnecting(url, false);
-      if (stopped) return ws.terminate();
-      attach(ws, false, url, url, url);
-    });
-    ws.once("error", () => {
-      if (!opened) dialer.failed(url);
-    });
-  }
-
-  /** Every second: any configured peer not connected gets a dial (covers every way a link can end). */
-  function maintain(): void {
-    for (const url of dialer.urls()) {
-      const wanted = dialer.isStatic(url)
-        ? !staticConnected(url)
-        : !connectedTo(url) && byId.size < opts.maxPeers;
-      if (wanted) dialer.schedule(url);
-    }
   }
 
   function onConnection(ws: WebSocket, req: IncomingMessage): void {
@@ -502,14 +312,14 @@ export function createTransport(opts: TransportOptions): Transport {
           c.ws.ping();
         }
       }, 5000);
-      maintenance = setInterval(maintain, 1000);
+      maintenance = setInterval(() => outbound.sweep(), 1000);
       for (const url of opts.peers) this.addPeer(url);
     },
     async stop() {
       stopped = true;
       if (heartbeat) clearInterval(heartbeat);
       if (maintenance) clearInterval(maintenance);
-      dialer.stop();
+      outbound.stop();
       for (const c of conns) c.ws.terminate();
       if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
     },
@@ -540,8 +350,6 @@ export function createTransport(opts: TransportOptions): Transport {
       else faultsById.delete(peerId);
     },
     faults: () => Object.fromEntries(faultsById),
-    addPeer(url) {
-      if (url !== boundUrl) dialer.add(url, true);
-    },
+    addPeer: (url) => outbound.add(url, true),
   };
 }
