@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { z } from "zod";
 import { FastposError } from "../core/errors.js";
+import { P2P_DEFAULTS } from "./p2p/peer-slots.js";
+import { TX_BUDGET_DEFAULTS } from "./p2p/tx-budget.js";
 
 /**
  * Node configuration (DESIGN.md §5): `<home>/config.yaml` < `FASTPOS_*` env < CLI flags, validated by one
@@ -37,6 +39,15 @@ export const ConfigSchema = z
         maxMessagesPerSecond: z.int().min(1).default(5000),
         banSeconds: z.int().min(0).default(60),
         peerExchange: z.boolean().default(true),
+        /**
+         * SECURITY: most non-reserved inbound peers, and inbound handshakes in progress, from one IP.
+         * Configured and validator peers do not count, so a devnet of many nodes on 127.0.0.1 is unaffected.
+         */
+        maxInboundPerIp: z.int().min(1).default(P2P_DEFAULTS.maxInboundPerIp),
+        /** SECURITY: full txs accepted per second from one peer (hashes: twice as many); bursts of 2 s. */
+        txsPerSecondPerPeer: z.int().min(1).default(TX_BUDGET_DEFAULTS.txsPerSecond),
+        /** SECURITY: bytes of txs accepted per second from one peer (and served to it); bursts of 2 s. */
+        txBytesPerSecondPerPeer: z.int().min(1024).default(TX_BUDGET_DEFAULTS.txBytesPerSecond),
       })
       .strict()
       .prefault({}),

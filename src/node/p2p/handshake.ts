@@ -1,4 +1,13 @@
-import { encode, fixedBytes, string, struct, u16, type ValueOf, vector } from "../../core/codec/index.js";
+import {
+  encode,
+  fixedBytes,
+  option,
+  string,
+  struct,
+  u16,
+  type ValueOf,
+  vector,
+} from "../../core/codec/index.js";
 import { addressBytes, sign, signBytes, verify } from "../../core/crypto/index.js";
 
 /**
@@ -6,8 +15,13 @@ import { addressBytes, sign, signBytes, verify } from "../../core/crypto/index.j
  * possession of its node identity key by signing `(genesisHash, initiator nonce, responder nonce, its own
  * public key)` under the `handshake` domain tag, which also binds the chain id. Both nonces are fresh, so an
  * auth cannot be replayed on another connection; chain id and genesis hash stop cross-network connections.
+ *
+ * A validator may also prove its consensus key: its Hello names the key and its Auth carries a second
+ * signature, by that key, over the same nonces and the node key (so the proof is bound to this connection
+ * and this node identity). The receiver gives a proven validator of the current set a reserved peer slot.
+ * Version 2 added that proof.
  */
-export const P2P_VERSION = 1;
+export const P2P_VERSION = 2;
 
 export const HelloCodec = struct({
   version: u16,
@@ -17,10 +31,16 @@ export const HelloCodec = struct({
   /** Where this node accepts connections (`ws://host:port`), "" if nowhere: used by peer exchange. */
   listenUrl: string(256),
   moniker: string(64),
+  /** The validator consensus key this node proves in its Auth, or null for none. */
+  validatorKey: option(fixedBytes(32)),
 });
 export type Hello = ValueOf<typeof HelloCodec>;
 
-export const AuthCodec = struct({ signature: fixedBytes(64) });
+export const AuthCodec = struct({
+  signature: fixedBytes(64),
+  /** By the Hello's validator key (present exactly when the Hello names one). */
+  validatorSignature: option(fixedBytes(64)),
+});
 
 /** Peer exchange: listen URLs of peers a node is connected to. */
 export const PeersCodec = struct({ urls: vector(string(256), 64) });
@@ -30,6 +50,15 @@ const AuthMessageCodec = struct({
   initiatorNonce: fixedBytes(32),
   responderNonce: fixedBytes(32),
   signer: fixedBytes(32),
+});
+
+/** What a validator's key signs in the handshake: longer than AuthMessage, so the two never collide. */
+const ValidatorAuthMessageCodec = struct({
+  genesisHash: fixedBytes(32),
+  initiatorNonce: fixedBytes(32),
+  responderNonce: fixedBytes(32),
+  nodeKey: fixedBytes(32),
+  validatorKey: fixedBytes(32),
 });
 
 /** What one side signs in the handshake. */
@@ -58,6 +87,39 @@ export function signAuth(a: AuthInput, secretKey: Uint8Array, publicKey: Uint8Ar
 /** Checks a peer's handshake signature with the one verification function. */
 export function verifyAuth(a: AuthInput, peerKey: Uint8Array, signature: Uint8Array): boolean {
   return verify(peerKey, authBytes(a, peerKey), signature);
+}
+
+function validatorAuthBytes(a: AuthInput, nodeKey: Uint8Array, validatorKey: Uint8Array): Uint8Array {
+  const msg = encode(ValidatorAuthMessageCodec, {
+    genesisHash: a.genesisHash,
+    initiatorNonce: a.initiatorNonce,
+    responderNonce: a.responderNonce,
+    nodeKey,
+    validatorKey,
+  });
+  return signBytes("handshake", a.chainId, msg);
+}
+
+/**
+ * Proves, on this connection, that the node with `nodeKey` holds a validator key. SECURITY: the handshake
+ * domain and a message no vote or proposal can have, so this signature can never count as consensus.
+ */
+export function signValidatorAuth(
+  a: AuthInput,
+  nodeKey: Uint8Array,
+  validator: { secretKey: Uint8Array; publicKey: Uint8Array },
+): Uint8Array {
+  return sign(validator.secretKey, validatorAuthBytes(a, nodeKey, validator.publicKey));
+}
+
+/** Checks a peer's validator proof with the one verification function. */
+export function verifyValidatorAuth(
+  a: AuthInput,
+  nodeKey: Uint8Array,
+  validatorKey: Uint8Array,
+  signature: Uint8Array,
+): boolean {
+  return verify(validatorKey, validatorAuthBytes(a, nodeKey, validatorKey), signature);
 }
 
 /** A node's id: hex of the first 20 bytes of SHA-256(node public key). */

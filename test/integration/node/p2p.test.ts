@@ -86,7 +86,7 @@ describe("p2p transport (real ws on 127.0.0.1)", () => {
     raw.send(Buffer.from("hello there, not a frame"));
     await closed;
     const b = await node({ peers: [a.t.listenUrl()] });
-    await until(() => a.t.peers().length === 1);
+    await until(() => a.t.peers().length === 1 && b.t.peers().length === 1);
     b.t.broadcast(30, new Uint8Array([7]));
     await until(() => a.got.length === 1);
   });
@@ -94,10 +94,10 @@ describe("p2p transport (real ws on 127.0.0.1)", () => {
   it("closes on an oversized frame and bans a peer that sends unknown frame types", async () => {
     const a = await node({ maxFrame: 1024 });
     const b = await node({ peers: [a.t.listenUrl()], maxFrame: 1024 * 1024 });
-    await until(() => a.t.peers().length === 1);
+    await until(() => a.t.peers().length === 1 && b.t.peers().length === 1);
     b.t.broadcast(40, new Uint8Array(4096)); // over a's 1 KiB limit
     await until(() => a.t.peers().length === 0);
-    await until(() => a.t.peers().length === 1); // b reconnects (oversize is not a ban)
+    await until(() => a.t.peers().length === 1 && b.t.peers().length === 1); // b reconnects (oversize is not a ban)
     b.t.broadcast(5, new Uint8Array([1])); // reserved transport type after handshake → ban
     await until(() => a.t.peers().length === 0);
     await new Promise((r) => setTimeout(r, 800));
@@ -108,7 +108,7 @@ describe("p2p transport (real ws on 127.0.0.1)", () => {
   it("bans a peer that exceeds the message rate limit", async () => {
     const a = await node({ rate: 50 });
     const b = await node({ peers: [a.t.listenUrl()] });
-    await until(() => a.t.peers().length === 1);
+    await until(() => a.t.peers().length === 1 && b.t.peers().length === 1);
     for (let i = 0; i < 500; i++) b.t.broadcast(20, new Uint8Array([i & 0xff]));
     await until(() => a.t.peers().length === 0);
     expect(a.got.length).toBeLessThan(500);
@@ -117,7 +117,7 @@ describe("p2p transport (real ws on 127.0.0.1)", () => {
   it("fault injection drops traffic to and from a chosen peer", async () => {
     const a = await node();
     const b = await node({ peers: [a.t.listenUrl()] });
-    await until(() => a.t.peers().length === 1);
+    await until(() => a.t.peers().length === 1 && b.t.peers().length === 1);
     a.t.setFault(b.t.nodeId, { drop: true });
     a.t.broadcast(20, new Uint8Array([1]));
     b.t.broadcast(20, new Uint8Array([2]));

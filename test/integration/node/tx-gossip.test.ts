@@ -206,7 +206,7 @@ describe("tx gossip (real transports on 127.0.0.1)", () => {
     for (const [type, payload] of payloads) {
       const a = await gossipNode();
       const b = await gossipNode({ peers: [a.t.listenUrl()], gossip: false });
-      await until(() => a.t.peers().length === 1);
+      await until(() => a.t.peers().length === 1 && b.t.peers().length === 1);
       b.t.send(a.t.nodeId, type, payload);
       await until(() => a.t.peers().length === 0);
       await new Promise((r) => setTimeout(r, 300));

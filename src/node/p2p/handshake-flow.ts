@@ -1,0 +1,110 @@
+import { bytesEqual, decode, encode } from "../../core/codec/index.js";
+import { isValidPublicKey } from "../../core/crypto/index.js";
+import {
+  AuthCodec,
+  type AuthInput,
+  type Hello,
+  HelloCodec,
+  nodeIdOf,
+  P2P_VERSION,
+  signAuth,
+  signValidatorAuth,
+  verifyAuth,
+  verifyValidatorAuth,
+} from "./handshake.js";
+import { STRIKES_PER_HANDSHAKE_FAILURE as STRIKE } from "./ip-guard.js";
+
+/**
+ * The handshake of one connection as steps (DESIGN.md §5, handshake.ts for the messages): each frame
+ * received before the peer is established gives a reply to send, a reason to drop (with IP strikes for
+ * what only an attacker does), or the verified Hello. The transport owns the connection; this owns the
+ * order of checks, cheapest first, so a refused stranger costs no signature.
+ */
+export const FRAME = { hello: 1, auth: 2, peers: 3 } as const;
+
+export interface HandshakeRules {
+  chainId: string;
+  genesisHash: Uint8Array;
+  nodeKey: { secretKey: Uint8Array; publicKey: Uint8Array };
+  validatorKey?: { secretKey: Uint8Array; publicKey: Uint8Array } | null | undefined;
+  isValidator?: ((publicKey: Uint8Array) => boolean) | undefined;
+}
+
+export interface HandshakeState {
+  inbound: boolean;
+  nonce: Uint8Array;
+  hello?: Hello;
+}
+
+export type HandshakeStep =
+  | { step: "reply"; hello: Hello; auth: Uint8Array }
+  | { step: "drop"; reason: string; strikes: number }
+  /** `validator`: the peer proved a key that `isValidator` accepts. */
+  | { step: "done"; hello: Hello; id: string; validator: boolean };
+
+/** The Hello this node sends first on every connection. */
+export function helloPayload(r: HandshakeRules, nonce: Uint8Array, listenUrl: string, moniker: string) {
+  return encode(HelloCodec, {
+    version: P2P_VERSION,
+    genesisHash: r.genesisHash,
+    nodeKey: r.nodeKey.publicKey,
+    nonce,
+    listenUrl,
+    moniker: moniker.slice(0, 64),
+    validatorKey: r.validatorKey?.publicKey ?? null,
+  });
+}
+
+const drop = (reason: string, strikes = 0): HandshakeStep => ({ step: "drop", reason, strikes });
+
+/**
+ * The next step after frame `type` arrives on a connection not yet established. `refuse` says why a peer
+ * with this id and Hello is refused before this node signs anything (banned, no slot), or null.
+ * @throws CodecError on a malformed frame.
+ */
+export function handshakeStep(
+  r: HandshakeRules,
+  s: HandshakeState,
+  type: number,
+  payload: Uint8Array,
+  refuse: (id: string, hello: Hello) => string | null,
+): HandshakeStep {
+  const input = (peerNonce: Uint8Array): AuthInput => ({
+    chainId: r.chainId,
+    genesisHash: r.genesisHash,
+    initiatorNonce: s.inbound ? peerNonce : s.nonce,
+    responderNonce: s.inbound ? s.nonce : peerNonce,
+  });
+  if (type === FRAME.hello && !s.hello) {
+    const hello = decode(HelloCodec, payload);
+    if (hello.version !== P2P_VERSION) return drop(`p2p version ${hello.version}`);
+    if (!bytesEqual(hello.genesisHash, r.genesisHash)) return drop("different genesis / chain");
+    if (!isValidPublicKey(hello.nodeKey)) return drop("invalid node key", STRIKE);
+    const refused = refuse(nodeIdOf(hello.nodeKey), hello);
+    if (refused) return drop(refused);
+    const auth = input(hello.nonce);
+    const signature = signAuth(auth, r.nodeKey.secretKey, r.nodeKey.publicKey);
+    const validatorSignature = r.validatorKey
+      ? signValidatorAuth(auth, r.nodeKey.publicKey, r.validatorKey)
+      : null;
+    return { step: "reply", hello, auth: encode(AuthCodec, { signature, validatorSignature }) };
+  }
+  if (type === FRAME.auth && s.hello) {
+    const hello = s.hello;
+    const { signature, validatorSignature } = decode(AuthCodec, payload);
+    const auth = input(hello.nonce);
+    if (!verifyAuth(auth, hello.nodeKey, signature)) return drop("bad handshake signature", STRIKE);
+    // PERF: the validator proof is checked only when it would matter (the key is in the current set).
+    const claimed = hello.validatorKey !== null && (r.isValidator?.(hello.validatorKey) ?? false);
+    if (
+      claimed &&
+      !(
+        validatorSignature &&
+        verifyValidatorAuth(auth, hello.nodeKey, hello.validatorKey as Uint8Array, validatorSignature)
+      )
+    )
+      return drop("bad validator proof", STRIKE);
+    return { step: "done", hello, id: nodeIdOf(hello.nodeKey), validator: claimed };
+  }
+  return drop(`frame ${type} before handshake`, STRIKE);
+}
