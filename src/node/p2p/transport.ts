@@ -320,6 +320,10 @@ export function createTransport(opts: TransportOptions): Transport {
       if (heartbeat) clearInterval(heartbeat);
       if (maintenance) clearInterval(maintenance);
       outbound.stop();
+      // Stop accepting first: peers that dial in during the clean close below would keep the server open.
+      server?.off("connection", onConnection);
+      server?.on("connection", (ws) => ws.terminate());
+      const serverClosed = server && new Promise<void>((resolve) => server?.close(() => resolve()));
       // A clean close sends what is still buffered (e.g. the tx gossip flushed on stop: issue 24 item 11)
       // before the close frame; a peer that does not answer within a second is cut off.
       await Promise.all(
@@ -339,7 +343,7 @@ export function createTransport(opts: TransportOptions): Transport {
             }),
         ),
       );
-      if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
+      await serverClosed;
     },
     peers: () => [...byId.values()].map((c) => c.info as PeerInfo),
     isConnected: (peerId) => byId.has(peerId),
