@@ -86,6 +86,7 @@ export function createBlockSync(deps: BlockSyncDeps) {
     const c = peers.get(peer);
     if (!c) return;
     c.claimed = c.proven;
+    deps.log.warn({ peer, strikes: c.strikes + 1, why }, "block sync: peer strike");
     if (++c.strikes >= maxStrikes) {
       peers.delete(peer);
       for (const [k, r] of inflight) if (r.peer === peer) inflight.delete(k);
@@ -222,9 +223,10 @@ export function createBlockSync(deps: BlockSyncDeps) {
      * the peer), kept until their turn and applied in order. Blocks nobody asked this peer for are ignored.
      */
     onBlockResponse(from: string, payload: Uint8Array): Promise<void> {
+      // Decoded before anything else, so a malformed frame bans its sender even when nobody asked it.
+      const { blocks } = decode(BlockResponseCodec, payload);
       const asked = [...inflight.values()].filter((r) => r.peer === from);
       if (asked.length === 0) return Promise.resolve(); // unsolicited, or late after a timeout: ignored
-      const { blocks } = decode(BlockResponseCodec, payload);
       const items = blocks.map((b) => ({ block: decodeBlock(b.block), bytes: b.block, commit: b.commit }));
       const base = deps.height();
       const first = items[0]?.block.header.height;

@@ -143,9 +143,11 @@ describe("block sync", () => {
     expect(h.banned).toEqual(["bad"]);
   });
 
-  it("throws on a malformed response from a peer it asked (the caller bans it) and ignores unsolicited ones", async () => {
+  it("throws on a malformed response from a peer it asked (the caller bans it) and ignores unsolicited well-formed ones", async () => {
     const h = harness();
-    await h.sync.onBlockResponse("stranger", new Uint8Array([1, 2, 3])); // nobody asked: ignored
+    await h.sync.onBlockResponse("stranger", h.answer(1n, 2)); // well-formed, but nobody asked: ignored
+    expect(h.height()).toBe(0n);
+    expect(() => h.sync.onBlockResponse("stranger", new Uint8Array([1, 2, 3]))).toThrow();
     h.sync.onStatus("a", 10n);
     expect(() => h.sync.onBlockResponse("a", new Uint8Array([1, 2, 3]))).toThrow();
   });
