@@ -59,8 +59,9 @@ export async function stopAll(): Promise<void> {
 export function sybilSwarm(
   url: string,
   size: number,
-  o: { chainId?: string; genesisHash?: Uint8Array } = {},
+  o: { chainId?: string; genesisHash?: Uint8Array; retryMs?: number } = {},
 ) {
+  const retry = o.retryMs ?? 50;
   const live = new Set<RawPeer>();
   let stopped = false;
   let pending = 0;
@@ -76,12 +77,12 @@ export function sybilSwarm(
           live.add(p);
           void p.closed.then(() => {
             live.delete(p);
-            setTimeout(top, 20);
+            setTimeout(top, retry / 2);
           });
         })
         .catch(() => {
           pending--;
-          setTimeout(top, 50);
+          setTimeout(top, retry);
         });
     }
   };

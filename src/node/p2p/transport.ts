@@ -45,6 +45,7 @@ interface Conn {
   /** Counted in the IP guard's handshakes in progress (inbound, not yet established or closed). */
   handshaking: boolean;
   since: number;
+  dropped?: boolean;
   timer?: NodeJS.Timeout;
 }
 
@@ -95,6 +96,7 @@ export function createTransport(opts: TransportOptions): Transport {
     }
     if (strikes && c.inbound && guard.strike(c.ip, strikes))
       log.warn({ ip: c.ip, reason }, "IP banned for non-reserved peers");
+    c.dropped = true;
     detach(c);
     c.ws.terminate();
   }
@@ -165,6 +167,9 @@ export function createTransport(opts: TransportOptions): Transport {
   }
 
   function onFrame(c: Conn, data: Buffer, isBinary: boolean): void {
+    // Frames read in the same chunk as the one that got the peer dropped still arrive: ignored (an honest
+    // peer's auth after a refused Hello must not count as a failed handshake).
+    if (c.dropped) return;
     if (!isBinary || data.length === 0) return drop(c, "non-binary or empty frame", { ban: true });
     const type = data[0] as number;
     const payload = data.subarray(1);
@@ -209,6 +214,9 @@ export function createTransport(opts: TransportOptions): Transport {
     }
     // Learned before any slot decision, so a later inbound connection from this node is reserved too.
     outbound.proved(c, r.id);
+    // A peer already connected to us under this id (it dialled first) is now known to be configured.
+    const known = byId.get(r.id)?.info;
+    if (known && outbound.isStaticId(r.id)) known.reserved = true;
     established(c, r.hello, r.validator);
   }
 

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { bytesEqual } from "../../../src/core/codec/index.js";
 import { getPublicKey } from "../../../src/core/crypto/index.js";
 import { freePorts } from "../../../src/devnet/ports.js";
+import { nodeIdOf } from "../../../src/node/p2p/handshake.js";
 import {
   CHAIN_ID,
   GENESIS,
@@ -161,4 +162,31 @@ describe("p2p under a sybil attack (raw peers on 127.0.0.1)", () => {
     await expect(connectRawPeer(a.t.listenUrl(), raw)).rejects.toThrow(/closed during the handshake/);
     expect(a.t.peers()).toEqual([]);
   }, 60_000);
+
+  it("a configured peer that dialled in first is reserved once this node's own dial proves its id", async () => {
+    // Given keys where b's node id is lower, so the connection b initiates is the one both keep
+    const [pa, pb] = await freePorts(2);
+    let ka = randomBytes(32);
+    let kb = randomBytes(32);
+    if (nodeIdOf(getPublicKey(kb)) > nodeIdOf(getPublicKey(ka))) [ka, kb] = [kb, ka];
+    // a comes up first and fails to reach b for a while; then b comes up and dials a at once
+    const a = await startTransport({
+      secretKey: ka,
+      listen: `127.0.0.1:${pa}`,
+      peers: [`ws://127.0.0.1:${pb}`],
+    });
+    await new Promise((r) => setTimeout(r, 700));
+    const b = await startTransport({
+      secretKey: kb,
+      listen: `127.0.0.1:${pb}`,
+      peers: [`ws://127.0.0.1:${pa}`],
+    });
+    await until(() => a.t.isConnected(b.t.nodeId), 10_000, "connected");
+    await until(
+      () => a.t.peers().find((p) => p.id === b.t.nodeId)?.reserved === true,
+      15_000,
+      "b reserved at a",
+    );
+    expect(a.t.peers()).toHaveLength(1);
+  }, 30_000);
 });
