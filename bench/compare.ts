@@ -4,7 +4,7 @@
  * interleaved A/B pairs of the max-load bench (`fastpos bench -n 4 --duration 20s --max --json`), A = REF
  * and B = this working tree (built by the npm script), each through its own built CLI, alternating which
  * side goes first. Prints every run and the median over the pairs of B/A for finalized tx/s and node CPU
- * per tx, with the host's single-core verify speed before and after (this shared machine drifts by 10–20%
+ * per tx, with the host's single-core verify speed before every run and after the last (this shared machine drifts by 10–20%
  * between hours; a pair runs back to back, so its ratio shares the hour).
  *
  * Bounded: at most 10 pairs of at most 120 s loads, each run killed after its load + 4 min, a build after
@@ -35,6 +35,9 @@ import {
 } from "./worktree.js";
 
 const REPO = resolve(import.meta.dirname, "..");
+
+/** A run with the host's single-core verify speed measured just before it. */
+type MeasuredRun = CompareRun & { hostVerifyPerS: number };
 
 /** A failure the user can act on: printed as one line, exit 1. */
 class CompareError extends Error {}
@@ -175,19 +178,27 @@ function render(
   o: CompareOptions,
   a: string,
   b: string,
-  runs: CompareRun[],
+  runs: MeasuredRun[],
   s: CompareSummary,
   host: [number, number],
 ): string {
   const row = (cells: (string | number)[]) =>
-    cells.map((c, i) => `${c}`.padEnd([5, 5, 6, 8, 11, 0][i] ?? 0)).join(" ");
+    cells.map((c, i) => `${c}`.padEnd([5, 5, 6, 8, 11, 8, 0][i] ?? 0)).join(" ");
   const lines = [
     `A = ${a}   B = ${b}   (${o.validators} validators, ${o.durationS} s --max per run, ${s.pairs.length} pairs)`,
     `host: single-core verify ${host[0]}/s before, ${host[1]}/s after`,
     "",
-    row(["pair", "side", "order", "tx/s", "CPU ms/tx", "p50 ms"]),
+    row(["pair", "side", "order", "tx/s", "CPU ms/tx", "p50 ms", "host verify/s just before"]),
     ...runs.map((r) =>
-      row([r.pair, r.side, r.order === 1 ? "1st" : "2nd", Math.round(r.finalizedTps), r.cpuMsPerTx, r.p50Ms]),
+      row([
+        r.pair,
+        r.side,
+        r.order === 1 ? "1st" : "2nd",
+        Math.round(r.finalizedTps),
+        r.cpuMsPerTx,
+        r.p50Ms,
+        r.hostVerifyPerS,
+      ]),
     ),
     "",
     `median A: ${Math.round(s.a.medianTps)} tx/s, ${s.a.medianCpuMsPerTx} ms CPU/tx, p50 ${s.a.medianP50Ms} ms`,
@@ -221,20 +232,23 @@ async function main(argv: string[], signal: AbortSignal): Promise<void> {
     log(`A = ${a}: checking out and building in ${refDir}`);
     addWorktree(REPO, commit, refDir);
     await prepareRef(refDir, commit, signal);
-    const verifyBefore = verifiesPerSecond();
-    log(`host: single-core verify ${verifyBefore}/s`);
-    const runs: CompareRun[] = [];
+    const runs: MeasuredRun[] = [];
     for (let pair = 1; pair <= o.pairs; pair++) {
       const order = pairOrder(pair);
       for (const [i, side] of order.entries()) {
         const label = `pair ${pair}/${o.pairs} ${side}`;
         log(`${label} (${side === "A" ? a : b}): ${o.durationS} s max load`);
         const tree = side === "A" ? refDir : REPO;
+        // The host's speed right before each run (≈1.5 s): a run next to a slow reading shared the machine.
+        const hostVerifyPerS = verifiesPerSecond();
         const r = await benchOnce(tree, o, join(tmp, `run-${pair}-${side}`), label, signal);
-        runs.push({ ...r, side, pair, order: i === 0 ? 1 : 2 });
-        log(`${label}: ${Math.round(r.finalizedTps)} tx/s, ${r.cpuMsPerTx} ms CPU/tx, p50 ${r.p50Ms} ms`);
+        runs.push({ ...r, side, pair, order: i === 0 ? 1 : 2, hostVerifyPerS });
+        log(
+          `${label}: ${Math.round(r.finalizedTps)} tx/s, ${r.cpuMsPerTx} ms CPU/tx, p50 ${r.p50Ms} ms (host verify ${hostVerifyPerS}/s before)`,
+        );
       }
     }
+    const verifyBefore = runs[0]?.hostVerifyPerS ?? 0;
     const verifyAfter = verifiesPerSecond();
     const summary = summarize(runs);
     if (o.json) {
