@@ -4,8 +4,8 @@
  * interleaved A/B pairs of the max-load bench (`fastpos bench -n 4 --duration 20s --max --json`), A = REF
  * and B = this working tree (built by the npm script), each through its own built CLI, alternating which
  * side goes first. Prints every run and the median over the pairs of B/A for finalized tx/s and node CPU
- * per tx, with the host's single-core verify speed before every run and after the last (this shared machine drifts by 10–20%
- * between hours; a pair runs back to back, so its ratio shares the hour).
+ * per tx, with the host's single-core verify speed before every run and after the last (this shared
+ * machine drifts by 10–20% between hours; a pair runs back to back, so its ratio shares the hour).
  *
  * Bounded: at most 10 pairs of at most 120 s loads, each run killed after its load + 4 min, a build after
  * 5 min, `npm ci` after 10 min. The temporary worktree and any devnet a killed run left go, also on failure
