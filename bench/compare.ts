@@ -132,6 +132,15 @@ function cleanRunDir(runTmp: string, bin: string): void {
   rmSync(runTmp, { recursive: true, force: true });
 }
 
+/** What a failed `fastpos bench --json` said: its `{"error": {code, message}}`, else its last lines. */
+function benchError(r: { stdout: string; stderr: string }): string {
+  try {
+    const e = JSON.parse(r.stdout)?.error;
+    if (typeof e?.code === "string") return `${e.code}: ${e.message}`;
+  } catch {}
+  return lastLines(r.stderr || r.stdout, 2);
+}
+
 /** The numbers a `fastpos bench --json` run printed, or a CompareError saying what is missing. */
 function parseBenchJson(stdout: string, label: string): RunResult {
   let r: any;
@@ -166,8 +175,7 @@ async function benchOnce(
     });
     if (signal.aborted) throw new CompareError("interrupted");
     if (r.timedOut) throw new CompareError(`${label}: bench did not finish within ${opts.durationS + 240} s`);
-    if (r.code !== 0)
-      throw new CompareError(`${label}: bench failed (${r.code}): ${lastLines(r.stderr || r.stdout, 2)}`);
+    if (r.code !== 0) throw new CompareError(`${label}: bench failed (exit ${r.code}): ${benchError(r)}`);
     return parseBenchJson(r.stdout, label);
   } finally {
     cleanRunDir(runTmp, bin);
