@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { createClient } from "../src/client/client.js";
-import { getPublicKey, sign, verify } from "../src/core/crypto/index.js";
+import { verifiesPerSecond } from "./host-speed.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -75,25 +75,6 @@ const height = (url: string) =>
     );
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Single-core verifications/s through `verify` (cached key, as a node verifies), median of 3 × ~0.5 s. */
-function verifiesPerSecond(): number {
-  const sk = new Uint8Array(32).fill(9);
-  const items = Array.from({ length: 64 }, (_, i) => {
-    const message = new Uint8Array(150).fill(i);
-    return { pk: getPublicKey(sk), message, sig: sign(sk, message) };
-  });
-  const rates: number[] = [];
-  for (let run = 0; run < 3; run++) {
-    let n = 0;
-    const t0 = performance.now();
-    while (performance.now() - t0 < 500) {
-      for (const it of items) if (verify(it.pk, it.message, it.sig)) n++;
-    }
-    rates.push(n / ((performance.now() - t0) / 1000));
-  }
-  return Math.round(median(rates));
-}
 
 async function main() {
   const verifyBefore = verifiesPerSecond();
