@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, unlinkSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, renameSync, statSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
 import pino, { type Logger } from "pino";
 import { FastposError } from "../core/errors.js";
@@ -43,15 +43,30 @@ export function createLogger(opts: LoggerOptions): Logger {
 
 /**
  * A pino stream appending to `file` that rotates it once `maxBytes` have been written (counting what the
- * file already held). Rotation renames the files synchronously between two lines and reopens the
- * destination: a write in flight finishes into the renamed file, everything after goes to the new one.
- * @throws LogError LOG_UNWRITABLE when the file cannot be opened (checked synchronously, at start-up)
+ * file already held). Rotation happens between two lines: the current writer is ended (what it still
+ * buffers lands in its file, which it follows through the rename), the files are renamed synchronously,
+ * and a new writer opens a fresh `file` — opened synchronously, so the path always exists.
+ * @throws LogError LOG_UNWRITABLE when the file cannot be opened (checked at start-up)
  */
 function rotatingFile(file: string, maxBytes: number, maxFiles: number): pino.DestinationStream {
+  let failed = false;
+  // A failing disk (full, removed) must not end the node: report once on stderr and keep running.
+  const onError = (err: Error) => {
+    if (failed) return;
+    failed = true;
+    process.stderr.write(`fastpos: cannot write the node log ${file}: ${err.message}\n`);
+  };
+  const openWriter = () => {
+    const fd = openSync(file, "a");
+    const d = pino.destination({ dest: fd, sync: false, maxLength: MAX_BUFFERED });
+    d.on("error", onError);
+    return d;
+  };
+  let dest: ReturnType<typeof openWriter>;
   let size = 0;
   try {
     mkdirSync(dirname(file), { recursive: true });
-    closeSync(openSync(file, "a"));
+    dest = openWriter();
     size = statSync(file).size;
   } catch (err) {
     throw new LogError(
@@ -65,15 +80,9 @@ function rotatingFile(file: string, maxBytes: number, maxFiles: number): pino.De
       { cause: err },
     );
   }
-  const dest = pino.destination({ dest: file, sync: false, mkdir: true, maxLength: MAX_BUFFERED });
-  let failed = false;
-  // A failing disk (full, removed) must not end the node: report once on stderr and keep running.
-  dest.on("error", (err: Error) => {
-    if (failed) return;
-    failed = true;
-    process.stderr.write(`fastpos: cannot write the node log ${file}: ${err.message}\n`);
-  });
+  let dead = false;
   const rotate = () => {
+    dest.end();
     try {
       const older = (i: number) => `${file}.${i}`;
       if (maxFiles === 0) unlinkSync(file);
@@ -82,14 +91,20 @@ function rotatingFile(file: string, maxBytes: number, maxFiles: number): pino.De
         for (let i = maxFiles - 1; i >= 1; i--) if (existsSync(older(i))) renameSync(older(i), older(i + 1));
         renameSync(file, older(1));
       }
-      dest.reopen();
     } catch (err) {
-      process.stderr.write(`fastpos: cannot rotate the node log ${file}: ${(err as Error).message}\n`);
+      onError(new Error(`cannot rotate it: ${(err as Error).message}`));
     }
-    size = 0;
+    try {
+      dest = openWriter();
+      size = statSync(file).size;
+    } catch (err) {
+      dead = true; // lines are dropped from now on; the node keeps running
+      onError(err as Error);
+    }
   };
   return {
     write(line: string) {
+      if (dead) return;
       // PERF: log lines are ASCII but for rare user strings; the exact byte count matters only at the cap.
       size += line.length;
       dest.write(line);
@@ -100,7 +115,7 @@ function rotatingFile(file: string, maxBytes: number, maxFiles: number): pino.De
       try {
         dest.flushSync();
       } catch {
-        // not open yet (nothing written) or reopening: the async writer drains it
+        // nothing to flush, or the writer is busy: the async writer drains it
       }
     },
   } as pino.DestinationStream & { flushSync(): void };
