@@ -60,6 +60,19 @@ export const ConfigSchema = z
           .max(64 << 20)
           .default(1 << 20),
         requestsPerSecondPerIp: z.int().min(1).default(1000),
+        /**
+         * SECURITY: per-IP tx budget of `POST /v1/txs` and `/v1/txs/batch` (a batch of N costs N; bursts of
+         * twice this). Admission verifies a signature per tx, so this, not the request rate, bounds how much
+         * CPU one client can spend (issue 24 item 7).
+         */
+        txsPerSecondPerIp: z.int().min(1).default(2000),
+        /**
+         * Most txs in one `/v1/txs/batch` request: bounds one request's total work and memory (its admission
+         * runs in slices of ≤10 ms, so the event loop stays responsive whatever the size).
+         */
+        maxBatchTxs: z.int().min(1).max(10_000).default(2000),
+        /** Most `/v1/events` WebSocket subscribers at once (more get 503). */
+        maxEventSubscribers: z.int().min(1).max(100_000).default(256),
         requestTimeoutMs: z.int().min(100).default(10_000),
       })
       .strict()
@@ -85,6 +98,16 @@ export const ConfigSchema = z
       .object({
         level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
         stderr: z.boolean().default(true),
+        /**
+         * SECURITY: `<home>/logs/node.log` is rotated past this size (node.log.1 … node.log.<maxFiles>), so a
+         * flood of log lines cannot fill the disk: at most maxBytes × (maxFiles + 1) bytes (issue 24 item 8).
+         */
+        maxBytes: z
+          .int()
+          .min(64 << 10)
+          .default(16 << 20),
+        /** Rotated log files kept besides node.log (0: node.log starts over when full). */
+        maxFiles: z.int().min(0).max(100).default(5),
       })
       .strict()
       .prefault({}),
@@ -101,8 +124,11 @@ export const ConfigSchema = z
 export type NodeConfig = z.infer<typeof ConfigSchema>;
 
 export type ConfigErrorType =
-  | { code: "CONFIG_INVALID"; source: string; issues: string[] }
-  | { code: "CONFIG_UNREADABLE"; file: string; reason: string };
+  | { code: "CONFIG_INVALID"; source: string; issues: string[]; hint: string }
+  | { code: "CONFIG_UNREADABLE"; file: string; reason: string; hint: string };
+
+/** The hint of every config error: where each key is documented. */
+const CONFIG_HINT = "fix the file; every key and its default is documented in templates/config.yaml";
 export class ConfigError extends FastposError<ConfigErrorType> {}
 
 /** A partial, untyped config layer (from YAML, env or flags) before validation. */
@@ -139,19 +165,29 @@ export function setPath(layer: ConfigLayer, path: string, value: unknown): void 
 /** Reads `<home>/config.yaml` (missing file = empty layer). */
 export function readConfigFile(file: string): ConfigLayer {
   if (!existsSync(file)) return {};
-  let parsed: unknown;
+  let text: string;
   try {
-    parsed = parseYaml(readFileSync(file, "utf8"));
+    text = readFileSync(file, "utf8");
   } catch (err) {
     throw new ConfigError(
-      { code: "CONFIG_UNREADABLE", file, reason: (err as Error).message },
+      { code: "CONFIG_UNREADABLE", file, reason: (err as Error).message, hint: CONFIG_HINT },
+      `${file}: cannot read it: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(
+      { code: "CONFIG_UNREADABLE", file, reason: (err as Error).message, hint: CONFIG_HINT },
       `${file}: not valid YAML: ${(err as Error).message.split("\n")[0]}`,
     );
   }
   if (parsed === null || parsed === undefined) return {};
   if (!isPlainObject(parsed)) {
     throw new ConfigError(
-      { code: "CONFIG_UNREADABLE", file, reason: "not a mapping" },
+      { code: "CONFIG_UNREADABLE", file, reason: "not a mapping", hint: CONFIG_HINT },
       `${file}: must be a YAML mapping`,
     );
   }
@@ -222,7 +258,7 @@ export function validateConfig(layer: ConfigLayer, source: string): NodeConfig {
     return `${i.path.join(".") || "(root)"}: ${i.message}`;
   });
   throw new ConfigError(
-    { code: "CONFIG_INVALID", source, issues },
+    { code: "CONFIG_INVALID", source, issues, hint: CONFIG_HINT },
     `invalid config (${source}): ${issues.join("; ")}`,
   );
 }

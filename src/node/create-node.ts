@@ -3,11 +3,8 @@
  * signer, WAL, mempool, p2p, consensus driver, API and metrics, and wires them, with one AbortController for
  * shutdown.
  */
-import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { NodeEvent, PublishEvent } from "../core/api/events.js";
-import { validateGenesis } from "../core/chain/genesis.js";
 import { decodeTx, encodeTx, hashTx, type Tx } from "../core/chain/tx.js";
 import { CommitCodec } from "../core/chain/vote.js";
 import { decode, toHex } from "../core/codec/index.js";
@@ -19,7 +16,8 @@ import { apiRoutes } from "./api/routes.js";
 import { loadChainState } from "./chain-state.js";
 import { type ConfigLayer, loadConfig, type NodeConfig } from "./config.js";
 import { createDriver } from "./driver.js";
-import { readAdminToken, readKeyFile } from "./home.js";
+import { loadAdminToken, loadGenesisFile, readKeyFile } from "./home.js";
+import { listenError } from "./listen-error.js";
 import { createLogger } from "./logger.js";
 import { Mempool } from "./mempool.js";
 import { saveMempool, takeSavedMempool } from "./mempool-file.js";
@@ -53,10 +51,13 @@ export async function createNode(
     level: config.log.level,
     stderr: config.log.stderr,
     name: config.moniker,
+    maxBytes: config.log.maxBytes,
+    maxFiles: config.log.maxFiles,
   });
-  const genesis = validateGenesis(JSON.parse(readFileSync(join(home, config.genesis), "utf8")));
+  const genesis = loadGenesisFile(join(home, config.genesis));
   const nodeKey = readKeyFile(join(home, config.nodeKey));
   const validatorKey = config.validatorKey ? readKeyFile(join(home, config.validatorKey)) : null;
+  const adminToken = loadAdminToken(home);
   const metrics = createMetrics();
   const store = await openStore(join(home, "data", "db"));
   const cleanups: (() => Promise<void> | void)[] = [() => store.close()];
@@ -66,7 +67,7 @@ export async function createNode(
       ? openSigner(join(home, "data"), validatorKey.secretKey, validatorKey.publicKey)
       : null;
     if (signer) cleanups.push(() => signer.close());
-    const wal = openWal(join(home, "data", "consensus.wal"));
+    const wal = openWal(join(home, "data", "consensus.wal"), { logger });
     cleanups.push(() => wal.close());
     const mempool = new Mempool<Tx>(config.mempool);
     metrics.watchMempool(mempool);
@@ -162,7 +163,9 @@ export async function createNode(
       if (saved.length) logger.info({ saved: saved.length, admitted }, "restored the saved mempool");
     }
 
-    await transport.start();
+    await transport.start().catch((err: unknown) => {
+      throw listenError("p2p", config.p2p.listen, err);
+    });
     cleanups.unshift(() => transport.stop());
     const storedCommit = await store.commitAt(state.height);
     const driver = createDriver({
@@ -190,8 +193,10 @@ export async function createNode(
       listen: config.api.listen,
       maxBodyBytes: config.api.maxBodyBytes,
       requestsPerSecondPerIp: config.api.requestsPerSecondPerIp,
+      txsPerSecondPerIp: config.api.txsPerSecondPerIp,
+      maxEventSubscribers: config.api.maxEventSubscribers,
       requestTimeoutMs: config.api.requestTimeoutMs,
-      adminToken: readAdminTokenOrRandom(home),
+      adminToken,
       logger,
       statusFor: (err) =>
         err.code === "MEMPOOL_FULL" ? 503 : err.code.startsWith("MEMPOOL_DUPLICATE") ? 409 : 400,
@@ -211,6 +216,7 @@ export async function createNode(
         submitTx,
         faultsEnabled: config.devnet.faults,
         startedAt: Date.now(),
+        maxBatchTxs: config.api.maxBatchTxs,
       }),
       onEvents: (ws, req) => {
         subscribers.set(ws, eventTypesFilter(req.url));
@@ -266,13 +272,5 @@ export async function createNode(
   } catch (err) {
     for (const c of cleanups) await c();
     throw err;
-  }
-}
-
-function readAdminTokenOrRandom(home: string): string {
-  try {
-    return readAdminToken(home);
-  } catch {
-    return randomBytes(32).toString("hex");
   }
 }

@@ -1,3 +1,5 @@
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { Level } from "level";
 import { FastposError } from "../core/errors.js";
 
@@ -19,7 +21,8 @@ const P = {
 } as const;
 
 export type StoreErrorType =
-  | { code: "STORE_LOCKED"; path: string }
+  | { code: "STORE_LOCKED"; path: string; pid: number | null; hint: string }
+  | { code: "STORE_OPEN_FAILED"; path: string; reason: string; hint: string }
   | { code: "STORE_HEIGHT_GAP"; expected: string; got: string };
 export class StoreError extends FastposError<StoreErrorType> {}
 
@@ -62,6 +65,59 @@ function readU64(b: Uint8Array): bigint {
 
 const utf8 = new TextEncoder();
 
+function openError(path: string, err: unknown): StoreError {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  const reason = cause?.message ?? (err as Error)?.message ?? String(err);
+  if (cause?.code === "LEVEL_LOCKED" || /temporarily unavailable|already held/i.test(reason)) {
+    const pid = lockHolder(join(path, "LOCK"));
+    const who = pid === null ? "another fastpos process" : `another fastpos process (pid ${pid}?)`;
+    return new StoreError(
+      {
+        code: "STORE_LOCKED",
+        path,
+        pid,
+        hint: `only one process may open a node's database: stop the node already running on this home${pid === null ? "" : ` (\`kill ${pid}\`)`}, or start this one with another --home`,
+      },
+      `the database ${path} is in use by ${who}`,
+      { cause: err },
+    );
+  }
+  return new StoreError(
+    {
+      code: "STORE_OPEN_FAILED",
+      path,
+      reason,
+      hint: `check that ${path} is readable and writable and the disk has room; if LevelDB reports corruption, restore it from a backup or remove it to sync again from peers (keep the signer state beside it in data/)`,
+    },
+    `cannot open the database ${path}: ${reason}`,
+    { cause: err },
+  );
+}
+
+/**
+ * The pid holding the POSIX lock on `lockFile` (LevelDB's LOCK), from Linux's /proc/locks; null when it
+ * cannot be told (another OS, no entry). Best effort, for the error message only.
+ */
+function lockHolder(lockFile: string): number | null {
+  try {
+    const st = statSync(lockFile, { bigint: true });
+    const dev = st.dev;
+    // glibc's dev_t encoding → the MAJOR:MINOR (hex) that /proc/locks prints.
+    const major = ((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn);
+    const minor = (dev & 0xffn) | ((dev >> 12n) & ~0xffn);
+    for (const line of readFileSync("/proc/locks", "utf8").split("\n")) {
+      const f = line.trim().split(/\s+/);
+      // "1: POSIX  ADVISORY  WRITE 9664 fe:00:2146520 0 EOF"
+      const [maj, min, ino] = (f[5] ?? "").split(":");
+      if (ino === undefined || BigInt(ino) !== st.ino) continue;
+      if (BigInt(`0x${maj}`) !== major || BigInt(`0x${min}`) !== minor) continue;
+      const pid = Number(f[4]);
+      if (Number.isInteger(pid) && pid > 0) return pid;
+    }
+  } catch {}
+  return null;
+}
+
 export interface Store {
   /** Height of the last committed block (0 before the first). */
   height(): Promise<bigint>;
@@ -82,22 +138,16 @@ export interface Store {
 /**
  * Opens (creating) the store at `path`.
  * @throws StoreError STORE_LOCKED when another process has the database open (CLI commands must use the
- *   API while a node runs, DESIGN.md §5).
+ *   API while a node runs, DESIGN.md §5), with that process's pid when the kernel's lock table names it;
+ *   STORE_OPEN_FAILED with LevelDB's own reason (corruption, permissions, a full disk) for any other
+ *   failure — "Database failed to open" alone hides the cause from the operator (issue 24 item 9).
  */
 export async function openStore(path: string): Promise<Store> {
   const db = new Level<Uint8Array, Uint8Array>(path, { keyEncoding: "view", valueEncoding: "view" });
   try {
     await db.open();
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause;
-    if (cause?.code === "LEVEL_LOCKED" || /lock/i.test(String((err as Error).message))) {
-      throw new StoreError(
-        { code: "STORE_LOCKED", path },
-        `database ${path} is in use by another process (is the node already running?)`,
-        { cause: err },
-      );
-    }
-    throw err;
+    throw openError(path, err);
   }
   // classic-level hands back Buffers; callers get plain Uint8Arrays (same bytes, no Buffer semantics).
   const plain = (v: Uint8Array) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);

@@ -3,6 +3,7 @@ import { Flags } from "@oclif/core";
 import { BaseCommand } from "../../cli/base-command.js";
 import type { ConfigLayer } from "../../node/config.js";
 import { createNode } from "../../node/create-node.js";
+import { assertNodeHome } from "../../node/home.js";
 
 /**
  * SECURITY: the process-level guard (issue 24). Input from the network is handled inside guarded handlers,
@@ -59,7 +60,9 @@ export default class NodeStart extends BaseCommand {
       };
     if (flags["api-listen"]) layer.api = { listen: flags["api-listen"] };
     if (flags["log-level"]) layer.log = { level: flags["log-level"] };
-    const node = await createNode(resolve(flags.home), { env: process.env, flags: layer });
+    const home = resolve(flags.home);
+    assertNodeHome(home);
+    const node = await createNode(home, { env: process.env, flags: layer });
     guardProcess(node.log);
     this.emit({ api: node.apiUrl, p2p: node.p2pUrl, nodeId: node.nodeId }, (r) =>
       process.stderr.write(`fastpos node running: API ${r.api}, p2p ${r.p2p}, node id ${r.nodeId}\n`),

@@ -3,11 +3,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import { FastposError } from "../../core/errors.js";
-import { TokenBucket } from "../p2p/rate-limit.js";
+import { listenError } from "../listen-error.js";
+import { type CpuSlices, createCpuSlices } from "./cpu-slices.js";
+import { IpLimiter } from "./ip-limiter.js";
 
 /**
  * Minimal HTTP framework for the node API (DESIGN.md §5) on node:http: routes with `:params`, JSON bodies
- * with a size limit, per-IP rate limits, a request timeout, bearer-token admin routes, and JSON errors
+ * with a size limit, per-IP rate limits (requests, and txs for the routes that admit them), a request
+ * timeout, bearer-token admin routes, a capped `/v1/events` WebSocket, and JSON errors
  * `{error: {code, message, data?}}` — 4xx for the caller's mistakes, 5xx only for ours. Nothing a client
  * sends can crash the node: every handler error becomes a response.
  */
@@ -29,6 +32,15 @@ export interface ApiRequest {
   query: URLSearchParams;
   body: unknown;
   ip: string;
+  /** Aborts when the client went away or the request timed out: long work should stop then. */
+  signal: AbortSignal;
+  /**
+   * Takes up to `n` more tokens of the caller's tx budget (a `txBudget` route has taken one before reading
+   * the body) and returns how many were granted.
+   */
+  takeTxs(n: number): number;
+  /** The server's shared runner for CPU-heavy per-item work, a slice per event-loop turn. */
+  cpu: CpuSlices;
 }
 
 export type ApiResult = { status?: number; json?: unknown; text?: string; contentType?: string };
@@ -37,6 +49,11 @@ export interface Route {
   method: "GET" | "POST" | "DELETE" | "PUT";
   path: string;
   admin?: boolean;
+  /**
+   * SECURITY: the route admits txs. It needs a token of the caller's per-IP tx budget before its body is
+   * even read (429 without one), and takes one more per further tx through `ApiRequest.takeTxs`.
+   */
+  txBudget?: boolean;
   handler: (req: ApiRequest) => ApiResult | Promise<ApiResult>;
 }
 
@@ -44,6 +61,14 @@ export interface ApiServerOptions {
   listen: string;
   maxBodyBytes: number;
   requestsPerSecondPerIp: number;
+  /** Per-IP tx budget of the `txBudget` routes (a batch of N txs costs N). */
+  txsPerSecondPerIp: number;
+  /** Most `/v1/events` subscribers at once; past it upgrades get 503. */
+  maxEventSubscribers: number;
+  /** Most client IPs whose budgets are tracked (least recently used evicted past it; default 10,000). */
+  maxTrackedIps?: number;
+  /** Longest the shared CPU runner works per event-loop turn (default BATCH_SLICE_MS). */
+  sliceMs?: number;
   requestTimeoutMs: number;
   adminToken: string;
   routes: Route[];
@@ -74,6 +99,14 @@ export function jsonText(v: unknown): string {
   return JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x));
 }
 
+/**
+ * PERF: longest stretch of batch admission per event-loop turn. A tx costs ≈0.1–1 ms to admit (verify
+ * included), so a slice is a few to tens of txs; a request or consensus message arriving meanwhile waits at
+ * most about this long per loop turn. Measured under a batch flood (test api-batch-flood): 10 ms → 112
+ * status answers in 11 s, 5 ms → 168, with the same batch throughput (a yield costs microseconds).
+ */
+export const BATCH_SLICE_MS = 5;
+
 export interface ApiServer {
   server: Server;
   url: string;
@@ -82,7 +115,12 @@ export interface ApiServer {
 
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const routes = opts.routes.map(compile);
-  const buckets = new Map<string, TokenBucket>();
+  const limiter = new IpLimiter({
+    requestsPerSecond: opts.requestsPerSecondPerIp,
+    txsPerSecond: opts.txsPerSecondPerIp,
+    ...(opts.maxTrackedIps !== undefined ? { maxIps: opts.maxTrackedIps } : {}),
+  });
+  const cpu = createCpuSlices({ sliceMs: opts.sliceMs ?? BATCH_SLICE_MS });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const token = Buffer.from(opts.adminToken);
 
@@ -100,13 +138,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const ip = req.socket.remoteAddress ?? "?";
-    let bucket = buckets.get(ip);
-    if (!bucket) {
-      if (buckets.size > 10_000) buckets.clear();
-      bucket = new TokenBucket(opts.requestsPerSecondPerIp, opts.requestsPerSecondPerIp * 2);
-      buckets.set(ip, bucket);
-    }
-    if (!bucket.take()) return sendError(res, 429, "RATE_LIMITED", "too many requests; slow down");
+    if (!limiter.takeRequest(ip)) return sendError(res, 429, "RATE_LIMITED", "too many requests; slow down");
     const target = parseRequestTarget(req.url);
     if (!target) return sendError(res, 400, "BAD_PATH", "the request target is not a valid path");
     const match = findRoute(routes, req.method ?? "GET", target.pathname);
@@ -124,10 +156,19 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         "admin endpoints need `Authorization: Bearer <admin token>`",
       );
     }
-    const timer = setTimeout(
-      () => sendError(res, 503, "TIMEOUT", "request timed out"),
-      opts.requestTimeoutMs,
-    );
+    if (route.txBudget && limiter.takeTxs(ip, 1) < 1) {
+      req.resume();
+      return sendError(res, 429, "RATE_LIMITED", "transaction budget of this client exhausted; slow down", {
+        txsPerSecond: opts.txsPerSecondPerIp,
+      });
+    }
+    const abort = new AbortController();
+    res.once("close", () => abort.abort(new ApiError(503, "CLIENT_CLOSED", "the client went away")));
+    const timer = setTimeout(() => {
+      const err = new ApiError(503, "TIMEOUT", "request timed out");
+      sendError(res, err.status, err.code, err.message);
+      abort.abort(err);
+    }, opts.requestTimeoutMs);
     try {
       const body =
         route.method === "POST" || route.method === "PUT"
@@ -140,6 +181,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         query: target.query,
         body,
         ip,
+        signal: abort.signal,
+        takeTxs: (n) => limiter.takeTxs(ip, n),
+        cpu,
       });
       if (result.text !== undefined)
         send(res, result.status ?? 200, result.text, result.contentType ?? "text/plain");
@@ -179,8 +223,19 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   server.on("upgrade", (req, socket, head) => {
     try {
       socket.on("error", () => socket.destroy());
+      // SECURITY: an upgrade is a request like any other for the per-IP limiter, and the subscribers are
+      // capped: each one costs a socket, buffers and a serialisation share of every event.
+      if (!limiter.takeRequest(req.socket.remoteAddress ?? "?"))
+        return refuseUpgrade(socket, 429, "RATE_LIMITED", "too many requests; slow down");
       const target = parseRequestTarget(req.url);
       if (target?.pathname !== "/v1/events" || !opts.onEvents) return socket.destroy();
+      if (wss.clients.size >= opts.maxEventSubscribers)
+        return refuseUpgrade(
+          socket,
+          503,
+          "TOO_MANY_SUBSCRIBERS",
+          `this node serves at most ${opts.maxEventSubscribers} event subscribers; try again later`,
+        );
       wss.handleUpgrade(req, socket, head, (ws) => {
         try {
           opts.onEvents?.(ws, req);
@@ -197,7 +252,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 
   const [host, port] = opts.listen.split(":") as [string, string];
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (err) => reject(listenError("API", opts.listen, err)));
     server.listen(Number(port), host, () => resolve());
   });
   const addr = server.address();
@@ -212,6 +267,17 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         server.close(() => resolve());
       }),
   };
+}
+
+/** Answers a refused WebSocket upgrade with a JSON error (before any handshake) and closes the socket. */
+function refuseUpgrade(socket: Duplex, status: 429 | 503, code: string, message: string): void {
+  const body = jsonText({ error: { code, message } });
+  const reason = status === 429 ? "Too Many Requests" : "Service Unavailable";
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    () => socket.destroy(),
+  );
 }
 
 function authorized(header: string | undefined, token: Buffer): boolean {

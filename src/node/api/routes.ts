@@ -50,7 +50,15 @@ export interface ApiContext {
   submitTx: (tx: Tx, bytes?: Uint8Array) => { hash: string };
   faultsEnabled: boolean;
   startedAt: number;
+  /** Most txs in one `/v1/txs/batch` request (config `api.maxBatchTxs`). */
+  maxBatchTxs: number;
 }
+
+/**
+ * SECURITY: most batch txs queued for admission at once, in multiples of `maxBatchTxs`; past it batches get
+ * 503 BUSY, so a flood from many IPs cannot pile up parsed bodies without end (issue 24 item 7).
+ */
+export const MAX_QUEUED_BATCHES = 8;
 
 function parseHeight(s: string): bigint {
   if (!/^\d{1,19}$/.test(s))
@@ -183,27 +191,48 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     {
       method: "POST",
       path: "/v1/txs",
+      txBudget: true,
       handler: (r: ApiRequest) => ({
         status: 202,
         json: { ...ctx.submitTx(...parseTx(r.body)), status: "pending" } satisfies SubmitTxResponse,
       }),
     },
     {
+      // SECURITY (issue 24 item 7): at most maxBatchTxs txs; each costs a token of the caller's tx budget
+      // (those past it are answered RATE_LIMITED, unverified); admission runs in the server's CPU slices, so
+      // the event loop keeps answering other requests while a batch is verified.
       method: "POST",
       path: "/v1/txs/batch",
-      handler: (r: ApiRequest) => {
+      txBudget: true,
+      handler: async (r: ApiRequest) => {
         const list = (r.body as { txs?: unknown })?.txs;
-        if (!Array.isArray(list) || list.length > 10_000) {
-          throw new ApiError(400, "BAD_BATCH", 'body must be {"txs": [...]} with at most 10000 txs');
+        const max = ctx.maxBatchTxs;
+        if (!Array.isArray(list) || list.length > max) {
+          throw new ApiError(400, "BAD_BATCH", `body must be {"txs": [...]} with at most ${max} txs`, {
+            max,
+          });
         }
-        const results = list.map((item) => {
-          try {
-            return { ...ctx.submitTx(...parseTx(item)), status: "pending" };
-          } catch (err) {
-            const e = err as { code?: string; message?: string };
-            return { error: { code: e.code ?? "INTERNAL", message: e.message ?? String(err) } };
-          }
-        });
+        if (r.cpu.pending + list.length > max * MAX_QUEUED_BATCHES)
+          throw new ApiError(503, "BUSY", "the node is busy admitting other batches; retry shortly");
+        // The route took one token before reading the body: it pays for the first tx.
+        const granted = list.length === 0 ? 0 : 1 + r.takeTxs(list.length - 1);
+        const admitted = await r.cpu.run(
+          list.slice(0, granted),
+          (item: unknown) => {
+            try {
+              return { ...ctx.submitTx(...parseTx(item)), status: "pending" };
+            } catch (err) {
+              const e = err as { code?: string; message?: string };
+              return { error: { code: e.code ?? "INTERNAL", message: e.message ?? String(err) } };
+            }
+          },
+          r.signal,
+        );
+        const limited = {
+          error: { code: "RATE_LIMITED", message: "over this client's tx budget; resend later" },
+        };
+        const results: unknown[] = admitted;
+        for (let i = granted; i < list.length; i++) results.push(limited);
         return { status: 202, json: { results } };
       },
     },

@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openStore, StoreError } from "../../../src/node/store.js";
@@ -63,7 +64,22 @@ describe("block store (real LevelDB in a temp dir)", () => {
   it("refuses a second opener of the same database with STORE_LOCKED", async () => {
     const path = join(dir, "data");
     const s = await openStore(path);
-    await expect(openStore(path)).rejects.toMatchObject({ code: "STORE_LOCKED" });
+    // (The holder's pid is named across processes: test/e2e/node-start-errors.test.ts. In one process
+    // LevelDB's failed second open closes its LOCK fd, which drops the POSIX lock the pid is read from.)
+    await expect(openStore(path)).rejects.toMatchObject({
+      code: "STORE_LOCKED",
+      message: expect.stringContaining("is in use by another fastpos process"),
+    });
     await s.close();
+  });
+
+  it("reports LevelDB's own reason when a database cannot be opened", async () => {
+    const path = join(dir, "data");
+    await (await openStore(path)).close();
+    writeFileSync(join(path, "CURRENT"), "MANIFEST-424242\n");
+    await expect(openStore(path)).rejects.toMatchObject({
+      code: "STORE_OPEN_FAILED",
+      message: expect.stringMatching(/^cannot open the database .*: .*MANIFEST-424242/),
+    });
   });
 });
