@@ -1,3 +1,8 @@
+/**
+ * Node configuration (DESIGN.md §5): `<home>/config.yaml` < `FASTPOS_*` env < CLI flags, validated by one
+ * strict schema. Unknown keys and bad values are errors naming the key, never silently ignored.
+ * `templates/config.yaml` documents every key; a test keeps the two in sync.
+ */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
@@ -6,11 +11,6 @@ import { FastposError } from "../core/errors.js";
 import { P2P_DEFAULTS } from "./p2p/peer-slots.js";
 import { TX_BUDGET_DEFAULTS } from "./p2p/tx-budget.js";
 
-/**
- * Node configuration (DESIGN.md §5): `<home>/config.yaml` < `FASTPOS_*` env < CLI flags, validated by one
- * strict schema. Unknown keys and bad values are errors naming the key, never silently ignored.
- * `templates/config.yaml` documents every key; a test keeps the two in sync.
- */
 const hostPort = z
   .string()
   .regex(/^[^\s:]+:\d{1,5}$/, { message: "must be HOST:PORT, e.g. 127.0.0.1:26656", abort: true })

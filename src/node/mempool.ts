@@ -1,5 +1,3 @@
-import { FastposError } from "../core/errors.js";
-
 /**
  * Transaction pool (DESIGN.md §5): bounded by count, bytes and txs per sender; block building takes the
  * highest fee first while keeping each sender's nonces in order; when full, the lowest-fee tail tx is
@@ -8,6 +6,9 @@ import { FastposError } from "../core/errors.js";
  *
  * Generic over the tx type so it is tested on its own; the node supplies sender/nonce/fee/size.
  */
+import { FastposError } from "../core/errors.js";
+
+/** See the file header. */
 export interface PoolTx<T> {
   hash: string;
   sender: string;

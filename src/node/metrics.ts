@@ -1,9 +1,10 @@
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
-
 /**
  * Prometheus metrics of one node (DESIGN.md §5), on its own registry (no global state, so several nodes can
  * live in one test process). Names follow Prometheus conventions and pass `promtool check metrics`.
  */
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+/** See the file header. */
 export function createMetrics() {
   const registry = new Registry();
   // NOTE: not prom-client's collectDefaultMetrics: three of its gauges end in "_total", which

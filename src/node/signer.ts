@@ -1,10 +1,3 @@
-import { createPrivateKey, createPublicKey, sign as cryptoSign, type KeyObject } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
-import { join } from "node:path";
-import { bytesEqual, fromHex, toHex } from "../core/codec/index.js";
-import { FastposError } from "../core/errors.js";
-import { writeFileAtomicSync } from "../keystore/fs-atomic.js";
-
 /**
  * The double-sign guard (DESIGN.md §4, like CometBFT's FilePV). Before any consensus signature leaves the
  * process, `{height, round, step, signBytes, signature}` is persisted with fsync + atomic rename. It refuses
@@ -12,6 +5,14 @@ import { writeFileAtomicSync } from "../keystore/fs-atomic.js";
  * bytes at the same HRS it returns the stored signature (safe re-broadcast after a crash). A lock file
  * stops two processes from using one key.
  */
+import { createPrivateKey, createPublicKey, sign as cryptoSign, type KeyObject } from "node:crypto";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { bytesEqual, fromHex, toHex } from "../core/codec/index.js";
+import { FastposError } from "../core/errors.js";
+import { writeFileAtomicSync } from "../keystore/fs-atomic.js";
+
+/** See the file header. */
 export const SIGN_STEP = { proposal: 1, prevote: 2, precommit: 3 } as const;
 export type SignStep = keyof typeof SIGN_STEP;
 

@@ -1,8 +1,3 @@
-import { readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { Level } from "level";
-import { FastposError } from "../core/errors.js";
-
 /**
  * Node storage over LevelDB (DESIGN.md §5). Everything a committed block changes — the block, its commit,
  * its tx index entries, the state changes and the new height — goes into ONE atomic batch, so a crash
@@ -11,6 +6,11 @@ import { FastposError } from "../core/errors.js";
  * The store deals in encoded bytes; the node encodes with the canonical codec. Keys are
  * `prefix-byte ‖ fixed-width key`, so heights iterate in order.
  */
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { Level } from "level";
+import { FastposError } from "../core/errors.js";
+
 const P = {
   meta: 0x01,
   blockByHeight: 0x02,

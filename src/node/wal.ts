@@ -1,15 +1,3 @@
-import {
-  closeSync,
-  existsSync,
-  fstatSync,
-  fsyncSync,
-  ftruncateSync,
-  openSync,
-  readSync,
-  writeSync,
-} from "node:fs";
-import { crc32 } from "node:zlib";
-
 /**
  * Consensus write-ahead log (DESIGN.md §4). Each record is `u32 length ‖ u32 crc32(payload) ‖ payload`,
  * big-endian. Consensus inputs are appended as they arrive; the node's own messages are appended with
@@ -24,6 +12,19 @@ import { crc32 } from "node:zlib";
  * record failed its check (which a crash mid-append does not cause), at warn for a short tail after good
  * records (which it does).
  */
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readSync,
+  writeSync,
+} from "node:fs";
+import { crc32 } from "node:zlib";
+
+/** See the file header. */
 export interface Wal {
   /** Records read at open, in order (the replay input). */
   readonly records: Uint8Array[];

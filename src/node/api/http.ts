@@ -1,3 +1,10 @@
+/**
+ * Minimal HTTP framework for the node API (DESIGN.md §5) on node:http: routes with `:params`, JSON bodies
+ * with a size limit, per-IP rate limits (requests, and txs for the routes that admit them), a request
+ * timeout, bearer-token admin routes, a capped `/v1/events` WebSocket, and JSON errors
+ * `{error: {code, message, data?}}` — 4xx for the caller's mistakes, 5xx only for ours. Nothing a client
+ * sends can crash the node: every handler error becomes a response.
+ */
 import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
@@ -6,14 +13,9 @@ import { FastposError } from "../../core/errors.js";
 import { listenError } from "../listen-error.js";
 import { type CpuSlices, createCpuSlices } from "./cpu-slices.js";
 import { IpLimiter } from "./ip-limiter.js";
+import { compile, findRoute, parseRequestTarget } from "./router.js";
 
-/**
- * Minimal HTTP framework for the node API (DESIGN.md §5) on node:http: routes with `:params`, JSON bodies
- * with a size limit, per-IP rate limits (requests, and txs for the routes that admit them), a request
- * timeout, bearer-token admin routes, a capped `/v1/events` WebSocket, and JSON errors
- * `{error: {code, message, data?}}` — 4xx for the caller's mistakes, 5xx only for ours. Nothing a client
- * sends can crash the node: every handler error becomes a response.
- */
+/** See the file header. */
 export class ApiError extends FastposError<{ code: string } & Record<string, unknown>> {
   constructor(
     readonly status: number,
@@ -76,22 +78,6 @@ export interface ApiServerOptions {
   statusFor?: (err: FastposError) => number;
   onEvents?: (ws: WebSocket, req: IncomingMessage) => void;
   logger: { warn(obj: object, msg?: string): void; debug(obj: object, msg?: string): void };
-}
-
-interface CompiledRoute extends Route {
-  re: RegExp;
-  names: string[];
-}
-
-function compile(r: Route): CompiledRoute {
-  const names: string[] = [];
-  const re = new RegExp(
-    `^${r.path.replace(/:([a-zA-Z]+)/g, (_, n: string) => {
-      names.push(n);
-      return "([^/]+)";
-    })}$`,
-  );
-  return { ...r, re, names };
 }
 
 /** Serialises API JSON: bigints as decimal strings (DESIGN.md §2). */
@@ -287,60 +273,6 @@ function authorized(header: string | undefined, token: Buffer): boolean {
   return given.length === token.length && timingSafeEqual(given, token);
 }
 
-/**
- * The path and query of an HTTP request target, or null when it is not one a client of this API sends.
- * Total: never throws, whatever the bytes (`new URL` throws on targets such as `//`, which arrive raw).
- * Accepts origin-form (`/v1/status?x=1`) and absolute-form (`http://host/v1/status`); the fragment is dropped.
- */
-export function parseRequestTarget(
-  raw: string | undefined,
-): { pathname: string; query: URLSearchParams } | null {
-  let target = raw ?? "/";
-  if (/^https?:\/\//i.test(target)) {
-    // absolute-form: keep what follows the authority
-    const slash = target.indexOf("/", target.indexOf("//") + 2);
-    target = slash < 0 ? "/" : target.slice(slash);
-  }
-  if (!target.startsWith("/")) return null;
-  const hashAt = target.indexOf("#");
-  if (hashAt >= 0) target = target.slice(0, hashAt);
-  const q = target.indexOf("?");
-  const pathname = q < 0 ? target : target.slice(0, q);
-  // URLSearchParams never throws: bad escapes in the query are kept as they are.
-  return { pathname, query: new URLSearchParams(q < 0 ? "" : target.slice(q + 1)) };
-}
-
-/** `decodeURIComponent`, or null for a malformed escape (which it would throw on). */
-function decodePathPart(s: string): string | null {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return null;
-  }
-}
-
-function findRoute(
-  routes: CompiledRoute[],
-  method: string,
-  path: string,
-): [CompiledRoute, Record<string, string>] | "method" | "bad-escape" | undefined {
-  let pathMatched = false;
-  for (const r of routes) {
-    const m = r.re.exec(path);
-    if (!m) continue;
-    pathMatched = true;
-    if (r.method !== method) continue;
-    const params: Record<string, string> = {};
-    for (let i = 0; i < r.names.length; i++) {
-      const value = decodePathPart(m[i + 1] as string);
-      if (value === null) return "bad-escape";
-      params[r.names[i] as string] = value;
-    }
-    return [r, params];
-  }
-  return pathMatched ? "method" : undefined;
-}
-
 async function readJson(req: IncomingMessage, max: number): Promise<unknown> {
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > max) {
@@ -361,6 +293,8 @@ async function readJson(req: IncomingMessage, max: number): Promise<unknown> {
     throw new ApiError(400, "BAD_JSON", "request body is not valid JSON");
   }
 }
+
+export { parseRequestTarget } from "./router.js";
 
 /**
  * Sends a JSON event (or its already serialised text) to a WebSocket subscriber; slow consumers are dropped,

@@ -1,3 +1,8 @@
+/**
+ * The node's HTTP API (DESIGN.md §5). JSON only at this edge: bytes 0x-hex, addresses fp1…, amounts as
+ * decimal strings. Handlers read the live state through `ctx`; writes go through `submitTx` only. Each JSON
+ * route is bound with `contractRoute`, so its answer is type-checked against `core/api/contract.ts`.
+ */
 import type {
   ConsensusView,
   NodeStatus,
@@ -28,11 +33,7 @@ import type { Store } from "../store.js";
 import { contractRoute } from "./contract-route.js";
 import { ApiError, type ApiRequest, type Route } from "./http.js";
 
-/**
- * The node's HTTP API (DESIGN.md §5). JSON only at this edge: bytes 0x-hex, addresses fp1…, amounts as
- * decimal strings. Handlers read the live state through `ctx`; writes go through `submitTx` only. Each JSON
- * route is bound with `contractRoute`, so its answer is type-checked against `core/api/contract.ts`.
- */
+/** See the file header. */
 export interface ApiContext {
   chainId: string;
   genesisHash: Uint8Array;
