@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import type { NodeEvent, PublishEvent } from "../core/api/events.js";
 import { decodeTx, encodeTx, hashTx, type Tx } from "../core/chain/tx.js";
+import { indexOfValidator } from "../core/chain/validator-set.js";
 import { CommitCodec } from "../core/chain/vote.js";
 import { decode, toHex } from "../core/codec/index.js";
 import { addressBytes } from "../core/crypto/index.js";
@@ -246,6 +247,14 @@ export async function createNode(
       takeSavedMempool(mempoolFile, (reason) => logger.warn({ reason }, "saved mempool unreadable")),
     );
     metrics.height.set(Number(state.height));
+    if (validatorKey && indexOfValidator(state.validatorSet, addressBytes(validatorKey.publicKey)) < 0) {
+      // Not an error (a validator about to be bonded starts like this), but never silent (issue 24 item 10).
+      const address = toHex(addressBytes(validatorKey.publicKey));
+      logger.warn(
+        { address },
+        "this node's validator key is not in the active set: it will not vote until bonded",
+      );
+    }
     logger.info(
       {
         api: api.url,

@@ -1,22 +1,6 @@
-/**
- * The consensus driver (DESIGN.md §4, §5): the pure engine's effect loop. It feeds `core/consensus` with
- * verified network input, timeouts and built blocks, and executes the effects in order — signing through
- * the double-sign guard, gossip, timers, committing decided blocks.
- *
- * Events go through one FIFO queue: an effect that produces an event (the node's own vote, a built block)
- * enqueues it, and it is stepped after the current effects, so the engine is never re-entered and what it
- * reports (`roundStep` events, metrics) comes out in its order (issue 14).
- *
- * Its parts, each with its own tests: consensus-inbox.ts (network input), consensus-outbox.ts (own
- * proposals and votes), proposal-assembly.ts (compact proposals), block-sync.ts (catch-up), wal-replay.ts
- * (restart), commit-block.ts (persisting a block), future-buffer.ts, evidence-pool.ts. Mempool admission
- * (admission.ts) is wired by create-node.ts.
- */
-import type { PublishEvent } from "../core/api/events.js";
 import { type AppliedBlock, applyBlock } from "../core/chain/apply/block.js";
 import { type Block, hashBlock } from "../core/chain/block.js";
 import { verifyCommit } from "../core/chain/commit.js";
-import type { State } from "../core/chain/state.js";
 import type { Tx } from "../core/chain/tx.js";
 import type { Commit, SignedProposal, SignedVote } from "../core/chain/vote.js";
 import { encode, toHex } from "../core/codec/index.js";
@@ -32,44 +16,14 @@ import { createBlockSync } from "./block-sync.js";
 import { commitBlock } from "./commit-block.js";
 import { createInbox } from "./consensus-inbox.js";
 import { createOutbox } from "./consensus-outbox.js";
+import type { DriverDeps } from "./driver-deps.js";
 import { createEvidencePool } from "./evidence-pool.js";
 import { createFutureBuffer } from "./future-buffer.js";
-import type { Logger } from "./logger.js";
-import type { Mempool } from "./mempool.js";
 import { MSG, StatusMsgCodec } from "./messages.js";
-import type { Metrics } from "./metrics.js";
-import type { PeerInfo, Transport } from "./p2p/transport.js";
+import type { PeerInfo } from "./p2p/transport.js";
 import { createProposalAssembly } from "./proposal-assembly.js";
-import type { Signer } from "./signer.js";
-import type { Store } from "./store.js";
-import type { Wal } from "./wal.js";
 import { decodeWalRecord, encodeWalRecord, type WalRecord } from "./wal-records.js";
 import { createReplayer, planWalReplay, type ReplayItem, type ReplayLeftover } from "./wal-replay.js";
-
-/** What the driver runs on: built and owned by the composition root (create-node.ts). */
-export interface DriverDeps {
-  state: State;
-  /** The commit of the block at `state.height` (null at genesis): the next block's lastCommit. */
-  lastCommit: Commit | null;
-  store: Store;
-  signer: Signer | null;
-  /** Consensus address of this node's validator key, or null for a full node. */
-  self: Uint8Array | null;
-  wal: Wal;
-  mempool: Mempool<Tx>;
-  transport: Transport;
-  logger: Logger;
-  metrics: Metrics;
-  publish: PublishEvent;
-  now: () => bigint;
-  signal: AbortSignal;
-  /** Most txs in a block this node proposes (node config `mempool.maxBlockTxs`); default the chain's max. */
-  maxBlockTxs?: number;
-  /** Called just before this node sends a proposal (the node flushes queued tx gossip ahead of it). */
-  beforePropose?: () => void;
-  /** Most bytes of txs in one `blockTxs` frame (default 1 MiB). */
-  maxFrameBytes?: number;
-}
 
 const TICK_MS = 400;
 /** Future-height messages kept per peer, and how many heights ahead (issue 24 item 3). */
@@ -366,3 +320,4 @@ export function createDriver(deps: DriverDeps) {
 }
 
 export type Driver = ReturnType<typeof createDriver>;
+export type { DriverDeps } from "./driver-deps.js";

@@ -7,6 +7,7 @@
  * Generic over the tx type so it is tested on its own; the node supplies sender/nonce/fee/size.
  */
 import { FastposError } from "../core/errors.js";
+import { SenderHeap } from "./mempool-heap.js";
 
 /** See the file header. */
 export interface PoolTx<T> {
@@ -244,7 +245,7 @@ export class Mempool<T> {
    * PERF: a binary heap over sender heads, O(k log s) for k txs from s senders.
    */
   reap(maxTxs: number, maxBytes: number): T[] {
-    const heap = new SenderHeap<T>();
+    const heap = new SenderHeap<Entry<T>>();
     for (const list of this.bySender.values()) if (list[0]) heap.push({ list, i: 0 });
     const out: T[] = [];
     let bytes = 0;
@@ -293,54 +294,5 @@ export class Mempool<T> {
       }
     }
     return removed;
-  }
-}
-
-interface Cursor<T> {
-  list: Entry<T>[];
-  i: number;
-}
-
-/** Max-heap of sender cursors by (fee desc, arrival asc). */
-class SenderHeap<T> {
-  private readonly a: Cursor<T>[] = [];
-
-  private better(x: Cursor<T>, y: Cursor<T>): boolean {
-    const ex = x.list[x.i] as Entry<T>;
-    const ey = y.list[y.i] as Entry<T>;
-    return ex.fee > ey.fee || (ex.fee === ey.fee && ex.seq < ey.seq);
-  }
-
-  push(c: Cursor<T>): void {
-    const a = this.a;
-    a.push(c);
-    let i = a.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.better(a[i] as Cursor<T>, a[parent] as Cursor<T>)) break;
-      [a[i], a[parent]] = [a[parent] as Cursor<T>, a[i] as Cursor<T>];
-      i = parent;
-    }
-  }
-
-  pop(): Cursor<T> | undefined {
-    const a = this.a;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0 && last) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && this.better(a[l] as Cursor<T>, a[m] as Cursor<T>)) m = l;
-        if (r < a.length && this.better(a[r] as Cursor<T>, a[m] as Cursor<T>)) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m] as Cursor<T>, a[i] as Cursor<T>];
-        i = m;
-      }
-    }
-    return top;
   }
 }
