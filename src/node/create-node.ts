@@ -98,6 +98,13 @@ export async function createNode(
       maxMessagesPerSecond: config.p2p.maxMessagesPerSecond,
       banSeconds: config.p2p.banSeconds,
       peerExchange: config.p2p.peerExchange,
+      maxInboundPerIp: config.p2p.maxInboundPerIp,
+      // A validator proves its consensus key in the handshake, and peers proving one of the current set
+      // get reserved slots (issue 24 item 5).
+      validatorKey: validatorKey
+        ? { secretKey: validatorKey.secretKey, publicKey: validatorKey.publicKey }
+        : null,
+      isValidator: (pk) => indexOfValidator((driverRef?.state ?? state).validatorSet, addressBytes(pk)) >= 0,
       logger,
       onMessage: (peer, type, payload) => {
         if (TX_GOSSIP_TYPES.includes(type)) return gossip.onMessage(peer.id, type, payload);
@@ -132,6 +139,10 @@ export async function createNode(
         return tx && encodeTx(tx); // the bytes it was received as (the codec remembers them)
       },
       maxFrameBytes: Math.floor(config.p2p.maxFrameBytes / 2),
+      budget: {
+        txsPerSecond: config.p2p.txsPerSecondPerPeer,
+        txBytesPerSecond: config.p2p.txBytesPerSecondPerPeer,
+      },
     });
 
     /** A tx from the API; `bytes` (its canonical encoding) when the caller has them. */
@@ -185,6 +196,7 @@ export async function createNode(
       signal: abort.signal,
       maxBlockTxs: config.mempool.maxBlockTxs,
       beforePropose: () => gossip.flush(),
+      expediteTxs: (hashes) => gossip.expedite(hashes),
       maxFrameBytes: Math.floor(config.p2p.maxFrameBytes / 2),
     });
     driverRef = driver;

@@ -31,6 +31,8 @@ export interface DriverDeps {
   maxBlockTxs?: number;
   /** Called just before this node sends a proposal (the node flushes queued tx gossip ahead of it). */
   beforePropose?: () => void;
+  /** Asks tx gossip to admit these txs (hex hashes) first: a proposal being assembled waits for them. */
+  expediteTxs?: (hashes: string[]) => void;
   /** Most bytes of txs in one `blockTxs` frame (default 1 MiB). */
   maxFrameBytes?: number;
 }

@@ -75,6 +75,7 @@ export function createDriver(deps: DriverDeps) {
     later,
     onFetch: (n) => metrics.proposalTxsFetched.inc(n),
     complete: (c) => inbox.onAssembled(c),
+    ...(deps.expediteTxs && { expedite: deps.expediteTxs }),
   });
   const sync = createBlockSync({
     height: () => state.height,

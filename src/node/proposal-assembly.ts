@@ -48,6 +48,8 @@ export interface AssemblyDeps {
   /** A first request for `count` missing txs went out (metrics). */
   onFetch(count: number): void;
   complete(p: CompleteProposal): void;
+  /** Moves these txs (hex hashes) to the front of the gossip intake: a proposal waits for them. */
+  expedite?: (hashes: string[]) => void;
   graceMs?: number;
   retryMs?: number;
 }
@@ -178,6 +180,7 @@ export function createProposalAssembly(deps: AssemblyDeps) {
       if (absent.length === 0) return finish(a);
       assembling.set(toHex(proposal.proposal.blockHash), a);
       for (const [hex, index] of absent) awaited.set(hex, { a, index });
+      deps.expedite?.(absent.map(([hex]) => hex));
       deps.later(graceMs, () => requestMissing(a));
     },
 
