@@ -26,7 +26,10 @@ import {
   sha256,
 } from "../crypto/index.js";
 import { FastposError } from "../errors.js";
+import { MAX_BLOCK_EVIDENCE_WIRE } from "./block.js";
 import { type Params, ParamsCodec, PRESETS, type PresetName } from "./params.js";
+import { MAX_SIGNED_BLOCKS_WINDOW } from "./slashing-state.js";
+import { MAX_EVIDENCE_BYTES } from "./vote.js";
 
 /**
  * Genesis (DESIGN.md §3): JSON for humans, hashed over its canonical codec encoding (never over JSON).
@@ -74,6 +77,11 @@ const hex32 = z
   .transform((s) => fromHex(s, 32));
 const address = z.string().refine(isValidAddress, "must be an fp1… bech32m address");
 
+/** A fraction in basis points: 0 … 10000 (= 100%). */
+const basisPoints = z.int().min(0).max(10_000, "is in basis points: at most 10000 (100%)");
+/** Keeps `height + downtimeJailDuration` far from 2^64 for any reachable height. */
+const MAX_JAIL_DURATION = 1n << 48n;
+
 const timeoutsSchema = z
   .object({
     proposeBase: z.int().min(1).max(600_000),
@@ -104,6 +112,17 @@ const paramsSchema = z
       .max(1 << 20),
     minFee: decimal(),
     maxTimeDriftMs: z.int().min(0).max(3_600_000),
+    evidenceMaxAgeBlocks: decimal().refine((v) => v > 0n, "must be > 0"),
+    maxBlockEvidence: z.int().min(1).max(MAX_BLOCK_EVIDENCE_WIRE),
+    maxBlockEvidenceBytes: z
+      .int()
+      .min(MAX_EVIDENCE_BYTES, `must fit one evidence item (${MAX_EVIDENCE_BYTES} bytes)`)
+      .max(1 << 20),
+    slashFractionDoubleSign: basisPoints,
+    signedBlocksWindow: z.int().min(1).max(MAX_SIGNED_BLOCKS_WINDOW),
+    minSignedPerWindow: basisPoints,
+    downtimeJailDuration: decimal(MAX_JAIL_DURATION),
+    slashFractionDowntime: basisPoints,
     timeouts: timeoutsSchema,
   })
   .strict();
@@ -177,6 +196,7 @@ export function validateGenesis(json: unknown): Genesis {
     if (v.stake < g.params.minSelfStake)
       issues.push(`validators[${i}].stake: below params.minSelfStake (${g.params.minSelfStake})`);
   });
+  issues.push(...crossCheckParams(g.params));
   if (g.validators.length > g.params.maxValidators)
     issues.push(`validators: more than params.maxValidators (${g.params.maxValidators})`);
   const supply = [...g.accounts.map((a) => a.balance), ...g.validators.map((v) => v.stake)].reduce(
@@ -188,6 +208,21 @@ export function validateGenesis(json: unknown): Genesis {
   if (issues.length)
     throw new GenesisError({ code: "GENESIS_INVALID", issues }, `invalid genesis: ${issues.join("; ")}`);
   return g;
+}
+
+/** Rules between params (each field's own bounds are in the schema). Issues name the JSON path. */
+function crossCheckParams(p: Params): string[] {
+  const issues: string[] = [];
+  const unbondingBlocks = p.unbondingEpochs * p.epochLength;
+  if (p.evidenceMaxAgeBlocks > unbondingBlocks) {
+    issues.push(
+      `params.evidenceMaxAgeBlocks: must be ≤ unbondingEpochs × epochLength (${unbondingBlocks}), or stake ` +
+        "could finish unbonding before the evidence against it expires",
+    );
+  }
+  if (p.maxBlockEvidenceBytes > p.maxBlockBytes)
+    issues.push(`params.maxBlockEvidenceBytes: must be ≤ params.maxBlockBytes (${p.maxBlockBytes})`);
+  return issues;
 }
 
 /** Canonical encoding of a genesis: what its hash commits to. */
@@ -252,6 +287,14 @@ export function genesisToJson(g: Genesis): string {
       maxTxBytes: g.params.maxTxBytes,
       minFee: String(g.params.minFee),
       maxTimeDriftMs: g.params.maxTimeDriftMs,
+      evidenceMaxAgeBlocks: String(g.params.evidenceMaxAgeBlocks),
+      maxBlockEvidence: g.params.maxBlockEvidence,
+      maxBlockEvidenceBytes: g.params.maxBlockEvidenceBytes,
+      slashFractionDoubleSign: g.params.slashFractionDoubleSign,
+      signedBlocksWindow: g.params.signedBlocksWindow,
+      minSignedPerWindow: g.params.minSignedPerWindow,
+      downtimeJailDuration: String(g.params.downtimeJailDuration),
+      slashFractionDowntime: g.params.slashFractionDowntime,
       timeouts: {
         proposeBase: t.proposeBase,
         proposeDelta: t.proposeDelta,
