@@ -21,7 +21,7 @@ import type { DuplicateVoteEvidence } from "./vote.js";
 /** A validator's slashing status. */
 export interface SlashingView {
   jailed: boolean;
-  /** First height at which `unjail` is accepted; null if never jailed or tombstoned (never). */
+  /** First height at which `unjail` is accepted; null when not jailed, or tombstoned (never). */
   jailedUntil: bigint | null;
   tombstoned: boolean;
   /** Why it is jailed (null when not jailed). */
@@ -42,7 +42,7 @@ export function slashingInfo(state: State, validator: Uint8Array): SlashingView 
   const jailed = v.status === "jailed";
   return {
     jailed,
-    jailedUntil: info.tombstoned || info.jailedUntil === 0n ? null : info.jailedUntil,
+    jailedUntil: jailed && !info.tombstoned ? info.jailedUntil : null,
     tombstoned: info.tombstoned,
     jailReason: jailed ? info.jailReason : null,
     missedBlocks: info.missed,

@@ -37,6 +37,10 @@ export function finishBlock(
     tree = r.tree;
     nextSet = r.set;
   }
+  // NOTE: the set never becomes empty. When jailing (or a boundary) would leave no validator, the current
+  // set carries on — penalties, jail and tombstone still stand — so the chain can still make blocks (and
+  // include an unjail or a new bond) instead of halting for good with nobody allowed to propose.
+  if (nextSet.validators.length === 0) nextSet = state.validatorSet;
   if (
     (boundary || nextSet !== state.validatorSet) &&
     !bytesEqual(hashValidatorSet(nextSet), hashValidatorSet(state.validatorSet))
