@@ -26,10 +26,8 @@ import {
   sha256,
 } from "../crypto/index.js";
 import { FastposError } from "../errors.js";
-import { MAX_BLOCK_EVIDENCE_WIRE } from "./block.js";
 import { type Params, ParamsCodec, PRESETS, type PresetName } from "./params.js";
-import { MAX_SIGNED_BLOCKS_WINDOW } from "./slashing-state.js";
-import { MAX_EVIDENCE_BYTES } from "./vote.js";
+import { crossCheckParams, decimal, paramsSchema, paramsToJson } from "./params-schema.js";
 
 /**
  * Genesis (DESIGN.md §3): JSON for humans, hashed over its canonical codec encoding (never over JSON).
@@ -65,67 +63,11 @@ export type GenesisErrorType = { code: "GENESIS_INVALID"; issues: string[] };
 export class GenesisError extends FastposError<GenesisErrorType> {}
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
-const decimal = (max = U64_MAX) =>
-  z
-    .string()
-    .regex(/^(0|[1-9]\d*)$/, "must be a decimal integer string")
-    .transform((s) => BigInt(s))
-    .refine((v) => v <= max, `must be ≤ ${max}`);
 const hex32 = z
   .string()
   .regex(/^0x[0-9a-f]{64}$/, "must be 32 bytes of lowercase 0x-hex")
   .transform((s) => fromHex(s, 32));
 const address = z.string().refine(isValidAddress, "must be an fp1… bech32m address");
-
-/** A fraction in basis points: 0 … 10000 (= 100%). */
-const basisPoints = z.int().min(0).max(10_000, "is in basis points: at most 10000 (100%)");
-/** Keeps `height + downtimeJailDuration` far from 2^64 for any reachable height. */
-const MAX_JAIL_DURATION = 1n << 48n;
-
-const timeoutsSchema = z
-  .object({
-    proposeBase: z.int().min(1).max(600_000),
-    proposeDelta: z.int().min(0).max(600_000),
-    prevoteBase: z.int().min(1).max(600_000),
-    prevoteDelta: z.int().min(0).max(600_000),
-    precommitBase: z.int().min(1).max(600_000),
-    precommitDelta: z.int().min(0).max(600_000),
-    commitWait: z.int().min(0).max(600_000),
-  })
-  .strict();
-
-const paramsSchema = z
-  .object({
-    epochLength: decimal().refine((v) => v > 0n, "must be > 0"),
-    unbondingEpochs: decimal(),
-    minSelfStake: decimal(),
-    maxValidators: z.int().min(1).max(1000),
-    maxUnbondingEntries: z.int().min(1).max(1000),
-    maxBlockTxs: z.int().min(1).max(1_000_000),
-    maxBlockBytes: z
-      .int()
-      .min(1024)
-      .max(64 << 20),
-    maxTxBytes: z
-      .int()
-      .min(128)
-      .max(1 << 20),
-    minFee: decimal(),
-    maxTimeDriftMs: z.int().min(0).max(3_600_000),
-    evidenceMaxAgeBlocks: decimal().refine((v) => v > 0n, "must be > 0"),
-    maxBlockEvidence: z.int().min(1).max(MAX_BLOCK_EVIDENCE_WIRE),
-    maxBlockEvidenceBytes: z
-      .int()
-      .min(MAX_EVIDENCE_BYTES, `must fit one evidence item (${MAX_EVIDENCE_BYTES} bytes)`)
-      .max(1 << 20),
-    slashFractionDoubleSign: basisPoints,
-    signedBlocksWindow: z.int().min(1).max(MAX_SIGNED_BLOCKS_WINDOW),
-    minSignedPerWindow: basisPoints,
-    downtimeJailDuration: decimal(MAX_JAIL_DURATION),
-    slashFractionDowntime: basisPoints,
-    timeouts: timeoutsSchema,
-  })
-  .strict();
 
 const genesisSchema = z
   .object({
@@ -210,21 +152,6 @@ export function validateGenesis(json: unknown): Genesis {
   return g;
 }
 
-/** Rules between params (each field's own bounds are in the schema). Issues name the JSON path. */
-function crossCheckParams(p: Params): string[] {
-  const issues: string[] = [];
-  const unbondingBlocks = p.unbondingEpochs * p.epochLength;
-  if (p.evidenceMaxAgeBlocks > unbondingBlocks) {
-    issues.push(
-      `params.evidenceMaxAgeBlocks: must be ≤ unbondingEpochs × epochLength (${unbondingBlocks}), or stake ` +
-        "could finish unbonding before the evidence against it expires",
-    );
-  }
-  if (p.maxBlockEvidenceBytes > p.maxBlockBytes)
-    issues.push(`params.maxBlockEvidenceBytes: must be ≤ params.maxBlockBytes (${p.maxBlockBytes})`);
-  return issues;
-}
-
 /** Canonical encoding of a genesis: what its hash commits to. */
 export const GenesisCodec = struct({
   chainId: string(64),
@@ -272,39 +199,10 @@ export function hashGenesis(g: Genesis): Uint8Array {
 
 /** Byte-stable JSON: fixed key order, decimal strings for amounts, 2-space indent, trailing newline. */
 export function genesisToJson(g: Genesis): string {
-  const t = g.params.timeouts;
   const doc = {
     chainId: g.chainId,
     genesisTime: g.genesisTime,
-    params: {
-      epochLength: String(g.params.epochLength),
-      unbondingEpochs: String(g.params.unbondingEpochs),
-      minSelfStake: String(g.params.minSelfStake),
-      maxValidators: g.params.maxValidators,
-      maxUnbondingEntries: g.params.maxUnbondingEntries,
-      maxBlockTxs: g.params.maxBlockTxs,
-      maxBlockBytes: g.params.maxBlockBytes,
-      maxTxBytes: g.params.maxTxBytes,
-      minFee: String(g.params.minFee),
-      maxTimeDriftMs: g.params.maxTimeDriftMs,
-      evidenceMaxAgeBlocks: String(g.params.evidenceMaxAgeBlocks),
-      maxBlockEvidence: g.params.maxBlockEvidence,
-      maxBlockEvidenceBytes: g.params.maxBlockEvidenceBytes,
-      slashFractionDoubleSign: g.params.slashFractionDoubleSign,
-      signedBlocksWindow: g.params.signedBlocksWindow,
-      minSignedPerWindow: g.params.minSignedPerWindow,
-      downtimeJailDuration: String(g.params.downtimeJailDuration),
-      slashFractionDowntime: g.params.slashFractionDowntime,
-      timeouts: {
-        proposeBase: t.proposeBase,
-        proposeDelta: t.proposeDelta,
-        prevoteBase: t.prevoteBase,
-        prevoteDelta: t.prevoteDelta,
-        precommitBase: t.precommitBase,
-        precommitDelta: t.precommitDelta,
-        commitWait: t.commitWait,
-      },
-    },
+    params: paramsToJson(g.params),
     accounts: g.accounts.map((a) => ({ address: a.address, balance: String(a.balance) })),
     validators: g.validators.map((v) => ({
       name: v.name,

@@ -76,10 +76,13 @@ export const EVIDENCE_INDEX_KEY = meta("evidence");
 export const BURNED_KEY = meta("burned");
 const HeightListCodec = vector(u64, 1_000_000);
 
+/** Key of the validator set in force from `startHeight`. */
 export const setHistoryKey = (startHeight: bigint): Uint8Array =>
   concatBytes(new Uint8Array([5]), encode(u64, startHeight));
+/** Key of a validator's SlashingInfo. */
 export const slashingInfoKey = (validator: Uint8Array): Uint8Array =>
   concatBytes(new Uint8Array([6]), validator);
+/** Key of chunk `chunk` (bits chunk·1024 …) of a validator's missed-blocks ring. */
 export const missedChunkKey = (validator: Uint8Array, chunk: number): Uint8Array =>
   concatBytes(new Uint8Array([7]), validator, encode(u32, chunk));
 
@@ -115,26 +118,31 @@ export function readBurned(tree: StateTree): bigint {
   return raw ? decode(u64, raw) : 0n;
 }
 
+/** Adds to the burned total (slashing is the only thing that burns). */
 export function addBurned(tree: StateTree, amount: bigint): StateTree {
   return amount === 0n ? tree : tree.set(BURNED_KEY, encode(u64, readBurned(tree) + amount));
 }
 
+/** Committed evidence keys, oldest commit first. */
 export function readCommittedEvidence(tree: StateTree): CommittedEvidence[] {
   const raw = tree.get(EVIDENCE_INDEX_KEY);
   return raw ? decode(CommittedEvidenceListCodec, raw) : [];
 }
 
+/** Replaces the committed evidence keys (the key is deleted when none are left). */
 export function writeCommittedEvidence(tree: StateTree, list: CommittedEvidence[]): StateTree {
   return list.length
     ? tree.set(EVIDENCE_INDEX_KEY, encode(CommittedEvidenceListCodec, list))
     : tree.delete(EVIDENCE_INDEX_KEY);
 }
 
+/** Start heights of the stored validator sets, ascending. */
 export function readSetHistory(tree: StateTree): bigint[] {
   const raw = tree.get(SET_HISTORY_INDEX_KEY);
   return raw ? decode(HeightListCodec, raw) : [];
 }
 
+/** Replaces the start heights of the stored validator sets. */
 export function writeSetHistory(tree: StateTree, starts: bigint[]): StateTree {
   return tree.set(SET_HISTORY_INDEX_KEY, encode(HeightListCodec, starts));
 }
