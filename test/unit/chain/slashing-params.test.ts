@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { maxMissedBlocks } from "../../../src/core/chain/apply/downtime.js";
 import {
   createDefaultGenesis,
   GenesisError,
@@ -6,7 +7,7 @@ import {
   hashGenesis,
   validateGenesis,
 } from "../../../src/core/chain/genesis.js";
-import { PRESET_NAMES } from "../../../src/core/chain/params.js";
+import { PRESET_NAMES, PRESETS } from "../../../src/core/chain/params.js";
 import { toHex } from "../../../src/core/codec/index.js";
 
 function issues(json: unknown): string[] {
@@ -40,6 +41,14 @@ describe("slashing params in genesis", () => {
         ]),
       );
     }
+  });
+
+  it("jails only a validator that is really down on the presets (more than 95% of the window missed)", () => {
+    expect(maxMissedBlocks(PRESETS.dev)).toBe(95n);
+    expect(maxMissedBlocks(PRESETS.test)).toBe(95n);
+    expect(maxMissedBlocks(PRESETS["mainnet-like"])).toBe(9_500n);
+    expect(maxMissedBlocks({ ...PRESETS.dev, minSignedPerWindow: 10_000 })).toBe(0n); // every block
+    expect(maxMissedBlocks({ ...PRESETS.dev, minSignedPerWindow: 0 })).toBe(100n); // never
   });
 
   it("names the JSON path of each out-of-bounds value", () => {
