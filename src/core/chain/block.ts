@@ -28,12 +28,15 @@ export type Header = ValueOf<typeof HeaderCodec>;
 /** Most txs one block can carry on the wire (params.maxBlockTxs is the tighter, per-chain limit). */
 export const MAX_BLOCK_TXS_WIRE = 100_000;
 
+/** Most evidence items one block can carry on the wire (params.maxBlockEvidence is the per-chain limit). */
+export const MAX_BLOCK_EVIDENCE_WIRE = 256;
+
 export const BlockCodec = struct({
   header: HeaderCodec,
   txs: vector(TxCodec, MAX_BLOCK_TXS_WIRE),
   /** The >2/3 precommits for the parent; null only at height 1. */
   lastCommit: option(CommitCodec),
-  evidence: vector(DuplicateVoteEvidenceCodec, 256),
+  evidence: vector(DuplicateVoteEvidenceCodec, MAX_BLOCK_EVIDENCE_WIRE),
 });
 export type Block = ValueOf<typeof BlockCodec>;
 

@@ -21,6 +21,8 @@ export type TxErrorType =
   | { code: "TX_INSUFFICIENT_STAKE"; need: bigint; have: bigint }
   | { code: "TX_TOO_MANY_UNBONDING"; max: number }
   | { code: "TX_NOT_JAILED"; validator: string }
+  | { code: "TX_JAILED_UNTIL"; validator: string; until: bigint }
+  | { code: "TX_TOMBSTONED"; validator: string }
   | { code: "TX_NOT_AUTHORIZED"; reason: string }
   | { code: "TX_BAD_ARGUMENT"; reason: string }
   | { code: "TX_MALFORMED"; reason: string };
@@ -36,9 +38,23 @@ export type BlockErrorType =
   | { code: "BLOCK_BAD_STATE_ROOT" }
   | { code: "BLOCK_BAD_VALIDATORS_HASH" }
   | { code: "BLOCK_BAD_LAST_COMMIT"; reason: string }
-  | { code: "BLOCK_BAD_EVIDENCE"; reason: string }
+  | { code: "BLOCK_BAD_EVIDENCE"; reason: string; index?: number; evidenceCode?: EvidenceErrorType["code"] }
   | { code: "BLOCK_UNKNOWN_PROPOSER" }
   | { code: "BLOCK_TOO_LARGE"; reason: string }
   | { code: "BLOCK_INVALID_TX"; index: number; txCode: string; reason: string }
   | { code: "BLOCK_MALFORMED"; reason: string };
 export class BlockError extends ChainError<BlockErrorType> {}
+
+/**
+ * Why duplicate-vote evidence is not acceptable against a state (issue 15). A proposer's evidence pool keeps
+ * EVIDENCE_FUTURE items (valid once their height is committed) and drops every other code for good.
+ */
+export type EvidenceErrorType =
+  | { code: "EVIDENCE_NOT_CONFLICTING"; reason: string }
+  | { code: "EVIDENCE_FUTURE"; height: bigint; lastHeight: bigint }
+  | { code: "EVIDENCE_TOO_OLD"; height: bigint; maxAge: bigint }
+  | { code: "EVIDENCE_UNKNOWN_VALIDATOR"; validator: string; height: bigint }
+  | { code: "EVIDENCE_BAD_SIGNATURE" }
+  | { code: "EVIDENCE_ALREADY_COMMITTED"; committedAt: bigint }
+  | { code: "EVIDENCE_TOMBSTONED"; validator: string };
+export class EvidenceError extends ChainError<EvidenceErrorType> {}

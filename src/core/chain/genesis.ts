@@ -27,6 +27,7 @@ import {
 } from "../crypto/index.js";
 import { FastposError } from "../errors.js";
 import { type Params, ParamsCodec, PRESETS, type PresetName } from "./params.js";
+import { crossCheckParams, decimal, paramsSchema, paramsToJson } from "./params-schema.js";
 
 /**
  * Genesis (DESIGN.md §3): JSON for humans, hashed over its canonical codec encoding (never over JSON).
@@ -62,51 +63,11 @@ export type GenesisErrorType = { code: "GENESIS_INVALID"; issues: string[] };
 export class GenesisError extends FastposError<GenesisErrorType> {}
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
-const decimal = (max = U64_MAX) =>
-  z
-    .string()
-    .regex(/^(0|[1-9]\d*)$/, "must be a decimal integer string")
-    .transform((s) => BigInt(s))
-    .refine((v) => v <= max, `must be ≤ ${max}`);
 const hex32 = z
   .string()
   .regex(/^0x[0-9a-f]{64}$/, "must be 32 bytes of lowercase 0x-hex")
   .transform((s) => fromHex(s, 32));
 const address = z.string().refine(isValidAddress, "must be an fp1… bech32m address");
-
-const timeoutsSchema = z
-  .object({
-    proposeBase: z.int().min(1).max(600_000),
-    proposeDelta: z.int().min(0).max(600_000),
-    prevoteBase: z.int().min(1).max(600_000),
-    prevoteDelta: z.int().min(0).max(600_000),
-    precommitBase: z.int().min(1).max(600_000),
-    precommitDelta: z.int().min(0).max(600_000),
-    commitWait: z.int().min(0).max(600_000),
-  })
-  .strict();
-
-const paramsSchema = z
-  .object({
-    epochLength: decimal().refine((v) => v > 0n, "must be > 0"),
-    unbondingEpochs: decimal(),
-    minSelfStake: decimal(),
-    maxValidators: z.int().min(1).max(1000),
-    maxUnbondingEntries: z.int().min(1).max(1000),
-    maxBlockTxs: z.int().min(1).max(1_000_000),
-    maxBlockBytes: z
-      .int()
-      .min(1024)
-      .max(64 << 20),
-    maxTxBytes: z
-      .int()
-      .min(128)
-      .max(1 << 20),
-    minFee: decimal(),
-    maxTimeDriftMs: z.int().min(0).max(3_600_000),
-    timeouts: timeoutsSchema,
-  })
-  .strict();
 
 const genesisSchema = z
   .object({
@@ -177,6 +138,7 @@ export function validateGenesis(json: unknown): Genesis {
     if (v.stake < g.params.minSelfStake)
       issues.push(`validators[${i}].stake: below params.minSelfStake (${g.params.minSelfStake})`);
   });
+  issues.push(...crossCheckParams(g.params));
   if (g.validators.length > g.params.maxValidators)
     issues.push(`validators: more than params.maxValidators (${g.params.maxValidators})`);
   const supply = [...g.accounts.map((a) => a.balance), ...g.validators.map((v) => v.stake)].reduce(
@@ -237,31 +199,10 @@ export function hashGenesis(g: Genesis): Uint8Array {
 
 /** Byte-stable JSON: fixed key order, decimal strings for amounts, 2-space indent, trailing newline. */
 export function genesisToJson(g: Genesis): string {
-  const t = g.params.timeouts;
   const doc = {
     chainId: g.chainId,
     genesisTime: g.genesisTime,
-    params: {
-      epochLength: String(g.params.epochLength),
-      unbondingEpochs: String(g.params.unbondingEpochs),
-      minSelfStake: String(g.params.minSelfStake),
-      maxValidators: g.params.maxValidators,
-      maxUnbondingEntries: g.params.maxUnbondingEntries,
-      maxBlockTxs: g.params.maxBlockTxs,
-      maxBlockBytes: g.params.maxBlockBytes,
-      maxTxBytes: g.params.maxTxBytes,
-      minFee: String(g.params.minFee),
-      maxTimeDriftMs: g.params.maxTimeDriftMs,
-      timeouts: {
-        proposeBase: t.proposeBase,
-        proposeDelta: t.proposeDelta,
-        prevoteBase: t.prevoteBase,
-        prevoteDelta: t.prevoteDelta,
-        precommitBase: t.precommitBase,
-        precommitDelta: t.precommitDelta,
-        commitWait: t.commitWait,
-      },
-    },
+    params: paramsToJson(g.params),
     accounts: g.accounts.map((a) => ({ address: a.address, balance: String(a.balance) })),
     validators: g.validators.map((v) => ({
       name: v.name,

@@ -1,6 +1,8 @@
 /** The chain state machine (DESIGN.md §3). */
+export * from "./apply/begin-block.js";
 export * from "./apply/block.js";
 export * from "./apply/evidence.js";
+export * from "./apply/penalty.js";
 export * from "./apply/transfer.js";
 export * from "./apply/tx.js";
 export * from "./block.js";
@@ -9,6 +11,8 @@ export * from "./errors.js";
 export * from "./genesis.js";
 export * from "./merkle.js";
 export * from "./params.js";
+export * from "./slashing-queries.js";
+export * from "./slashing-state.js";
 export * from "./state.js";
 export * from "./state-tree.js";
 export * from "./tx.js";

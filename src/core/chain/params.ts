@@ -2,7 +2,8 @@ import { struct, u32, u64, type ValueOf } from "../codec/index.js";
 
 /**
  * Chain parameters (DESIGN.md §3), part of genesis and of the state (so the state root commits to them).
- * All integers: amounts are u64 bigints, durations u32 milliseconds.
+ * All integers: amounts are u64 bigints, durations u32 milliseconds, fractions basis points (u32, 10000 =
+ * 100%: no floats anywhere in consensus), block counts u32/u64.
  */
 export const TimeoutsCodec = struct({
   proposeBase: u32,
@@ -30,6 +31,24 @@ export const ParamsCodec = struct({
   minFee: u64,
   /** How far ahead of a validator's clock a block time may be. */
   maxTimeDriftMs: u32,
+  /**
+   * Evidence of an infraction at height h may be carried by blocks h+1 … h+evidenceMaxAgeBlocks. Genesis
+   * validation keeps it ≤ unbondingEpochs × epochLength, so stake cannot leave before its evidence expires.
+   */
+  evidenceMaxAgeBlocks: u64,
+  /** Most evidence items one block may carry, and their total encoded bytes. */
+  maxBlockEvidence: u32,
+  maxBlockEvidenceBytes: u32,
+  /** Share of a double-signer's stake burned, in basis points (its delegators lose the same share). */
+  slashFractionDoubleSign: u32,
+  /** Blocks in the sliding window over which each validator's signatures in `lastCommit` are counted. */
+  signedBlocksWindow: u32,
+  /** Share of the window a validator must sign (basis points); below it, it is jailed for downtime. */
+  minSignedPerWindow: u32,
+  /** Blocks a downtime-jailed validator must wait before `unjail` is accepted. */
+  downtimeJailDuration: u64,
+  /** Share of stake burned for downtime, in basis points. */
+  slashFractionDowntime: u32,
   timeouts: TimeoutsCodec,
 });
 export type Params = ValueOf<typeof ParamsCodec>;
@@ -47,16 +66,29 @@ const base = {
   maxTxBytes: 4096,
   minFee: 0n,
   maxTimeDriftMs: 5_000,
+  maxBlockEvidence: 16,
+  maxBlockEvidenceBytes: 16_384,
+  slashFractionDoubleSign: 500,
+  signedBlocksWindow: 100,
+  minSignedPerWindow: 500,
+  downtimeJailDuration: 20n,
+  slashFractionDowntime: 100,
 };
 
 /**
  * Parameter presets. `dev`: ~100–200 ms blocks on loopback, 10-block epochs so devnets exercise staking
  * in seconds. `test`: relaxed timeouts for slow CI machines. `mainnet-like`: 1 s blocks.
+ * Slashing: double-sign burns 5% everywhere. Downtime means signing under 5% of the window (as on the Cosmos
+ * Hub): only a validator that is really down is jailed, never one whose precommits are merely late under load
+ * (a late precommit misses the proposer's lastCommit). dev/test: a 100-block window, so a stopped validator
+ * is jailed after 96 missed blocks (~15–30 s on a devnet), burns 1% and may unjail after 20 blocks;
+ * mainnet-like: a 10000-block window, 0.01%, 600 blocks (~10 min).
  */
 export const PRESETS: Record<PresetName, Params> = {
   dev: {
     ...base,
     epochLength: 10n,
+    evidenceMaxAgeBlocks: 20n,
     timeouts: {
       proposeBase: 400,
       proposeDelta: 200,
@@ -70,6 +102,7 @@ export const PRESETS: Record<PresetName, Params> = {
   test: {
     ...base,
     epochLength: 20n,
+    evidenceMaxAgeBlocks: 40n,
     timeouts: {
       proposeBase: 1_000,
       proposeDelta: 500,
@@ -86,6 +119,10 @@ export const PRESETS: Record<PresetName, Params> = {
     unbondingEpochs: 21n,
     minSelfStake: 1_000_000n,
     minFee: 1n,
+    evidenceMaxAgeBlocks: 10_000n,
+    signedBlocksWindow: 10_000,
+    downtimeJailDuration: 600n,
+    slashFractionDowntime: 1,
     timeouts: {
       proposeBase: 3_000,
       proposeDelta: 500,

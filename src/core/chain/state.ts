@@ -15,6 +15,7 @@ import {
 import { addressBytes, decodeAddress } from "../crypto/index.js";
 import { type Genesis, hashGenesis, isoToMs } from "./genesis.js";
 import { type Params, ParamsCodec } from "./params.js";
+import { putHistorySet, writeSetHistory } from "./slashing-state.js";
 import { StateTree } from "./state-tree.js";
 import { createValidatorSet, type ValidatorSet } from "./validator-set.js";
 import { Address20, PublicKey32 } from "./vote.js";
@@ -26,13 +27,15 @@ import { Address20, PublicKey32 } from "./vote.js";
  *
  * Keys: 0x00 ‖ "params" → Params; 0x00 ‖ "workWeightAuthority" → address; 0x01 ‖ address → Account;
  * 0x02 ‖ consensus address → Validator; 0x03 ‖ validator ‖ delegator → Delegation; 0x04 ‖ delegator → unbonding queue.
+ * Slashing keys (0x05–0x07, and 0x00 ‖ "setHistory" / "evidence" / "burned"): see slashing-state.ts.
  */
 export const AccountCodec = struct({ balance: u64, nonce: u64 });
 export type Account = ValueOf<typeof AccountCodec>;
 
 /**
  * Validator status. `active` = in the consensus set of the current epoch; `inactive` = bonded but not in it
- * (new, below the cut, or below minSelfStake); `jailed` is reserved for slashing (a later issue).
+ * (new, below the cut, or below minSelfStake); `jailed` = out of the set for downtime or double-signing
+ * (slashing-state.ts holds until when, and whether for ever) until an `unjail` makes it `inactive` again.
  */
 export const ValidatorStatusCodec = enumOf(["active", "inactive", "jailed"] as const);
 export const ValidatorCodec = struct({
@@ -55,8 +58,16 @@ export type Validator = ValueOf<typeof ValidatorCodec>;
 /** A delegator's shares in one validator (the operator's self-bond is a delegation too). */
 export const DelegationCodec = struct({ shares: u64 });
 
-/** Tokens on their way back to an account, released at `releaseEpoch`. */
-export const UnbondingEntryCodec = struct({ validator: Address20, amount: u64, releaseEpoch: u64 });
+/**
+ * Tokens on their way back to an account, released at `releaseEpoch`. `creationHeight` is the height of the
+ * block that started it: evidence of an infraction at or before that height slashes the entry too.
+ */
+export const UnbondingEntryCodec = struct({
+  validator: Address20,
+  amount: u64,
+  releaseEpoch: u64,
+  creationHeight: u64,
+});
 export const UnbondingQueueCodec = vector(UnbondingEntryCodec, 1000);
 export type UnbondingEntry = ValueOf<typeof UnbondingEntryCodec>;
 
@@ -154,6 +165,9 @@ export function stateFromGenesis(g: Genesis): State {
     .sort((a, b) => (toHex(a) < toHex(b) ? -1 : 1));
   tree = tree.set(VALIDATOR_INDEX_KEY, encode(AddressListCodec, index));
   if (g.workWeightAuthority) tree = tree.set(AUTHORITY_KEY, decodeAddress(g.workWeightAuthority));
+  // The genesis set is the first entry of the set history (evidence about heights 1… is checked against it).
+  const set = validatorSetFromTree(tree);
+  tree = writeSetHistory(putHistorySet(tree, 1n, set), [1n]);
   return {
     chainId: g.chainId,
     genesisHash: hashGenesis(g),
@@ -162,12 +176,15 @@ export function stateFromGenesis(g: Genesis): State {
     lastBlockHash: hashGenesis(g),
     lastBlockTime: isoToMs(g.genesisTime),
     tree,
-    validatorSet: validatorSetFromTree(tree),
-    lastValidatorSet: validatorSetFromTree(tree),
+    validatorSet: set,
+    lastValidatorSet: set,
   };
 }
 
-/** Total supply: all balances plus all validator stake (conserved by every transition). */
+/**
+ * Total supply: all balances plus all validator stake and unbonding tokens. Every transition conserves
+ * `totalSupply + burnedSupply` (slashing moves tokens from stake to burned; see slashing-queries.ts).
+ */
 export function totalSupply(state: State): bigint {
   let sum = 0n;
   for (const [key, value] of state.tree.entries()) {

@@ -52,6 +52,30 @@ export function indexOfValidator(set: ValidatorSet, address: Uint8Array): number
   return -1;
 }
 
+/**
+ * The set without `addresses`, the others keeping their proposer priorities (a jailed validator leaves the
+ * set at the next height: see apply/end-block.ts). The same set object if none of them is in it.
+ */
+export function withoutValidators(set: ValidatorSet, addresses: readonly Uint8Array[]): ValidatorSet {
+  const drop = new Set(addresses.map((a) => indexOfValidator(set, a)).filter((i) => i >= 0));
+  if (drop.size === 0) return set;
+  const keep = set.validators.map((_, i) => i).filter((i) => !drop.has(i));
+  const validators = keep.map((i) => set.validators[i] as ValidatorInfo);
+  return {
+    validators,
+    totalPower: validators.reduce((s, v) => s + v.power, 0n),
+    priorities: keep.map((i) => set.priorities[i] as bigint),
+  };
+}
+
+/** Whether two sets have the same members (sets are sorted by address, so in the same order). */
+export function sameMembers(a: ValidatorSet, b: ValidatorSet): boolean {
+  return (
+    a.validators.length === b.validators.length &&
+    a.validators.every((v, i) => compareBytes(v.address, (b.validators[i] as ValidatorInfo).address) === 0)
+  );
+}
+
 /** Proposer weight: power × workWeight; if every validator has workWeight 0, plain power. */
 function weights(set: ValidatorSet): bigint[] {
   const w = set.validators.map((v) => v.power * v.workWeight);
@@ -119,17 +143,18 @@ export function advanceHeight(set: ValidatorSet): ValidatorSet {
   return incrementPriorities(set, 1).set;
 }
 
-const ValidatorHashCodec = vector(
+/** A set's hash-relevant fields (no priorities): what headers commit to, and what the set history stores. */
+export const ValidatorHashListCodec = vector(
   struct({ address: fixedBytes(20), publicKey: fixedBytes(32), power: u64, workWeight: u64 }),
   1000,
 );
-export type ValidatorHashEntry = ValueOf<typeof ValidatorHashCodec>[number];
+export type ValidatorHashEntry = ValueOf<typeof ValidatorHashListCodec>[number];
 
 /** Hash of the set's membership, keys, powers and workWeights (not priorities): headers commit to it. */
 export function hashValidatorSet(set: ValidatorSet): Uint8Array {
   return sha256(
     encode(
-      ValidatorHashCodec,
+      ValidatorHashListCodec,
       set.validators.map((v) => ({
         address: v.address,
         publicKey: v.publicKey,

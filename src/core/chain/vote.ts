@@ -76,3 +76,9 @@ export type Commit = ValueOf<typeof CommitCodec>;
 /** Two conflicting signed votes by one validator at one (height, round, type): duplicate-vote evidence. */
 export const DuplicateVoteEvidenceCodec = struct({ a: SignedVoteCodec, b: SignedVoteCodec });
 export type DuplicateVoteEvidence = ValueOf<typeof DuplicateVoteEvidenceCodec>;
+
+/**
+ * Encoded size of the largest evidence item (both votes for a block): 2 × (type 1 + height 8 + round 4 +
+ * option 1+32 + validator 20 + signature 64). `maxBlockEvidenceBytes` must fit at least one.
+ */
+export const MAX_EVIDENCE_BYTES = 260;

@@ -112,7 +112,10 @@ describe("staking transactions", () => {
     );
     const q = readUnbonding(t, decodeAddress(bob.address));
     // height 15 is in epoch 1 (heights 11–20): release at the start of epoch 1 + 1 + unbondingEpochs.
-    expect(q).toEqual([{ validator: v0, amount: 200n, releaseEpoch: 2n + p.unbondingEpochs }]);
+    // The entry remembers the height it started at (evidence of an infraction from then on slashes it).
+    expect(q).toEqual([
+      { validator: v0, amount: 200n, releaseEpoch: 2n + p.unbondingEpochs, creationHeight: 15n },
+    ]);
     expect(
       code(() =>
         applyTxToTree(t, tx(bob, { type: "undelegate", value: { validator: v0, amount: 301n } }, 2n), ctx()),

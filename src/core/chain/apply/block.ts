@@ -15,8 +15,10 @@ import { getValidator, type State } from "../state.js";
 import type { StateTree } from "../state-tree.js";
 import type { Tx } from "../tx.js";
 import { advanceHeight, hashValidatorSet, indexOfValidator, type ValidatorSet } from "../validator-set.js";
-import { endsEpoch, processEpochBoundary } from "./epoch.js";
-import { validateEvidence } from "./evidence.js";
+import { DuplicateVoteEvidenceCodec } from "../vote.js";
+import { applyBeginBlock, type RejectedEvidence } from "./begin-block.js";
+import { finishBlock } from "./end-block.js";
+import type { Penalty } from "./penalty.js";
 import { PendingState } from "./transfer.js";
 import { applyTx } from "./tx.js";
 
@@ -43,6 +45,8 @@ export interface AppliedBlock {
   state: State;
   hash: Uint8Array;
   changes: StateChange[];
+  /** Validators this block slashed and jailed (double-sign evidence, downtime), in order. */
+  penalties: Penalty[];
 }
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -101,7 +105,26 @@ function validateHeader(state: State, block: Block, ctx: BlockContext): void {
   }
   if (indexOfValidator(state.validatorSet, h.proposer) < 0)
     fail({ code: "BLOCK_UNKNOWN_PROPOSER" }, "proposer is not a validator");
-  for (const e of block.evidence) validateEvidence(state, e);
+  validateEvidenceLimits(state, block);
+}
+
+/** Count and bytes of the block's evidence (each item is checked as it is applied, see begin-block.ts). */
+function validateEvidenceLimits(state: State, block: Block): void {
+  const p = state.params;
+  if (block.evidence.length > p.maxBlockEvidence) {
+    fail(
+      { code: "BLOCK_TOO_LARGE", reason: "too much evidence" },
+      `block has ${block.evidence.length} evidence items, max ${p.maxBlockEvidence}`,
+    );
+  }
+  let bytes = 0;
+  for (const e of block.evidence) bytes += encode(DuplicateVoteEvidenceCodec, e).length;
+  if (bytes > p.maxBlockEvidenceBytes) {
+    fail(
+      { code: "BLOCK_TOO_LARGE", reason: "too much evidence" },
+      `block evidence is ${bytes} bytes, max ${p.maxBlockEvidenceBytes}`,
+    );
+  }
 }
 
 /**
@@ -157,14 +180,6 @@ function nextState(
   };
 }
 
-/** After the txs: the epoch boundary (if this block ends an epoch) decides the next validator set. */
-function finishBlock(state: State, tree: StateTree): { tree: StateTree; nextSet: ValidatorSet } {
-  const height = state.height + 1n;
-  if (!endsEpoch(height, state.params)) return { tree, nextSet: state.validatorSet };
-  const r = processEpochBoundary(tree, height, state.params, state.validatorSet);
-  return { tree: r.tree, nextSet: r.set };
-}
-
 function collectChanges(journal: Uint8Array[], tree: StateTree): StateChange[] {
   const seen = new Map<string, Uint8Array>();
   for (const k of journal) seen.set(hex(k), k);
@@ -172,8 +187,9 @@ function collectChanges(journal: Uint8Array[], tree: StateTree): StateChange[] {
 }
 
 /**
- * Validates and executes a block against `state` (DESIGN.md §3): header checks, the parent's commit, each
- * tx in order, then the claimed state root against the re-executed one.
+ * Validates and executes a block against `state` (DESIGN.md §3): header checks, the parent's commit, its
+ * evidence and downtime penalties (begin-block.ts), each tx in order, the next validator set (end-block.ts),
+ * then the claimed next-set hash and state root against the re-executed ones.
  * @throws BlockError (only ChainErrors) if the block is invalid; `state` is never modified.
  */
 export function applyBlock(state: State, block: Block, ctx: BlockContext = {}): AppliedBlock {
@@ -188,15 +204,13 @@ export function applyBlock(state: State, block: Block, ctx: BlockContext = {}): 
     const proposer = getValidator(state, block.header.proposer);
     if (!proposer) fail({ code: "BLOCK_UNKNOWN_PROPOSER" }, "proposer is not a validator");
     const journal: Uint8Array[] = [];
-    const executed = applyTxs(
-      state,
-      state.tree.withJournal(journal),
-      block.txs,
-      proposer.operator,
-      ctx.verifiedTxs,
-      false,
-    );
-    const { tree, nextSet } = finishBlock(state, executed.tree);
+    const begun = applyBeginBlock(state, state.tree.withJournal(journal), {
+      evidence: block.evidence,
+      lastCommit: block.lastCommit,
+      skipInvalid: false,
+    });
+    const executed = applyTxs(state, begun.tree, block.txs, proposer.operator, ctx.verifiedTxs, false);
+    const { tree, nextSet } = finishBlock(state, executed.tree, begun.penalties);
     if (!bytesEqual(block.header.nextValidatorsHash, hashValidatorSet(nextSet))) {
       fail({ code: "BLOCK_BAD_VALIDATORS_HASH" }, "nextValidatorsHash is not the next set");
     }
@@ -208,6 +222,7 @@ export function applyBlock(state: State, block: Block, ctx: BlockContext = {}): 
       state: nextState(state, block.header, hash, tree, nextSet),
       hash,
       changes: collectChanges(journal, tree),
+      penalties: begun.penalties,
     };
   } catch (err) {
     // Anything not already a ChainError (e.g. a codec error from a malformed field) is a malformed block.
@@ -219,15 +234,18 @@ export function applyBlock(state: State, block: Block, ctx: BlockContext = {}): 
   }
 }
 
-/** What a proposer builds: the block, the state after it, and the txs it had to leave out. */
+/** What a proposer builds: the block, the state after it, and the txs and evidence it had to leave out. */
 export interface BuiltBlock extends AppliedBlock {
   block: Block;
   rejected: { index: number; error: TxError }[];
+  /** Candidate evidence left out as invalid (items merely past the block's limits are not listed). */
+  rejectedEvidence: RejectedEvidence[];
 }
 
 /**
- * Builds a valid block from candidate txs (invalid ones are dropped): the proposer's side of
- * `applyBlock`, returning the post-state so the proposer does not re-execute its own block.
+ * Builds a valid block from candidate txs and evidence (invalid ones are dropped, evidence past the
+ * block's limits waits): the proposer's side of `applyBlock`, returning the post-state so the proposer does
+ * not re-execute its own block.
  */
 export function buildBlock(
   state: State,
@@ -244,18 +262,16 @@ export function buildBlock(
   if (!proposer) fail({ code: "BLOCK_UNKNOWN_PROPOSER" }, "proposer is not a validator");
   const journal: Uint8Array[] = [];
   const limited = o.txs.slice(0, state.params.maxBlockTxs);
-  const executed = applyTxs(
-    state,
-    state.tree.withJournal(journal),
-    limited,
-    proposer.operator,
-    o.verifiedTxs,
-    true,
-  );
+  const begun = applyBeginBlock(state, state.tree.withJournal(journal), {
+    evidence: o.evidence ?? [],
+    lastCommit: o.lastCommit,
+    skipInvalid: true,
+  });
+  const executed = applyTxs(state, begun.tree, limited, proposer.operator, o.verifiedTxs, true);
   const { included, rejected } = executed;
-  const { tree, nextSet } = finishBlock(state, executed.tree);
+  const { tree, nextSet } = finishBlock(state, executed.tree, begun.penalties);
   const time = o.time > state.lastBlockTime ? o.time : state.lastBlockTime + 1n;
-  const evidence = o.evidence ?? [];
+  const evidence = begun.included;
   const header: Header = {
     chainId: state.chainId,
     height: state.height + 1n,
@@ -275,6 +291,8 @@ export function buildBlock(
     block,
     hash,
     rejected,
+    rejectedEvidence: begun.rejected,
+    penalties: begun.penalties,
     state: nextState(state, header, hash, tree, nextSet),
     changes: collectChanges(journal, tree),
   };

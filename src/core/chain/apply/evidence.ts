@@ -1,35 +1,114 @@
 import { bytesEqual } from "../../codec/index.js";
-import { verify } from "../../crypto/index.js";
+import { encodeAddress, verify } from "../../crypto/index.js";
 import { voteSignBytes } from "../commit.js";
-import { BlockError } from "../errors.js";
+import { EvidenceError, type EvidenceErrorType } from "../errors.js";
+import type { Params } from "../params.js";
+import { readCommittedEvidence, readSlashingInfo } from "../slashing-state.js";
 import type { State } from "../state.js";
+import type { StateTree } from "../state-tree.js";
 import { indexOfValidator, type ValidatorInfo } from "../validator-set.js";
-import type { DuplicateVoteEvidence } from "../vote.js";
+import type { DuplicateVoteEvidence, VoteType } from "../vote.js";
+import { validatorSetAt } from "./set-history.js";
+
+/** What evidence is checked against besides the tree. */
+export interface EvidenceContext {
+  chainId: string;
+  params: Params;
+  /** Height of the last committed block: the evidence goes in block lastHeight + 1. */
+  lastHeight: bigint;
+}
+
+/** One infraction: a validator's conflicting votes at one (height, round, type). */
+export interface EvidenceKey {
+  validator: Uint8Array;
+  height: bigint;
+  round: number;
+  type: VoteType;
+}
+
+/** The infraction a piece of evidence proves ((a, b) and (b, a) are the same one). */
+export function evidenceKeyOf(e: DuplicateVoteEvidence): EvidenceKey {
+  const v = e.a.vote;
+  return { validator: v.validator, height: v.height, round: v.round, type: v.type };
+}
+
+function reject(type: EvidenceErrorType, message: string): never {
+  throw new EvidenceError(type, `invalid evidence: ${message}`);
+}
 
 /**
- * Checks duplicate-vote evidence (DESIGN.md §4): two votes by one validator for the same (height, round,
- * type) with different block hashes, both correctly signed. Slashing acts on it in a later issue; for now a
- * block may carry only valid evidence.
- * @throws BlockError BLOCK_BAD_EVIDENCE
+ * Checks duplicate-vote evidence against a state (DESIGN.md §4, issue 15), cheapest checks first:
+ * 1. two votes by one validator for the same (height, round, type) and different blocks (nil counts);
+ * 2. height: at most the last committed one (evidence found while height h is decided goes in block h+1
+ *    or later) and not older than `evidenceMaxAgeBlocks`;
+ * 3. not committed before (state keeps the keys until they expire), validator not already tombstoned (it
+ *    was punished for good: at most one double-sign penalty per validator);
+ * 4. the validator was in the set at that height (from the set history, so it still validates after the
+ *    validator left), and both signatures verify with that set's key through the one verify rule.
+ * @returns the validator's address.
+ * @throws EvidenceError with the first failing rule's code.
  */
-export function validateEvidence(state: State, e: DuplicateVoteEvidence): void {
-  const bad = (reason: string): never => {
-    throw new BlockError({ code: "BLOCK_BAD_EVIDENCE", reason }, `invalid evidence: ${reason}`);
-  };
+export function checkEvidence(tree: StateTree, ctx: EvidenceContext, e: DuplicateVoteEvidence): Uint8Array {
   const a = e.a.vote;
   const b = e.b.vote;
+  const shape = (reason: string): never => reject({ code: "EVIDENCE_NOT_CONFLICTING", reason }, reason);
   if (a.type !== b.type || a.height !== b.height || a.round !== b.round)
-    bad("votes are not for the same height/round/type");
-  if (!bytesEqual(a.validator, b.validator)) bad("votes are from different validators");
+    shape("votes are not for the same height/round/type");
+  if (!bytesEqual(a.validator, b.validator)) shape("votes are from different validators");
   const same =
     a.blockHash && b.blockHash ? bytesEqual(a.blockHash, b.blockHash) : a.blockHash === b.blockHash;
-  if (same) bad("votes do not conflict");
-  if (a.height > state.height) bad("evidence from the future");
-  const i = indexOfValidator(state.lastValidatorSet, a.validator);
-  const set = i >= 0 ? state.lastValidatorSet : state.validatorSet;
-  const j = indexOfValidator(set, a.validator);
-  if (j < 0) bad("not a known validator");
-  const pk = (set.validators[j] as ValidatorInfo).publicKey;
-  if (!verify(pk, voteSignBytes(state.chainId, a), e.a.signature)) bad("first vote signature invalid");
-  if (!verify(pk, voteSignBytes(state.chainId, b), e.b.signature)) bad("second vote signature invalid");
+  if (same) shape("votes do not conflict");
+  if (a.height > ctx.lastHeight) {
+    reject(
+      { code: "EVIDENCE_FUTURE", height: a.height, lastHeight: ctx.lastHeight },
+      `height ${a.height} is not committed yet (last ${ctx.lastHeight})`,
+    );
+  }
+  const maxAge = ctx.params.evidenceMaxAgeBlocks;
+  if (ctx.lastHeight + 1n - a.height > maxAge) {
+    reject(
+      { code: "EVIDENCE_TOO_OLD", height: a.height, maxAge },
+      `height ${a.height} is more than ${maxAge} blocks old`,
+    );
+  }
+  const committed = readCommittedEvidence(tree).find(
+    (c) =>
+      c.height === a.height &&
+      c.round === a.round &&
+      c.type === a.type &&
+      bytesEqual(c.validator, a.validator),
+  );
+  if (committed) {
+    reject(
+      { code: "EVIDENCE_ALREADY_COMMITTED", committedAt: committed.committedAt },
+      `already committed in block ${committed.committedAt}`,
+    );
+  }
+  const validator = encodeAddress(a.validator);
+  if (readSlashingInfo(tree, a.validator).tombstoned)
+    reject({ code: "EVIDENCE_TOMBSTONED", validator }, `${validator} is already tombstoned`);
+  const set = validatorSetAt(tree, a.height);
+  const i = set ? indexOfValidator(set, a.validator) : -1;
+  if (!set || i < 0) {
+    reject(
+      { code: "EVIDENCE_UNKNOWN_VALIDATOR", validator, height: a.height },
+      `${validator} was not a validator at height ${a.height}`,
+    );
+  }
+  const pk = (set.validators[i] as ValidatorInfo).publicKey;
+  if (
+    !verify(pk, voteSignBytes(ctx.chainId, a), e.a.signature) ||
+    !verify(pk, voteSignBytes(ctx.chainId, b), e.b.signature)
+  )
+    reject({ code: "EVIDENCE_BAD_SIGNATURE" }, "a vote signature does not verify");
+  return a.validator;
+}
+
+/**
+ * Whether a block built on `state` could carry `e` (the evidence pool's filter). EVIDENCE_FUTURE is the one
+ * code worth waiting on.
+ * @throws EvidenceError
+ */
+export function validateEvidence(state: State, e: DuplicateVoteEvidence): void {
+  checkEvidence(state.tree, { chainId: state.chainId, params: state.params, lastHeight: state.height }, e);
 }

@@ -112,9 +112,20 @@ export function putShares(
   return shares === 0n ? tree.delete(key) : tree.set(key, encode(DelegationCodec, { shares }));
 }
 
-/** Shares minted for `amount` tokens at the validator's current exchange rate (1:1 when empty). */
+/**
+ * Shares minted for `amount` tokens at the validator's current exchange rate (1:1 when empty).
+ * @throws TxError TX_BAD_ARGUMENT when slashing burned all of its stake but shares remain: any rate would
+ *   hand the new tokens to the old, worthless shares.
+ */
 export function sharesFor(v: Validator, amount: bigint): bigint {
-  return v.shares === 0n || v.stake === 0n ? amount : (amount * v.shares) / v.stake;
+  if (v.shares === 0n) return amount;
+  if (v.stake === 0n) {
+    throw new TxError(
+      { code: "TX_BAD_ARGUMENT", reason: "validator slashed to zero" },
+      "this validator's stake was slashed to zero; its shares are worthless and it takes no new stake",
+    );
+  }
+  return (amount * v.shares) / v.stake;
 }
 
 /** Tokens `shares` are worth (rounded down: the remainder stays with the validator). */

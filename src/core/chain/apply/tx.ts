@@ -10,7 +10,8 @@ import { applyDelegate } from "./delegate.js";
 import { applyTransferTx, PendingState } from "./transfer.js";
 import { validateTxSignature, validateTxStatic } from "./tx-rules.js";
 import { applyUndelegate } from "./undelegate.js";
-import { applyEditValidator, applySetWorkWeight, applyUnjail } from "./validator-admin.js";
+import { applyUnjail } from "./unjail.js";
+import { applyEditValidator, applySetWorkWeight } from "./validator-admin.js";
 
 /** What a tx needs beyond the state. */
 export interface TxContext {
@@ -119,7 +120,7 @@ function applyOtherTx(
     case "edit-validator":
       return applyEditValidator(next, sender, p.value);
     case "unjail":
-      return applyUnjail(next, sender, p.value);
+      return applyUnjail(next, sender, p.value, ctx);
     case "set-work-weight":
       return applySetWorkWeight(next, sender, p.value);
   }

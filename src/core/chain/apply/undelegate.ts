@@ -53,5 +53,6 @@ export function applyUndelegate(
   tree = putValidator(tree, p.validator, next);
   tree = putShares(tree, p.validator, sender, mine - burn);
   const releaseEpoch = epochOf(ctx.height, ctx.params) + 1n + ctx.params.unbondingEpochs;
-  return addUnbonding(tree, sender, { validator: p.validator, amount: p.amount, releaseEpoch }, ctx.params);
+  const entry = { validator: p.validator, amount: p.amount, releaseEpoch, creationHeight: ctx.height };
+  return addUnbonding(tree, sender, entry, ctx.params);
 }

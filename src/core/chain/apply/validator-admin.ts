@@ -3,7 +3,7 @@ import { encodeAddress } from "../../crypto/index.js";
 import { TxError } from "../errors.js";
 import { AUTHORITY_KEY } from "../state.js";
 import type { StateTree } from "../state-tree.js";
-import type { EditValidatorCodec, SetWorkWeightCodec, ValidatorRefCodec } from "../tx.js";
+import type { EditValidatorCodec, SetWorkWeightCodec } from "../tx.js";
 import { putValidator, requireOperator, requireValidator } from "./staking-store.js";
 
 /** `edit-validator`: the operator changes its name and commission (basis points, ≤ 10000). */
@@ -22,21 +22,6 @@ export function applyEditValidator(
   if (!p.name.trim())
     throw new TxError({ code: "TX_BAD_ARGUMENT", reason: "empty name" }, "name must not be empty");
   return putValidator(tree, p.validator, { ...v, name: p.name, commission: p.commission });
-}
-
-/** `unjail`: only a jailed validator can be unjailed; jailing arrives with slashing (a later issue). */
-export function applyUnjail(
-  tree: StateTree,
-  sender: Uint8Array,
-  p: ValueOf<typeof ValidatorRefCodec>,
-): StateTree {
-  const v = requireValidator(tree, p.validator);
-  requireOperator(v, p.validator, sender);
-  if (v.status !== "jailed") {
-    const validator = encodeAddress(p.validator);
-    throw new TxError({ code: "TX_NOT_JAILED", validator }, `validator ${validator} is not jailed`);
-  }
-  return putValidator(tree, p.validator, { ...v, status: "inactive" });
 }
 
 /**
