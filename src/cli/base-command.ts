@@ -1,5 +1,5 @@
 import { Command, Flags } from "@oclif/core";
-import { EXIT, errorToJson, exitCodeFor, isOclifUserError, stripAnsi } from "./errors.js";
+import { EXIT, errorToJson, exitCodeFor, isOclifUserError, stripAnsi, toUserError } from "./errors.js";
 import { formatJson } from "./json.js";
 
 /**
@@ -40,7 +40,8 @@ export abstract class BaseCommand extends Command {
     if (!this.jsonMode) process.stderr.write(`${message}\n`);
   }
 
-  override async catch(err: Error & { exitCode?: number }): Promise<void> {
+  override async catch(raw: Error & { exitCode?: number }): Promise<void> {
+    const err = toUserError(raw) as Error;
     const code = exitCodeFor(err);
     process.exitCode = code;
     if (this.jsonMode) {
@@ -70,7 +71,5 @@ export abstract class BaseCommand extends Command {
 
 function usageHint(err: Error, id: string | undefined): string | undefined {
   if (!isOclifUserError(err)) return undefined;
-  const rest = stripAnsi(err.message).split("\n").slice(1).join(" ").trim();
-  const help = `run \`fastpos ${(id ?? "").replaceAll(":", " ")} --help\` for usage`;
-  return rest ? `${rest} (${help})` : help;
+  return `run \`fastpos ${(id ?? "").replaceAll(":", " ")} --help\` for usage`;
 }

@@ -27,6 +27,59 @@ export class UserError extends FastposError<CliErrorType> {
 /** Codes that mean "we have a bug", even though they are typed errors. */
 const BUG_CODES = new Set(["INTERNAL", "CODEC_INVALID_VALUE"]);
 
+/** Node's file-system and socket errors caused by what the user typed (a path, a port): not bugs. */
+const SYSTEM_USER_ERRORS: Record<string, (e: SystemError) => [string, string]> = {
+  ENOENT: (e) => [`no such file or directory: ${e.path}`, "check the path; its parent directory must exist"],
+  ENOTDIR: (e) => [`not a directory: ${e.path}`, "check the path"],
+  EISDIR: (e) => [`is a directory, not a file: ${e.path}`, "give a file path"],
+  EACCES: (e) => [`permission denied: ${e.path}`, "choose a path you can write to"],
+  EPERM: (e) => [`operation not permitted: ${e.path}`, "choose a path you can write to"],
+  EEXIST: (e) => [`already exists: ${e.path}`, "remove it or choose another path"],
+  EADDRINUSE: (e) => [
+    `address already in use: ${e.address ?? ""}${e.port ? `:${e.port}` : ""}`,
+    "another process holds that port; stop it or choose another port",
+  ],
+};
+type SystemError = Error & { code?: string; path?: string; address?: string; port?: number };
+
+/**
+ * Turns an error the user caused (a missing directory in `--out`, a port in use) into a UserError, so it
+ * prints as one line + hint with exit 1 instead of an "internal error" stack (issue 19 item 3).
+ * Anything else is returned unchanged.
+ */
+export function toUserError(err: unknown): unknown {
+  if (!(err instanceof Error) || err instanceof FastposError) return err;
+  const sys = err as SystemError;
+  const make = sys.code ? SYSTEM_USER_ERRORS[sys.code] : undefined;
+  if (make && (sys.path !== undefined || sys.code === "EADDRINUSE")) {
+    const [message, hint] = make(sys);
+    return new UserError(`FS_${sys.code}`, message, { hint, cause: err });
+  }
+  return err;
+}
+
+/**
+ * The problems in an oclif parse error, one per entry: oclif joins several with newlines under a
+ * "The following errors occurred:" header and appends "See more help with --help", which printed
+ * scrambled on one line before (issue 19 item 3).
+ */
+export function usageProblems(err: Error): string[] {
+  const lines = stripAnsi(err.message)
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(
+      (l) => l && !/^See more help with --help$/.test(l) && !/^The following errors? occurred:?$/.test(l),
+    );
+  const out: string[] = [];
+  for (const l of lines) {
+    const prev = out.at(-1);
+    // "Missing 1 required arg:" is followed by "hash  Transaction hash (0x…)": keep them together.
+    if (prev?.endsWith(":")) out[out.length - 1] = `${prev} ${l.replace(/\s{2,}/g, " — ")}`;
+    else out.push(l);
+  }
+  return out.length ? out : [stripAnsi(err.message)];
+}
+
 /** The one mapping from an error to an exit code (DESIGN.md §6). */
 export function exitCodeFor(err: unknown): ExitCode {
   if (err instanceof FastposError) {
@@ -66,7 +119,10 @@ export function errorToJson(err: unknown): {
       },
     };
   }
-  if (isOclifUserError(err)) return { error: { code: "USAGE", message: stripAnsi(err.message) } };
+  if (isOclifUserError(err)) {
+    const issues = usageProblems(err);
+    return { error: { code: "USAGE", message: issues.join("; "), data: { issues } } };
+  }
   const message = err instanceof Error ? err.message : String(err);
   return { error: { code: "INTERNAL", message } };
 }

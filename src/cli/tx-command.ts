@@ -28,10 +28,19 @@ export interface TxContext {
   validator: (text: string) => Uint8Array;
 }
 
+/** The largest amount a transaction can carry: amounts and fees are u64 on the wire (DESIGN.md). */
+export const U64_MAX = 2n ** 64n - 1n;
+
+/** `--amount`/`--fee`/`--stake`: a decimal u64, or a one-line user error (never a codec crash). */
 export function parseAmount(name: string, v: string): bigint {
   if (!/^\d+$/.test(v))
     throw new UserError("BAD_AMOUNT", `--${name} must be a non-negative integer, got "${v}"`);
-  return BigInt(v);
+  const n = BigInt(v);
+  if (n > U64_MAX)
+    throw new UserError("BAD_AMOUNT", `--${name} ${v} is above the largest amount (2^64-1)`, {
+      hint: `amounts are 64-bit: at most ${U64_MAX}`,
+    });
+  return n;
 }
 
 export abstract class TxCommand extends BaseCommand {

@@ -3,6 +3,7 @@ import { BaseCommand } from "../cli/base-command.js";
 import { UserError } from "../cli/errors.js";
 import { devnetFlag } from "../cli/flags.js";
 import { isInteractive } from "../cli/io.js";
+import { parseNodeUrl } from "../cli/target.js";
 import { controlNode } from "../devnet/control.js";
 import { pickDevnet } from "../devnet/state.js";
 import { resolveHome } from "../keystore/home.js";
@@ -35,7 +36,7 @@ export default class Watch extends BaseCommand {
     let targets: WatchTarget[];
     let devnetName: string | undefined;
     if (flags.node?.length)
-      targets = flags.node.map((url, i) => ({ name: `node${i}`, url: url.replace(/\/$/, "") }));
+      targets = flags.node.map((url, i) => ({ name: `node${i}`, url: parseNodeUrl(url) }));
     else {
       const d = pickDevnet(home, flags.devnet);
       devnetName = d.name;

@@ -1,5 +1,6 @@
 import { Args } from "@oclif/core";
 import { BaseCommand } from "../../cli/base-command.js";
+import { UserError } from "../../cli/errors.js";
 import { clientFor, resolveTarget, targetFlags } from "../../cli/target.js";
 
 export default class QueryTx extends BaseCommand {
@@ -13,6 +14,10 @@ export default class QueryTx extends BaseCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(QueryTx);
+    if (!/^0x[0-9a-fA-F]{64}$/.test(args.hash))
+      throw new UserError("BAD_TX_HASH", `"${args.hash}" is not a transaction hash`, {
+        hint: "a hash is 0x followed by 64 hex digits, as printed by `fastpos tx …`",
+      });
     const t = await clientFor(resolveTarget(flags.home, flags).url).tx(args.hash);
     this.emit(t, (r) => {
       this.log(`${r.tx.hash}: ${r.status}${r.status === "committed" ? ` in block ${r.height}` : ""}`);
