@@ -141,6 +141,7 @@ export async function devnetDown(
     if (n.container !== undefined) n.container = null;
   }
   if (keepData) writeDevnet(home, d);
-  else rmSync(devnetDir(home, d.name), { recursive: true, force: true });
+  // Retries: a node that just died may still have its LevelDB files closing (ENOTEMPTY under load).
+  else rmSync(devnetDir(home, d.name), { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   return { stopped, removed: !keepData };
 }

@@ -73,6 +73,24 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * True when `pid` is this node's process: alive AND its command line is `… start --home HOME`. A pid in
+ * devnet.json may belong to an unrelated process once the node died and the OS reused the number (seen
+ * under load in the test suite, issue 19 item 11): signalling it would hit a stranger's process group.
+ * Without /proc (macOS) we can only trust the pid.
+ */
+export function ownsPid(pid: number, home: string): boolean {
+  if (!isAlive(pid)) return false;
+  let args: string[];
+  try {
+    args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  } catch {
+    return !existsSync("/proc/self/cmdline");
+  }
+  const i = args.indexOf("--home");
+  return i >= 0 && args[i + 1] === home;
+}
+
 /** Process state from /proc (R, S, T = stopped/paused, Z = zombie), or undefined if gone. */
 export async function processState(pid: number): Promise<string | undefined> {
   try {
@@ -261,7 +279,7 @@ export const processProvider: NodeProvider = {
   },
   async stop(_d, n, graceMs = 10_000) {
     const pids = new Set(pidsForHome(n.home));
-    if (n.pid !== null && isAlive(n.pid)) pids.add(n.pid);
+    if (n.pid !== null && ownsPid(n.pid, n.home)) pids.add(n.pid);
     n.pid = null;
     if (pids.size === 0) return "not-running";
     const results = await Promise.all([...pids].map((pid) => stopProcess(pid, graceMs)));
@@ -269,7 +287,7 @@ export const processProvider: NodeProvider = {
   },
   async remove() {},
   async kill(_d, n) {
-    const running = n.pid !== null && isAlive(n.pid);
+    const running = n.pid !== null && ownsPid(n.pid, n.home);
     if (running) {
       signal(n.pid as number, "SIGKILL");
       await waitGone(n.pid as number, 5_000);
@@ -278,13 +296,13 @@ export const processProvider: NodeProvider = {
     return running ? "killed" : "not-running";
   },
   async pause(_d, n) {
-    if (n.pid !== null) signal(n.pid, "SIGSTOP");
+    if (n.pid !== null && ownsPid(n.pid, n.home)) signal(n.pid, "SIGSTOP");
   },
   async resume(_d, n) {
-    if (n.pid !== null) signal(n.pid, "SIGCONT");
+    if (n.pid !== null && ownsPid(n.pid, n.home)) signal(n.pid, "SIGCONT");
   },
   async inspect(_d, n): Promise<NodeRuntimeInfo> {
-    const st = n.pid !== null ? await processState(n.pid) : undefined;
+    const st = n.pid !== null && ownsPid(n.pid, n.home) ? await processState(n.pid) : undefined;
     if (st === undefined || st === "Z") return { state: "stopped", pid: null, exited: n.pid !== null };
     return { state: st === "T" ? "paused" : "running", pid: n.pid, exited: false };
   },
