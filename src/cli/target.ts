@@ -1,12 +1,12 @@
 import { Flags } from "@oclif/core";
 import { createClient } from "../client/client.js";
-import { isFastposError } from "../core/errors.js";
-import { devnetDir, pickDevnet } from "../devnet/state.js";
+import { isValidAddress } from "../core/crypto/index.js";
+import { pickDevnet } from "../devnet/state.js";
 import { resolveHome } from "../keystore/home.js";
-import { type LoadedKeypair, loadKeypair } from "../keystore/keys-service.js";
-import { createKeystore } from "../keystore/keystore.js";
+import type { LoadedKeypair } from "../keystore/keys-service.js";
 import { UserError } from "./errors.js";
 import { devnetFlag } from "./flags.js";
+import { devnetInPlay, type FoundKey, findKey, loadFound, shadowWarning } from "./key-resolve.js";
 
 /** `--node URL | --devnet NAME`: which node a tx/query command talks to. */
 export const targetFlags = {
@@ -45,31 +45,45 @@ export function clientFor(url: string, timeoutMs = 10_000) {
   return createClient({ url, timeoutMs });
 }
 
+/** Where a command looks keys up: the devnet in play, and whether `--node` puts the keystore first. */
+export function keyScope(
+  home: string,
+  target: { devnet?: { name: string } | undefined },
+): { devnet: string | undefined; preferKeystore: boolean } {
+  if (target.devnet) return { devnet: target.devnet.name, preferKeystore: false };
+  return { devnet: devnetInPlay(home, undefined), preferKeystore: true };
+}
+
 /**
- * Finds a signing key by name: the user's keystore first, then the keys `devnet up` created for the devnet
- * (alice, bob, …), so `fastpos tx transfer --from alice` works right after `devnet up`.
+ * A signing key by name, by the one rule of key-resolve.ts (devnet in play first, keystore first with
+ * `--node`); `warn` gets the shadowing warning when the name exists in both.
  */
 export async function keyByName(
   home: string,
   name: string,
-  devnetName: string | undefined,
+  target: { devnet?: { name: string } | undefined },
   password?: string,
   purpose: "account" | "consensus" = "account",
-): Promise<LoadedKeypair> {
-  try {
-    return await loadKeypair(createKeystore(home), name, { password, purpose });
-  } catch (err) {
-    if (!isFastposError(err, "KEYSTORE_NOT_FOUND")) throw err;
-    try {
-      const d = pickDevnet(home, devnetName);
-      return await loadKeypair(createKeystore(devnetDir(home, d.name)), name, { password, purpose });
-    } catch {
-      // No key of that name anywhere: if it looks like an address, the checksum is what failed.
-      if (/^fp1/i.test(name))
-        throw new UserError("BAD_ADDRESS", `"${name}" is not a valid address (checksum)`, {
-          hint: "check for a typo; copy addresses from `fastpos keys list` or `fastpos devnet status`",
-        });
-      throw err;
-    }
-  }
+  warn?: (line: string) => void,
+): Promise<LoadedKeypair & { found: FoundKey }> {
+  const scope = keyScope(home, target);
+  const found = await findKey(home, name, scope.devnet, scope.preferKeystore);
+  const w = shadowWarning(found);
+  if (w && warn) warn(w);
+  return { ...(await loadFound(found, password, purpose)), found };
+}
+
+/** An fp1… address as typed, or the address of a key name: public data only, never a password. */
+export async function addressOf(
+  home: string,
+  text: string,
+  target: { devnet?: { name: string } | undefined },
+  warn?: (line: string) => void,
+): Promise<string> {
+  if (isValidAddress(text)) return text;
+  const scope = keyScope(home, target);
+  const found = await findKey(home, text, scope.devnet, scope.preferKeystore);
+  const w = shadowWarning(found);
+  if (w && warn) warn(w);
+  return found.record.address;
 }

@@ -2,10 +2,12 @@ import { Flags } from "@oclif/core";
 import type { TxPayload } from "../core/chain/tx.js";
 import { fromHex } from "../core/codec/index.js";
 import { addressBytes, decodeAddress, isValidAddress } from "../core/crypto/index.js";
+import { isFastposError } from "../core/errors.js";
 import type { LoadedKeypair } from "../keystore/keys-service.js";
 import { BaseCommand } from "./base-command.js";
 import { UserError } from "./errors.js";
 import { passwordFlag } from "./flags.js";
+import { sourceLabel } from "./key-resolve.js";
 import { clientFor, keyByName, resolveTarget, targetFlags } from "./target.js";
 
 /**
@@ -61,19 +63,24 @@ export abstract class TxCommand extends BaseCommand {
   ): Promise<void> {
     const fee = parseAmount("fee", flags.fee);
     const target = resolveTarget(flags.home, flags);
-    const key = await keyByName(target.home, flags.from, target.devnet?.name, flags.password);
+    const warn = (line: string) => this.note(line);
+    const key = await keyByName(target.home, flags.from, target, flags.password, "account", warn);
     const payload = await build({
       key,
       ownValidator: async () =>
         addressBytes(
-          (await keyByName(target.home, flags.from, target.devnet?.name, flags.password, "consensus"))
-            .publicKey,
+          (await keyByName(target.home, flags.from, target, flags.password, "consensus")).publicKey,
         ),
       validator: (text) => parseValidator(text, target.devnet?.nodes),
     });
     const client = clientFor(target.url);
     const started = performance.now();
-    const sent = await client.send({ secretKey: key.secretKey, payload, fee });
+    const sent = await client.send({ secretKey: key.secretKey, payload, fee }).catch((err: unknown) => {
+      // Say which key signed: "insufficient funds" means little when two keys are named alice (issue 19).
+      if (isFastposError(err) && err.code !== "NODE_UNREACHABLE")
+        err.message += ` (signed with key "${flags.from}" from the ${sourceLabel(key.found.source)}, ${key.address})`;
+      throw err;
+    });
     const result: Record<string, unknown> = {
       hash: sent.hash,
       type: payload.type,

@@ -1,7 +1,8 @@
 import { Args } from "@oclif/core";
 import { BaseCommand } from "../../cli/base-command.js";
-import { passwordFlag } from "../../cli/flags.js";
-import { keystoreFor } from "../../cli/home.js";
+import { devnetFlag, passwordFlag } from "../../cli/flags.js";
+import { devnetInPlay, findKey, shadowWarning, sourceLabel } from "../../cli/key-resolve.js";
+import { resolveHome } from "../../keystore/home.js";
 import { exportKey } from "../../keystore/keys-service.js";
 
 export default class KeysExport extends BaseCommand {
@@ -11,21 +12,29 @@ export default class KeysExport extends BaseCommand {
     "<%= config.bin %> keys export alice --json | jq -r .mnemonic | <%= config.bin %> keys import alice --home /other",
   ];
   static override args = { name: Args.string({ description: "Key name", required: true }) };
-  static override flags = { password: passwordFlag };
+  static override flags = {
+    password: passwordFlag,
+    devnet: devnetFlag({ description: "Devnet whose keys to search first (as --from does)" }),
+  };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(KeysExport);
-    const { record, secret } = await exportKey(keystoreFor(flags.home), args.name, {
-      password: flags.password,
-    });
+    const home = resolveHome(flags.home);
+    const k = await findKey(home, args.name, devnetInPlay(home, flags.devnet));
+    const w = shadowWarning(k);
+    if (w) this.note(w);
+    const { record, secret } = await exportKey(k.keystore, args.name, { password: flags.password });
     this.note("WARNING: anyone who sees this secret controls the key.");
-    this.emit({ name: record.name, address: record.address, ...secret }, (r) => {
-      if ("mnemonic" in r) {
-        this.log(r.mnemonic);
-        if (r.index !== 0) this.note(`(account index ${r.index}: import with --index ${r.index})`);
-      } else {
-        this.log(r.secretKey);
-      }
-    });
+    this.emit(
+      { name: record.name, address: record.address, source: sourceLabel(k.source), ...secret },
+      (r) => {
+        if ("mnemonic" in r) {
+          this.log(r.mnemonic);
+          if (r.index !== 0) this.note(`(account index ${r.index}: import with --index ${r.index})`);
+        } else {
+          this.log(r.secretKey);
+        }
+      },
+    );
   }
 }

@@ -1,7 +1,6 @@
 import { Args } from "@oclif/core";
 import { BaseCommand } from "../../cli/base-command.js";
-import { clientFor, keyByName, resolveTarget, targetFlags } from "../../cli/target.js";
-import { isValidAddress } from "../../core/crypto/index.js";
+import { addressOf, clientFor, resolveTarget, targetFlags } from "../../cli/target.js";
 
 export default class QueryAccount extends BaseCommand {
   static override summary = "Show an account's balance and nonce.";
@@ -17,9 +16,7 @@ export default class QueryAccount extends BaseCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(QueryAccount);
     const t = resolveTarget(flags.home, flags);
-    const address = isValidAddress(args.address)
-      ? args.address
-      : (await keyByName(t.home, args.address, t.devnet?.name)).address;
+    const address = await addressOf(t.home, args.address, t, (l) => this.note(l));
     const a = await clientFor(t.url).account(address);
     this.emit(a, (r) =>
       this.log(`${r.address}\n  balance ${r.balance}\n  nonce   ${r.nonce} (next ${r.nextNonce})`),

@@ -27,7 +27,7 @@ export default class TxBond extends TxCommand {
       const cons = await keyByName(
         t.home,
         flags["consensus-key"] ?? flags.from,
-        t.devnet?.name,
+        t,
         flags.password,
         "consensus",
       );

@@ -1,7 +1,7 @@
 import { Flags } from "@oclif/core";
-import { keyByName, resolveTarget } from "../../cli/target.js";
+import { addressOf, resolveTarget } from "../../cli/target.js";
 import { parseAmount, TxCommand, txFlags } from "../../cli/tx-command.js";
-import { decodeAddress, encodeAddress, isValidAddress } from "../../core/crypto/index.js";
+import { decodeAddress, encodeAddress } from "../../core/crypto/index.js";
 
 export default class TxTransfer extends TxCommand {
   static override summary = "Send tokens; signs locally with a key from the keystore (or the devnet's keys).";
@@ -22,9 +22,7 @@ export default class TxTransfer extends TxCommand {
       flags,
       async () => {
         const t = resolveTarget(flags.home, flags);
-        const to = isValidAddress(flags.to)
-          ? flags.to
-          : (await keyByName(t.home, flags.to, t.devnet?.name, flags.password)).address;
+        const to = await addressOf(t.home, flags.to, t, (l) => this.note(l));
         return { type: "transfer", value: { to: decodeAddress(to), amount } };
       },
       (p) =>
