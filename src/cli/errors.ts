@@ -131,6 +131,12 @@ export function errorToJson(err: unknown): {
 function hintFor(code: string, data: { [key: string]: unknown }): string | undefined {
   if (code === "DEVNET_AMBIGUOUS" && Array.isArray(data.names))
     return `pass --devnet NAME (or -d NAME) to choose one of: ${data.names.join(", ")}`;
+  if (code === "TX_FEE_TOO_LOW") {
+    const min = data.min ?? data.minFee;
+    return `pass --fee ${min ?? "N"} or more: this chain has a minimum fee (the mainnet-like preset does)`;
+  }
+  if (code === "MEMPOOL_REPLACEMENT_UNDERPRICED" || code === "MEMPOOL_FULL")
+    return `pass a higher --fee${data.minFee ? ` (at least ${data.minFee})` : ""}`;
   return undefined;
 }
 

@@ -37,6 +37,36 @@ export abstract class NodeActionCommand extends BaseCommand {
     const action = (this.constructor as typeof NodeActionCommand).action;
     const home = resolveHome(flags.home);
     const r = await controlNode(home, pickDevnet(home, flags.devnet), args.node, action);
-    this.emit(r, (o) => this.log(`${o.node}: ${o.result}${o.pid ? ` (pid ${o.pid})` : ""}`));
+    this.emit(r, (o) => this.log(describeResult(o)));
+  }
+}
+
+/**
+ * What happened, in words (issue 19 item 10: repeated stop/start printed raw `not-running`); `--json`
+ * keeps the stable `result` codes.
+ */
+export function describeResult(o: { node: string; action: NodeAction; result: string; pid: number | null }) {
+  const pid = o.pid ? ` (pid ${o.pid})` : "";
+  switch (o.result) {
+    case "stopped":
+      return `${o.node} stopped`;
+    case "killed":
+      return o.action === "kill"
+        ? `${o.node} killed (SIGKILL)`
+        : `${o.node} did not stop within the grace period and was killed`;
+    case "not-running":
+      return `${o.node} was not running: nothing to ${o.action}`;
+    case "already-running":
+      return `${o.node} was already running${pid}: nothing to start`;
+    case "started":
+      return `${o.node} started${pid}; it catches up by block sync`;
+    case "restarted":
+      return `${o.node} restarted${pid}`;
+    case "paused":
+      return `${o.node} paused (frozen, still connected)`;
+    case "resumed":
+      return `${o.node} resumed`;
+    default:
+      return `${o.node}: ${o.result}${pid}`;
   }
 }

@@ -27,7 +27,8 @@ export interface TxContext {
   key: LoadedKeypair;
   /** The consensus address derived from the --from key (its own validator, if it runs one). */
   ownValidator: () => Promise<Uint8Array>;
-  validator: (text: string) => Uint8Array;
+  /** A validator by fp1…/0x address, devnet node name, or on-chain name as `query validators` shows it. */
+  validator: (text: string) => Promise<Uint8Array>;
 }
 
 /** The largest amount a transaction can carry: amounts and fees are u64 on the wire (DESIGN.md). */
@@ -71,7 +72,17 @@ export abstract class TxCommand extends BaseCommand {
         addressBytes(
           (await keyByName(target.home, flags.from, target, flags.password, "consensus")).publicKey,
         ),
-      validator: (text) => parseValidator(text, target.devnet?.nodes),
+      validator: async (text) => {
+        try {
+          return parseValidator(text, target.devnet?.nodes);
+        } catch (err) {
+          // `query validators` shows names (v5, a moniker): accept them when exactly one validator has it.
+          const byName = (await clientFor(target.url).validators()).validators.filter((v) => v.name === text);
+          if (byName.length === 1)
+            return decodeAddress((byName[0] as { consensusAddress: string }).consensusAddress);
+          throw err;
+        }
+      },
     });
     const client = clientFor(target.url);
     const started = performance.now();
@@ -124,7 +135,7 @@ export function parseValidator(text: string, nodes?: { name: string; validator: 
   if (node) return decodeAddress(node.validator);
   throw new UserError(
     "BAD_VALIDATOR",
-    `"${text}" is not a validator address (fp1… or 0x…) or a devnet node name`,
+    `"${text}" is not a validator address (fp1… or 0x…), a devnet node name or a validator's name`,
     {
       hint: "see `fastpos query validators`",
     },

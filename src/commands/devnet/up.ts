@@ -2,6 +2,7 @@ import { Flags } from "@oclif/core";
 import { BaseCommand } from "../../cli/base-command.js";
 import { devnetFlag } from "../../cli/flags.js";
 import { spinner } from "../../cli/progress.js";
+import { clientFor } from "../../cli/target.js";
 import { parseManifest, readManifest } from "../../devnet/manifest.js";
 import { devnetUp } from "../../devnet/up.js";
 import { resolveHome } from "../../keystore/home.js";
@@ -80,6 +81,17 @@ export default class DevnetUp extends BaseCommand {
       spin.stop();
     }
     const d = r.devnet;
+    // Balances next to the addresses (as anvil prints them), read from the live chain: the truth, not the plan.
+    const api = clientFor((d.nodes[0] as { apiUrl: string }).apiUrl);
+    const accounts = await Promise.all(
+      d.accounts.map(async (a) => ({
+        ...a,
+        balance: await api.account(a.address).then(
+          (x) => String(x.balance),
+          () => null,
+        ),
+      })),
+    );
     this.emit(
       {
         name: d.name,
@@ -89,7 +101,7 @@ export default class DevnetUp extends BaseCommand {
         provider: d.provider,
         ...(d.docker ? { docker: { ...d.docker, imageBuilt: r.imageBuilt ?? false } } : {}),
         nodes: d.nodes,
-        accounts: d.accounts,
+        accounts,
       },
       (o) => {
         this.log(
@@ -105,7 +117,10 @@ export default class DevnetUp extends BaseCommand {
             `  ${n.name.padEnd(8)} ${n.apiUrl.padEnd(24)} ${n.container ? `container ${n.container}` : `pid ${String(n.pid).padEnd(8)}`} ${n.validator}`,
           );
         this.log("\nFunded accounts (use the name with --from)");
-        for (const a of o.accounts) this.log(`  ${a.name.padEnd(8)} ${a.address}`);
+        for (const a of o.accounts)
+          this.log(
+            `  ${a.name.padEnd(8)} ${a.address}  ${a.balance === null ? "" : `${a.balance} tokens`}`.trimEnd(),
+          );
         this.log("\nTry: fastpos tx transfer --from alice --to <address> --amount 10 --wait");
         this.log("     fastpos devnet status | fastpos devnet down");
       },

@@ -15,9 +15,9 @@ export default class TxDelegate extends TxCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(TxDelegate);
-    await this.submit(flags, (c) => ({
+    await this.submit(flags, async (c) => ({
       type: "delegate",
-      value: { validator: c.validator(flags.validator), amount: parseAmount("amount", flags.amount) },
+      value: { validator: await c.validator(flags.validator), amount: parseAmount("amount", flags.amount) },
     }));
   }
 }

@@ -1,4 +1,5 @@
 import { Flags } from "@oclif/core";
+import { UserError } from "../../cli/errors.js";
 import { clientFor, resolveTarget } from "../../cli/target.js";
 import { TxCommand, txFlags } from "../../cli/tx-command.js";
 import { encodeAddress } from "../../core/crypto/index.js";
@@ -21,8 +22,12 @@ export default class TxEditValidator extends TxCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(TxEditValidator);
+    if (flags.moniker === undefined && flags.commission === undefined)
+      throw new UserError("USAGE", "nothing to change: give --moniker and/or --commission", {
+        hint: "e.g. `fastpos tx edit-validator --from val5 --commission 500`",
+      });
     await this.submit(flags, async (c) => {
-      const validator = flags.validator ? c.validator(flags.validator) : await c.ownValidator();
+      const validator = flags.validator ? await c.validator(flags.validator) : await c.ownValidator();
       const current = (await clientFor(resolveTarget(flags.home, flags).url).validators()).validators.find(
         (v) => v.consensusAddress === encodeAddress(validator),
       );

@@ -20,9 +20,9 @@ export default class TxSetWorkWeight extends TxCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(TxSetWorkWeight);
-    await this.submit(flags, (c) => ({
+    await this.submit(flags, async (c) => ({
       type: "set-work-weight",
-      value: { validator: c.validator(flags.validator), workWeight: flags["work-weight"] },
+      value: { validator: await c.validator(flags.validator), workWeight: flags["work-weight"] },
     }));
   }
 }

@@ -21,7 +21,7 @@ export default class TxUnbond extends TxCommand {
     await this.submit(flags, async (c) => ({
       type: "unbond",
       value: {
-        validator: flags.validator ? c.validator(flags.validator) : await c.ownValidator(),
+        validator: flags.validator ? await c.validator(flags.validator) : await c.ownValidator(),
         amount: parseAmount("amount", flags.amount),
       },
     }));

@@ -13,7 +13,7 @@ export default class TxUnjail extends TxCommand {
     const { flags } = await this.parse(TxUnjail);
     await this.submit(flags, async (c) => ({
       type: "unjail",
-      value: { validator: flags.validator ? c.validator(flags.validator) : await c.ownValidator() },
+      value: { validator: flags.validator ? await c.validator(flags.validator) : await c.ownValidator() },
     }));
   }
 }

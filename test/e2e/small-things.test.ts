@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, tempDir } from "../helpers/cli.js";
+import { killAllDevnets } from "../helpers/devnet.js";
+
+/**
+ * Issue 19 item 10, the small things, on one one-validator devnet (real CLI): balances next to the
+ * addresses after `up`, stop/start that say what happened in words (stable `result` in --json),
+ * `start --all` after `down --keep-data`, `edit-validator` with nothing to change is a usage error, and
+ * `--validator NAME` accepted for a name `query validators` shows.
+ */
+describe("devnet small things (real CLI)", () => {
+  let home: string;
+  let cleanup: () => void;
+  let up: ReturnType<JSON["parse"]>;
+  let upHuman = "";
+
+  beforeAll(async () => {
+    ({ dir: home, cleanup } = tempDir());
+    const r = await runCli(["devnet", "up", "-n", "1"], { home, timeout: 90_000 });
+    expect(r.code, r.stderr).toBe(0);
+    upHuman = r.stdout;
+    up = (await runCli(["devnet", "status", "--json"], { home })).json();
+  }, 120_000);
+
+  afterAll(async () => {
+    await killAllDevnets(home);
+    cleanup();
+  }, 60_000);
+
+  it("`devnet up` prints each funded account's balance next to its address", () => {
+    expect(upHuman).toMatch(/alice\s+fp1\S+\s+\d+ tokens/);
+  });
+
+  it("--validator takes a validator's name from `query validators`, also with --node", async () => {
+    const url = up.nodes[0].apiUrl;
+    const vals = (await runCli(["query", "validators", "--node", url, "--json"], { home })).json();
+    const name = vals.validators[0].name;
+    const r = await runCli(
+      [
+        "tx",
+        "delegate",
+        "--from",
+        "alice",
+        "--validator",
+        name,
+        "--amount",
+        "5",
+        "--node",
+        url,
+        "--wait",
+        "--json",
+      ],
+      { home },
+    );
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.json().status).toBe("committed");
+  });
+
+  it("edit-validator with nothing to change is a usage error, nothing sent", async () => {
+    const r = await runCli(["tx", "edit-validator", "--from", "alice"], { home });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Error: nothing to change: give --moniker and\/or --commission\nHint: /);
+  });
+
+  it("repeated stop/start say what happened; --json keeps `result`", async () => {
+    const s1 = await runCli(["devnet", "stop", "node0"], { home });
+    expect(s1.stdout.trim()).toBe("node0 stopped");
+    const s2 = await runCli(["devnet", "stop", "node0"], { home });
+    expect(s2.stdout.trim()).toBe("node0 was not running: nothing to stop");
+    const s3 = await runCli(["devnet", "stop", "node0", "--json"], { home });
+    expect(s3.json().result).toBe("not-running");
+    const st = await runCli(["devnet", "start", "node0"], { home, timeout: 90_000 });
+    expect(st.stdout).toMatch(/^node0 started \(pid \d+\)/);
+    const again = await runCli(["devnet", "start", "node0"], { home });
+    expect(again.stdout).toMatch(/^node0 was already running \(pid \d+\): nothing to start/);
+  }, 120_000);
+
+  it("`devnet start --all` after `down --keep-data` starts every node", async () => {
+    const down = await runCli(["devnet", "down", "--keep-data"], { home });
+    expect(down.code, down.stderr).toBe(0);
+    const r = await runCli(["devnet", "start", "--all", "--json"], { home, timeout: 90_000 });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.json().results.map((x: { result: string }) => x.result)).toEqual(["started"]);
+    const bad = await runCli(["devnet", "start"], { home });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/give a node name or --all/);
+  }, 120_000);
+});
