@@ -20,7 +20,9 @@ export function resolveTarget(
   f: { node?: string | undefined; devnet?: string | undefined },
 ) {
   const home = resolveHome(homeFlag);
-  if (f.node) return { url: parseNodeUrl(f.node), devnet: undefined, home };
+  // FASTPOS_NODE (from `eval "$(fastpos devnet env)"`) stands for --node unless --devnet is given.
+  const node = f.node ?? (f.devnet ? undefined : process.env.FASTPOS_NODE || undefined);
+  if (node) return { url: parseNodeUrl(node), devnet: undefined, home };
   const d = pickDevnet(home, f.devnet);
   const n = d.nodes.find((x) => x.pid !== null) ?? d.nodes[0];
   return { url: (n as { apiUrl: string }).apiUrl, devnet: d, home };

@@ -96,7 +96,9 @@ export function devnetRunning(d: DevnetFile): boolean {
 
 /** The devnet a command means: `--devnet NAME`, else the only one that exists. */
 export function pickDevnet(home: string, name: string | undefined): DevnetFile {
-  if (name) return readDevnet(home, name);
+  // FASTPOS_DEVNET (set by `eval "$(fastpos devnet env)"`) names the devnet when no flag does.
+  const chosen = name || process.env.FASTPOS_DEVNET || undefined;
+  if (chosen) return readDevnet(home, chosen);
   const all = listDevnets(home);
   if (all.length === 0) {
     throw new DevnetError({ code: "DEVNET_NONE" }, "no devnet found; start one with `fastpos devnet up`");

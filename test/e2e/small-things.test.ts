@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectDevnet, decodeAddress } from "../../src/index.js";
 import { runCli, tempDir } from "../helpers/cli.js";
 import { killAllDevnets } from "../helpers/devnet.js";
 
@@ -54,6 +55,31 @@ describe("devnet small things (real CLI)", () => {
     );
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.json().status).toBe("committed");
+  });
+
+  it("SDK: connectDevnet() returns a client and the funded signers", async () => {
+    const { client, signers, name } = await connectDevnet(undefined, { home });
+    expect(name).toBe("local");
+    expect(Object.keys(signers)).toEqual(expect.arrayContaining(["alice", "bob"]));
+    const bob = signers.bob as { address: string };
+    const sent = await client.send({
+      secretKey: (signers.alice as { secretKey: Uint8Array }).secretKey,
+      payload: { type: "transfer", value: { to: decodeAddress(bob.address), amount: 3n } },
+    });
+    expect((await client.waitForTx(sent.hash, { timeoutMs: 30_000 })).status).toBe("committed");
+  });
+
+  it("`devnet env` prints exports that later commands honour", async () => {
+    const r = await runCli(["devnet", "env"], { home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^export FASTPOS_DEVNET=local$/m);
+    const url = r.stdout.match(/^export FASTPOS_NODE=(\S+)$/m)?.[1] as string;
+    expect(url).toBe(up.nodes[0].apiUrl);
+    // FASTPOS_NODE stands for --node: a dead URL there makes query status unreachable (exit 4).
+    const dead = await runCli(["query", "status"], { home, env: { FASTPOS_NODE: "http://127.0.0.1:1" } });
+    expect(dead.code).toBe(4);
+    const ok = await runCli(["query", "status", "--json"], { home, env: { FASTPOS_NODE: url } });
+    expect(ok.code, ok.stderr).toBe(0);
   });
 
   it("edit-validator with nothing to change is a usage error, nothing sent", async () => {
