@@ -50,6 +50,15 @@ export default class Watch extends BaseCommand {
 
     if (flags.once) {
       await pollAll(targets, apply);
+      // CI runs `watch --once` as a health check: no node answering must not exit 0 (issue 19 item 8).
+      if (!state.nodes.some((n) => n.online))
+        throw new UserError(
+          "NODE_UNREACHABLE",
+          `none of the ${targets.length} node(s) answered: ${targets.map((t) => t.url).join(", ")}`,
+          {
+            hint: "is the devnet running? see `fastpos devnet status` (start nodes with `fastpos devnet start --all`)",
+          },
+        );
       const { paused: _p, selected: _s, help: _h, confirm: _c, message: _m, ...snapshot } = state;
       this.emit(snapshot, (s) => {
         this.log(

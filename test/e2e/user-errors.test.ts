@@ -102,6 +102,16 @@ describe("user-input errors: exit 1, one line + hint (real CLI)", () => {
     if (code) expect(j.json().error.code).toBe(code);
   });
 
+  it("watch --once against nodes that do not answer exits 4 (unreachable), not 0", async () => {
+    const r = await runCli(["watch", "--once", "--node", DEAD, "--node", "http://127.0.0.1:2"], {
+      home,
+      env,
+    });
+    expect(r.code, r.stdout + r.stderr).toBe(4);
+    expect(r.stderr).toMatch(/^Error: none of the 2 node\(s\) answered/);
+    expect(r.stderr).toMatch(/\nHint: /);
+  });
+
   it("several usage problems: one line each, no oclif scramble", async () => {
     const r = await runCli(["tx", "transfer"], { home, env });
     expect(r.code).toBe(1);
