@@ -4,6 +4,8 @@ import { UserError } from "../cli/errors.js";
 import { devnetFlag } from "../cli/flags.js";
 import { isInteractive } from "../cli/io.js";
 import { parseNodeUrl } from "../cli/target.js";
+import { toHex } from "../core/codec/index.js";
+import { decodeAddress, isValidAddress } from "../core/crypto/index.js";
 import { controlNode } from "../devnet/control.js";
 import { pickDevnet } from "../devnet/state.js";
 import { resolveHome } from "../keystore/home.js";
@@ -40,7 +42,11 @@ export default class Watch extends BaseCommand {
     else {
       const d = pickDevnet(home, flags.devnet);
       devnetName = d.name;
-      targets = d.nodes.map((n) => ({ name: n.name, url: n.apiUrl }));
+      targets = d.nodes.map((n) => ({
+        name: n.name,
+        url: n.apiUrl,
+        ...(isValidAddress(n.validator) ? { validator: toHex(decodeAddress(n.validator)) } : {}),
+      }));
     }
     if (!targets.length) throw new UserError("WATCH_NO_NODES", "nothing to watch");
     let state: WatchState = initialWatchState(targets);

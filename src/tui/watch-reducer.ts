@@ -101,13 +101,18 @@ export type WatchAction =
 const BUCKETS = 30;
 const MAX_BLOCKS = 8;
 
-export function initialWatchState(nodes: { name: string; url: string }[]): WatchState {
+/**
+ * `validator` (the 0x address a node validates for, known from devnet.json) lets a node that never
+ * answered still name its validator row, and mark it offline, instead of showing `0x27c1…` "online".
+ */
+export function initialWatchState(nodes: { name: string; url: string; validator?: string }[]): WatchState {
   return {
     chainId: null,
     nodes: nodes.map((n) => ({
-      ...n,
+      name: n.name,
+      url: n.url,
       online: false,
-      validator: null,
+      validator: n.validator ?? null,
       height: null,
       round: null,
       step: null,
@@ -177,7 +182,11 @@ function applyConsensus(state: WatchState, view: ConsensusViewJson): WatchState 
       name: nameOf(state, v.address),
       power: v.power,
       workWeight: (Number(v.workWeight) / 10_000).toFixed(2),
-      online: state.nodes.find((n) => n.validator === v.address)?.online ?? true,
+      // A validator with a known node is as online as that node; one without a node (external) counts as
+      // online only while it votes in the rounds shown (it used to show "online" whatever happened).
+      online:
+        state.nodes.find((n) => n.validator === v.address)?.online ??
+        v.rounds.some((r) => rounds.some((x) => x.round === r.round) && (r.prevote || r.precommit)),
       proposer: v.address === view.proposer,
       votes: rounds.map((r) => {
         const mine = v.rounds.find((x) => x.round === r.round);

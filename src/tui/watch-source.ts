@@ -11,6 +11,8 @@ import type { WatchAction } from "./watch-reducer.js";
 export interface WatchTarget {
   name: string;
   url: string;
+  /** The 0x validator address this node runs, when known (devnet.json): names it before it answers. */
+  validator?: string;
 }
 
 /** One poll of every node (for `watch --once`), without subscribing to events. */

@@ -157,3 +157,33 @@ describe("watch reducer", () => {
     expect(s.selected).toBe(3);
   });
 });
+
+describe("issue 19 item 8: stopped nodes and node-less validators are not 'online'", () => {
+  it("a validator whose node never answered shows its node's name and OFFLINE", () => {
+    const known = nodes.map((n, i) => ({ ...n, validator: [A, B, C, D][i] as string }));
+    let s = initialWatchState(known);
+    s = watchReducer(s, status("n0", A, 5));
+    s = watchReducer(s, { type: "offline", node: "n2", at: 1000 });
+    s = watchReducer(s, {
+      type: "consensus",
+      node: "n0",
+      at: 1000,
+      view: view(5, 0, { [A]: [HASH, null], [B]: [HASH, null], [C]: [null, null], [D]: [HASH, null] }),
+    });
+    const c = s.validators.find((v) => v.address === C);
+    expect(c).toMatchObject({ name: "n2", online: false });
+  });
+
+  it("a validator with no node counts as online only while it votes", () => {
+    let s = initialWatchState(nodes.slice(0, 1));
+    s = watchReducer(s, status("n0", A, 5));
+    s = watchReducer(s, {
+      type: "consensus",
+      node: "n0",
+      at: 1000,
+      view: view(5, 0, { [A]: [HASH, null], [B]: [HASH, null] }),
+    });
+    expect(s.validators.find((v) => v.address === B)?.online).toBe(true);
+    expect(s.validators.find((v) => v.address === C)?.online).toBe(false);
+  });
+});
