@@ -151,8 +151,24 @@ export function createDockerProvider(docker: Docker, settings: DockerSettings): 
     [LABEL_DIR]: devnetDirOf(d),
   });
 
-  const ensureNetwork = async (d: DevnetFile): Promise<string> => {
+  /**
+   * The devnet's bridge network, created ONCE per provider: `up` creates its nodes in parallel, and the
+   * engine accepts duplicate network names, so check-then-create from each node made 2+ networks of the
+   * same name and every later container failed with "network … is ambiguous" (issue 19 item 4).
+   * Concurrent callers share one in-flight promise; a failure is forgotten so a retry can try again.
+   */
+  const networks = new Map<string, Promise<string>>();
+  const ensureNetwork = (d: DevnetFile): Promise<string> => {
     const name = bridgeNetworkName(d);
+    let p = networks.get(name);
+    if (!p) {
+      p = createNetworkOnce(d, name);
+      networks.set(name, p);
+      p.catch(() => networks.delete(name));
+    }
+    return p;
+  };
+  const createNetworkOnce = async (d: DevnetFile, name: string): Promise<string> => {
     const existing = await call(docker.listNetworks({ filters: { name: [name] } }));
     if (!existing.some((x) => x.Name === name)) {
       await call(
@@ -412,6 +428,7 @@ export function createDockerProvider(docker: Docker, settings: DockerSettings): 
       }
       const nets = await call(docker.listNetworks({ filters: { label: [`${LABEL_DIR}=${dir}`] } }));
       for (const net of nets) await call(docker.getNetwork(net.Id).remove()).catch(() => {});
+      networks.delete(bridgeNetworkName(d));
       for (const n of d.nodes) n.pid = null;
       return stopped.sort();
     },
