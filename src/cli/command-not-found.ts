@@ -1,10 +1,11 @@
 import type { Hook } from "@oclif/core";
-import { formatJson } from "../cli/json.js";
+import { formatJson } from "./json.js";
 
 /**
  * Unknown command → one line, a "did you mean" hint and exit 1 (issue 19 item 3), like every other user
  * error; with `--json` the usual `{error}` document. We do not use @oclif/plugin-not-found: it exits 127
  * and prompts on a terminal, which breaks the exit-code contract scripts rely on (DESIGN.md §6).
+ * Registered in package.json `oclif.hooks.command_not_found`; lives in cli/ (the layer that owns output).
  */
 const hook: Hook.CommandNotFound = async (opts) => {
   const typed = opts.id.replaceAll(":", " ");
