@@ -82,6 +82,26 @@ describe("devnet small things (real CLI)", () => {
     expect(ok.code, ok.stderr).toBe(0);
   });
 
+  it("devnet logs --pretty prints human lines; --level filters by pino level", async () => {
+    const p = await runCli(["devnet", "logs", "--pretty", "--lines", "20"], { home });
+    expect(p.code, p.stderr).toBe(0);
+    const lines = p.stdout.trim().split("\n");
+    expect(lines.length).toBeGreaterThan(0);
+    for (const l of lines)
+      expect(l).toMatch(/^node0 +\| \d\d:\d\d:\d\d\.\d{3} (TRACE|DEBUG|INFO |WARN |ERROR|FATAL) /);
+    const w = await runCli(["devnet", "logs", "--level", "warn", "--lines", "200", "--json"], { home });
+    expect(w.code, w.stderr).toBe(0);
+    const recs = w.stdout.trim()
+      ? w.stdout
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l))
+      : [];
+    for (const r of recs) expect(r.level).toBeGreaterThanOrEqual(40);
+    const all = await runCli(["devnet", "logs", "--lines", "200", "--json"], { home });
+    expect(all.stdout.trim().split("\n").length).toBeGreaterThan(recs.length);
+  });
+
   it("edit-validator with nothing to change is a usage error, nothing sent", async () => {
     const r = await runCli(["tx", "edit-validator", "--from", "alice"], { home });
     expect(r.code).toBe(1);

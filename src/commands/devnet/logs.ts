@@ -6,6 +6,18 @@ import { findNode, pickDevnet } from "../../devnet/state.js";
 import { resolveHome } from "../../keystore/home.js";
 
 const COLORS = [36, 33, 35, 32, 34, 31, 96, 93];
+/** pino's level numbers. */
+const LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+const LEVEL_NAME = Object.fromEntries(Object.entries(LEVELS).map(([k, v]) => [v, k]));
+
+/** One pino record as a short human line: `12:03:04.123 INFO  msg key=value …` (issue 19 item 9). */
+export function prettyLine(rec: Record<string, unknown>): string {
+  const { time, level, msg, pid: _p, hostname: _h, ...rest } = rec;
+  const t = typeof time === "number" ? new Date(time).toISOString().slice(11, 23) : "";
+  const lv = (LEVEL_NAME[level as number] ?? String(level ?? "")).toUpperCase().padEnd(5);
+  const kv = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
+  return [t, lv, String(msg ?? ""), ...kv].filter(Boolean).join(" ");
+}
 
 export default class DevnetLogs extends BaseCommand {
   static override summary = "Show node logs, merged and prefixed by node (-f to follow).";
@@ -23,6 +35,11 @@ export default class DevnetLogs extends BaseCommand {
     devnet: devnetFlag(),
     follow: Flags.boolean({ char: "f", description: "Keep printing new lines" }),
     lines: Flags.integer({ description: "Lines per node to start with", default: 50, min: 0 }),
+    pretty: Flags.boolean({ description: "Human lines (time, level, message, fields) instead of raw JSON" }),
+    level: Flags.option({
+      options: Object.keys(LEVELS),
+      description: "Only records at this level or above",
+    })(),
   };
 
   async run(): Promise<void> {
@@ -30,9 +47,20 @@ export default class DevnetLogs extends BaseCommand {
     const d = pickDevnet(resolveHome(flags.home), flags.devnet);
     const provider = await providerFor(d);
     const nodes = args.node ? [findNode(d, args.node)] : d.nodes;
-    const color = process.stdout.isTTY && !this.jsonMode;
-    const print = (name: string, i: number, line: string) => {
-      if (!line.trim()) return;
+    // NO_COLOR (https://no-color.org): any non-empty value turns colours off.
+    const color = process.stdout.isTTY && !this.jsonMode && !process.env.NO_COLOR;
+    const min = flags.level ? (LEVELS[flags.level] as number) : 0;
+    const print = (name: string, i: number, raw: string) => {
+      if (!raw.trim()) return;
+      let line = raw;
+      if (min || flags.pretty) {
+        let rec: Record<string, unknown> | undefined;
+        try {
+          rec = JSON.parse(raw);
+        } catch {}
+        if (min && typeof rec?.level === "number" && rec.level < min) return;
+        if (flags.pretty && rec && typeof rec === "object" && !this.jsonMode) line = prettyLine(rec);
+      }
       if (this.jsonMode) {
         let rec: unknown;
         try {
