@@ -17,6 +17,7 @@ import { apiRoutes } from "./api/routes.js";
 import { loadChainState } from "./chain-state.js";
 import { type ConfigLayer, loadConfig, type NodeConfig } from "./config.js";
 import { createDriver } from "./driver.js";
+import { loadPersistedFaults, savePersistedFaults } from "./fault-file.js";
 import { loadAdminToken, loadGenesisFile, readKeyFile } from "./home.js";
 import { listenError } from "./listen-error.js";
 import { createLogger } from "./logger.js";
@@ -175,6 +176,10 @@ export async function createNode(
       if (saved.length) logger.info({ saved: saved.length, admitted }, "restored the saved mempool");
     }
 
+    if (config.devnet.faults) {
+      const saved = loadPersistedFaults(home, (reason) => logger.warn({ reason }, "faults.json unreadable"));
+      for (const [peer, fault] of Object.entries(saved)) transport.setFault(peer, fault);
+    }
     await transport.start().catch((err: unknown) => {
       throw listenError("p2p", config.p2p.listen, err);
     });
@@ -228,6 +233,7 @@ export async function createNode(
         metrics,
         submitTx,
         faultsEnabled: config.devnet.faults,
+        onFaultsChanged: () => savePersistedFaults(home, transport.faults()),
         startedAt: Date.now(),
         maxBatchTxs: config.api.maxBatchTxs,
       }),

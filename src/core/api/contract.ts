@@ -173,12 +173,18 @@ export interface PeerJson {
   remote: string;
 }
 
-/** Devnet fault injection on one peer: drop or delay its frames (both ways). */
+/** Devnet fault injection on one peer: drop, delay (± jitter) or lose its frames (both ways). */
 export interface FaultJson {
   drop?: boolean;
   /** Only frames of these p2p message types. */
   dropTypes?: number[];
   delayMs?: number;
+  /** Extra delay per frame, uniform in [0, jitterMs]; frame order is kept. */
+  jitterMs?: number;
+  /** Probability 0..1 that a frame is dropped. */
+  loss?: number;
+  /** Kept in the node home and applied again after a restart. */
+  persist?: boolean;
 }
 
 /** Faults in force, by peer id (`*` = every peer). */
@@ -190,7 +196,13 @@ export interface SetFaultRequest {
   drop?: boolean;
   /** Drop only tx gossip; consensus traffic still flows. */
   dropTxGossip?: boolean;
+  /** Drop only app frames of these p2p message types. */
+  dropTypes?: number[];
   delayMs?: number;
+  jitterMs?: number;
+  loss?: number;
+  /** Keep the fault across restarts (until `DELETE /admin/faults`). */
+  persist?: boolean;
 }
 
 /**

@@ -25,8 +25,8 @@ import { proposerFor } from "../../core/chain/validator-set.js";
 import { fromHex, toHex } from "../../core/codec/index.js";
 import type { ConsensusState } from "../../core/consensus/index.js";
 import { decodeAddress, encodeAddress } from "../../core/crypto/index.js";
+import { parseFaultRequest } from "../fault-file.js";
 import type { Mempool } from "../mempool.js";
-import { TX_GOSSIP_TYPES } from "../messages.js";
 import type { Metrics } from "../metrics.js";
 import type { Transport } from "../p2p/transport.js";
 import type { Store } from "../store.js";
@@ -50,6 +50,8 @@ export interface ApiContext {
   /** Admits a tx; `bytes` are its canonical encoding when the caller has them (saves re-encoding). */
   submitTx: (tx: Tx, bytes?: Uint8Array) => { hash: string };
   faultsEnabled: boolean;
+  /** After every fault change: the node saves the persisted ones (`node/fault-file.ts`). */
+  onFaultsChanged?: () => void;
   startedAt: number;
   /** Most txs in one `/v1/txs/batch` request (config `api.maxBatchTxs`). */
   maxBatchTxs: number;
@@ -269,23 +271,14 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     contractRoute("POST /admin/faults", (r) => {
       if (!ctx.faultsEnabled)
         throw new ApiError(403, "FAULTS_DISABLED", "fault injection is off (devnet.faults: false)");
-      const b = r.body as { peer?: unknown; drop?: unknown; dropTxGossip?: unknown; delayMs?: unknown };
-      if (typeof b?.peer !== "string")
-        throw new ApiError(
-          400,
-          "BAD_FAULT",
-          'body must be {"peer": "<node id>|*", "drop"?: bool, "dropTxGossip"?: bool, "delayMs"?: int}',
-        );
-      const delayMs = b.delayMs === undefined ? 0 : Number(b.delayMs);
-      if (!Number.isInteger(delayMs) || delayMs < 0 || delayMs > 60_000)
-        throw new ApiError(400, "BAD_FAULT", "delayMs must be 0..60000");
-      // dropTxGossip: txs stop flowing to and from the peer while consensus traffic still does.
-      const dropTypes = b.dropTxGossip === true ? [...TX_GOSSIP_TYPES] : undefined;
-      ctx.transport.setFault(b.peer, { drop: b.drop === true, delayMs, ...(dropTypes && { dropTypes }) });
+      const { peer, fault } = parseFaultRequest(r.body);
+      ctx.transport.setFault(peer, fault);
+      ctx.onFaultsChanged?.();
       return ok({ faults: ctx.transport.faults() });
     }),
     contractRoute("DELETE /admin/faults", () => {
       for (const id of Object.keys(ctx.transport.faults())) ctx.transport.setFault(id, null);
+      ctx.onFaultsChanged?.();
       return ok({ faults: {} });
     }),
   ];

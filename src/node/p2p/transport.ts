@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { WebSocket, WebSocketServer } from "ws";
 import { decode, encode } from "../../core/codec/index.js";
+import { createFaultLines, createRandom, frameFate } from "./fault.js";
 import { type Hello, nodeIdOf, PeersCodec } from "./handshake.js";
 import { FRAME, handshakeStep, helloPayload } from "./handshake-flow.js";
 import {
@@ -58,6 +59,8 @@ export function createTransport(opts: TransportOptions): Transport {
   const byId = new Map<string, Conn>();
   const bans = new Map<string, number>();
   const faultsById = new Map<string, Fault>();
+  const faultRandom = createRandom();
+  const faultLines = createFaultLines();
   const disconnectListeners: ((peer: PeerInfo) => void)[] = [];
   const guard = createIpGuard({ maxPerIp: maxInboundPerIp, banMs: opts.banSeconds * 1000 });
   const outbound = createOutbound({
@@ -179,10 +182,11 @@ export function createTransport(opts: TransportOptions): Transport {
       return opts.peerExchange ? outbound.learn(decode(PeersCodec, payload).urls) : undefined;
     if (type < FIRST_APP_FRAME) return drop(c, `unexpected frame type ${type}`, { ban: true });
     const fault = faultsById.get(c.info.id) ?? faultsById.get("*");
-    if (fault?.drop || fault?.dropTypes?.includes(type)) return;
+    const fate = frameFate(fault, type, faultRandom);
+    if (fate === null) return;
     const info = c.info;
     const copy = new Uint8Array(payload);
-    if (fault?.delayMs) setTimeout(() => !stopped && opts.onMessage(info, type, copy), fault.delayMs);
+    if (fault) faultLines.inbound(c).push(fate, () => !stopped && opts.onMessage(info, type, copy));
     else opts.onMessage(info, type, copy);
   }
 
@@ -282,10 +286,11 @@ export function createTransport(opts: TransportOptions): Transport {
 
   function sendFrame(id: string, c: Conn, f: Buffer): void {
     const fault = faultsById.get(id) ?? faultsById.get("*");
-    if (fault?.drop || fault?.dropTypes?.includes(f[0] as number)) return;
+    const fate = frameFate(fault, f[0] as number, faultRandom);
+    if (fate === null) return;
     // Backpressure: a peer that cannot keep up is dropped rather than buffered without bound.
     if (c.ws.bufferedAmount > 64 << 20) return drop(c, "send buffer full");
-    if (fault?.delayMs) setTimeout(() => c.ws.readyState === WebSocket.OPEN && c.ws.send(f), fault.delayMs);
+    if (fault) faultLines.outbound(c).push(fate, () => c.ws.readyState === WebSocket.OPEN && c.ws.send(f));
     else c.ws.send(f);
   }
 

@@ -1,3 +1,4 @@
+import type { Fault } from "./fault.js";
 /**
  * The p2p transport's public types (DESIGN.md §5): what the node sees of peers and how it configures and
  * drives the transport. The implementation is in transport.ts.
@@ -45,13 +46,7 @@ export interface TransportOptions {
   onPeerDisconnected?: (peer: PeerInfo) => void;
 }
 
-/** Devnet fault injection for one peer: drop or delay app frames both ways. */
-export interface Fault {
-  drop?: boolean;
-  /** Drop only app frames of these types (both ways). */
-  dropTypes?: number[];
-  delayMs?: number;
-}
+export type { Fault } from "./fault.js";
 
 export interface Transport {
   start(): Promise<void>;
