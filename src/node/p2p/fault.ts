@@ -103,7 +103,10 @@ export function createFaultLines() {
   const lines = { in: new WeakMap<object, DelayLine>(), out: new WeakMap<object, DelayLine>() };
   const line = (dir: "in" | "out", conn: object): DelayLine => {
     let l = lines[dir].get(conn);
-    if (!l) lines[dir].set(conn, (l = createDelayLine()));
+    if (!l) {
+      l = createDelayLine();
+      lines[dir].set(conn, l);
+    }
     return l;
   };
   return {
