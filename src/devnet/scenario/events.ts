@@ -49,8 +49,8 @@ export function createEventCollector(nodes: { name: string; apiUrl: string }[]):
   const onEvent = (node: string, e: NodeEventJson) => {
     switch (e.type) {
       case "newBlock": {
-        let m = data.blocks.get(node);
-        if (!m) data.blocks.set(node, (m = new Map()));
+        const m = data.blocks.get(node) ?? new Map<string, string>();
+        data.blocks.set(node, m);
         m.set(e.height, e.hash);
         const h = BigInt(e.height);
         if (h > (data.latest.get(node)?.height ?? -1n))

@@ -37,16 +37,19 @@ export function parseScenario(text: string, file = "(scenario)"): Scenario {
   const head = ScenarioHead.safeParse(doc.toJS() ?? {});
   if (!head.success) throw invalid(file, zodIssues(head.error, []));
   const steps: Step[] = [];
-  head.data.steps.forEach((raw, i) => {
+  for (const [i, raw] of head.data.steps.entries()) {
     const base = ["steps", i];
     const line = lineOf(base);
     const r = stepOf(raw);
-    if (typeof r === "string") return issues.push(`line ${line}: ${pathText(base)}: ${r}`);
+    if (typeof r === "string") {
+      issues.push(`line ${line}: ${pathText(base)}: ${r}`);
+      continue;
+    }
     const parsed = STEP_SCHEMAS[r.kind].safeParse(r.value);
-    if (!parsed.success)
-      return issues.push(...zodIssues(parsed.error, typeof raw === "string" ? base : [...base, r.kind]));
-    steps.push({ kind: r.kind, args: parsed.data, line, ...(r.name ? { name: r.name } : {}) } as Step);
-  });
+    if (parsed.success)
+      steps.push({ kind: r.kind, args: parsed.data, line, ...(r.name ? { name: r.name } : {}) } as Step);
+    else issues.push(...zodIssues(parsed.error, typeof raw === "string" ? base : [...base, r.kind]));
+  }
   if (issues.length) throw invalid(file, issues);
   const { steps: _raw, ...rest } = head.data;
   return { ...rest, steps, file } as Scenario;
