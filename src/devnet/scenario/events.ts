@@ -26,8 +26,13 @@ export interface EventData {
   /** `validator/height/round/type` → distinct values seen. */
   votes: Map<string, VoteRecord[]>;
   evidence: { node: string; height: string; validator: string }[];
-  /** Highest height each node announced, with when (ms, performance clock). */
-  latest: Map<string, { height: bigint; at: number }>;
+  /** Each node's new highest heights with when it announced them (ms, performance clock), in order. */
+  progress: Map<string, { height: bigint; at: number }[]>;
+}
+
+/** When `node` first announced a height ≥ `target` (performance clock), or undefined. */
+export function reachedAt(data: EventData, node: string, target: bigint): number | undefined {
+  return data.progress.get(node)?.find((p) => p.height >= target)?.at;
 }
 
 export interface EventCollector {
@@ -43,7 +48,7 @@ export function createEventCollector(nodes: { name: string; apiUrl: string }[]):
     finalizedTxs: new Map(),
     votes: new Map(),
     evidence: [],
-    latest: new Map(),
+    progress: new Map(),
   };
   const subs: EventSubscription[] = [];
   const onEvent = (node: string, e: NodeEventJson) => {
@@ -53,8 +58,9 @@ export function createEventCollector(nodes: { name: string; apiUrl: string }[]):
         data.blocks.set(node, m);
         m.set(e.height, e.hash);
         const h = BigInt(e.height);
-        if (h > (data.latest.get(node)?.height ?? -1n))
-          data.latest.set(node, { height: h, at: performance.now() });
+        const p = data.progress.get(node) ?? [];
+        data.progress.set(node, p);
+        if (h > (p.at(-1)?.height ?? -1n)) p.push({ height: h, at: performance.now() });
         for (const tx of e.txHashes)
           if (!data.finalizedTxs.has(tx)) data.finalizedTxs.set(tx, { height: e.height, node });
         return;

@@ -152,24 +152,30 @@ export function checkVotes(
 
 export interface LivenessObservation {
   boundMs: number;
-  /** Since the last heal, or since the end of the steps when there was none. */
-  since: "heal" | "end";
-  /** Per running node: ms from `since` until it committed past the target, or null if it did not. */
-  nodes: { node: string; target: string; ms: number | null; height: string | null }[];
+  /**
+   * Per running node and reference point (`heal`: the last heal; `end`: the end of the steps and loads):
+   * ms from that point until the node committed `target`, or null if it did not within the bound.
+   */
+  nodes: { node: string; since: "heal" | "end"; target: string; ms: number | null; height: string | null }[];
 }
 
+const SINCE = { heal: "the last heal", end: "the end of the steps" } as const;
+
 export function checkLiveness(o: LivenessObservation): CheckResult {
-  const late = o.nodes.filter((n) => n.ms === null || n.ms > o.boundMs);
-  const worst = Math.max(0, ...o.nodes.map((n) => n.ms ?? 0));
-  const problems = late.map(
-    (n) =>
-      `${n.node} did not reach height ${n.target} within ${o.boundMs / 1000} s of the ${o.since === "heal" ? "last heal" : "last step"} (at ${n.height ?? "unreachable"})`,
-  );
+  const problems = o.nodes
+    .filter((n) => n.ms === null || n.ms > o.boundMs)
+    .map(
+      (n) =>
+        `${n.node} did not reach height ${n.target} within ${o.boundMs / 1000} s of ${SINCE[n.since]} (at ${n.height ?? "unreachable"}${n.ms !== null ? `, reached after ${Math.round(n.ms)} ms` : ""})`,
+    );
   if (!o.nodes.length) problems.push("no running node to check");
+  const worst = (since: "heal" | "end") =>
+    Math.round(Math.max(0, ...o.nodes.filter((n) => n.since === since).map((n) => n.ms ?? 0)));
+  const heal = o.nodes.some((n) => n.since === "heal") ? `${worst("heal")} ms after the last heal, ` : "";
   return result(
     INVARIANT.liveness,
     problems,
-    `${o.nodes.length} nodes committed again ${Math.round(worst)} ms after the ${o.since === "heal" ? "last heal" : "last step"} (bound ${o.boundMs / 1000} s)`,
-    (n) => `${n} nodes not live within the bound`,
+    `${new Set(o.nodes.map((n) => n.node)).size} nodes committed ${heal}${worst("end")} ms after the end (bound ${o.boundMs / 1000} s)`,
+    (n) => `${n} liveness failures`,
   );
 }
