@@ -34,7 +34,7 @@ export const INVARIANT = {
   txInclusion: "every finalized tx in exactly one block on every node",
   supply: "supply conserved",
   votes: "no validator signed two different votes for one height/round/type",
-  liveness: "liveness after the last heal",
+  liveness: "liveness (after the last heal and at the end)",
 } as const;
 
 const MAX_DETAILS = 20;

@@ -1,4 +1,5 @@
 import { createClient } from "../../client/client.js";
+import type { SubmitTxBatchResponse } from "../../core/api/contract.js";
 import { createTransferTx, hashTx, type Tx } from "../../core/chain/tx.js";
 import { toHex } from "../../core/codec/index.js";
 import { addressFromPublicKey, getPublicKey, sha256 } from "../../core/crypto/index.js";
@@ -33,8 +34,9 @@ export interface LoadStats {
   resent: number;
   /** Accepted txs the event streams showed in a block. */
   finalized: number;
-  /** Accepted txs never seen final by the end of the drain. */
+  /** Sent txs never seen final by the end of the drain. */
   notFinal: number;
+  /** Txs no node ever took, by the last error. */
   rejected: Record<string, number>;
 }
 
@@ -67,36 +69,54 @@ export async function startLoad(o: LoadOptions): Promise<LoadRun> {
   };
   const accepted = new Set<string>();
   const pending: Pending = new Map();
-  let turn = 0;
-  /** Submits to the next node that answers; the per-tx results of the one that did. */
+  /** Errors of the last try of txs no node took yet (what the report counts as rejected). */
+  const lastError = new Map<string, string>();
+  const senders = new Map<string, number>();
+  /**
+   * Submits each sender's txs to "its" node (so its nonces arrive in order at one mempool), falling back to
+   * the next nodes when that one does not answer; the per-tx results, undefined where no node answered.
+   */
   const submit = async (txs: Tx[]) => {
     const urls = o.urls();
-    for (let i = 0; i < urls.length; i++) {
-      const url = urls[(turn + i) % urls.length] as string;
-      try {
-        const r = await createClient({ url, timeoutMs: 5_000 }).submitTxs(txs);
-        turn++;
-        return r.results;
-      } catch {
-        // unreachable or refused as a whole: the next node
-      }
-    }
-    return undefined;
+    const groups = new Map<number, number[]>();
+    txs.forEach((tx, i) => {
+      const key = toHex(tx.body.from);
+      if (!senders.has(key)) senders.set(key, senders.size);
+      const g = (senders.get(key) as number) % Math.max(1, urls.length);
+      groups.set(g, [...(groups.get(g) ?? []), i]);
+    });
+    const results: (SubmitTxBatchResponse["results"][number] | undefined)[] = new Array(txs.length);
+    await Promise.all(
+      [...groups].map(async ([g, idx]) => {
+        for (let k = 0; k < urls.length; k++) {
+          try {
+            const url = urls[(g + k) % urls.length] as string;
+            const r = await createClient({ url, timeoutMs: 5_000 }).submitTxs(idx.map((i) => txs[i] as Tx));
+            r.results.forEach((x, j) => {
+              results[idx[j] as number] = x;
+            });
+            return;
+          } catch {
+            // unreachable or refused as a whole: the next node
+          }
+        }
+      }),
+    );
+    return results;
   };
-  /** Sends txs; new ones count as submitted and, once a node took them, accepted and pending. */
-  const send = async (txs: Tx[], fresh: boolean) => {
+  /** Sends txs; each stays pending (resent later) until final, also when no node took it this time. */
+  const send = async (txs: Tx[]) => {
     const results = await submit(txs);
     const now = performance.now();
     txs.forEach((tx, i) => {
       const hash = toHex(hashTx(tx));
-      const r = results?.[i];
+      const r = results[i];
       if (r && "hash" in r) {
-        if (fresh) stats.accepted++;
         accepted.add(hash);
-      } else if (r && "error" in r && fresh)
-        stats.rejected[r.error.code] = (stats.rejected[r.error.code] ?? 0) + 1;
-      // Kept pending even when refused or unsent: a later resend may get it in (a node was down).
-      if (fresh || pending.has(hash)) pending.set(hash, { tx, sentAt: now });
+        lastError.delete(hash);
+      } else if (!accepted.has(hash))
+        lastError.set(hash, r && "error" in r ? r.error.code : "NODE_UNREACHABLE");
+      pending.set(hash, { tx, sentAt: now });
     });
   };
   /** Forgets final txs; sends again those pending longer than RESEND_AFTER_MS. */
@@ -109,7 +129,7 @@ export async function startLoad(o: LoadOptions): Promise<LoadRun> {
     }
     if (stale.length) {
       stats.resent += Math.min(stale.length, 2000);
-      await send(stale.slice(0, 2000), false);
+      await send(stale.slice(0, 2000));
     }
   };
   const drain = async (timeoutMs: number) => {
@@ -126,7 +146,7 @@ export async function startLoad(o: LoadOptions): Promise<LoadRun> {
   const funding = addresses.map((to) =>
     createTransferTx({ chainId: o.chainId, secretKey: o.funder, to, amount: 1_000_000_000n, nonce: nonce++ }),
   );
-  await send(funding, true);
+  await send(funding);
   await drain(60_000);
   if (pending.size) {
     throw new DevnetError(
@@ -136,7 +156,6 @@ export async function startLoad(o: LoadOptions): Promise<LoadRun> {
   }
   // The funding txs stay in `accepted` (final txs for the invariants) but not in the load's numbers.
   const fundingHashes = new Set(funding.map((tx) => toHex(hashTx(tx))));
-  stats.accepted = 0;
   const nonces = addresses.map(() => 0n);
   const run = async (): Promise<LoadStats> => {
     const started = performance.now();
@@ -161,13 +180,18 @@ export async function startLoad(o: LoadOptions): Promise<LoadRun> {
       }
       sent += due;
       stats.submitted += due;
-      if (txs.length) await send(txs, true);
+      if (txs.length) await send(txs);
       await resendStale();
       await new Promise((r) => setTimeout(r, 100));
     }
     await drain(DRAIN_MS);
-    for (const h of accepted) if (!fundingHashes.has(h) && o.events.finalizedTxs.has(h)) stats.finalized++;
-    stats.notFinal = stats.accepted - stats.finalized;
+    for (const h of accepted) {
+      if (fundingHashes.has(h)) continue;
+      stats.accepted++;
+      if (o.events.finalizedTxs.has(h)) stats.finalized++;
+    }
+    stats.notFinal = stats.submitted - stats.finalized;
+    for (const code of lastError.values()) stats.rejected[code] = (stats.rejected[code] ?? 0) + 1;
     return stats;
   };
   return { accepted, done: run(), addresses };
