@@ -42,6 +42,7 @@ export function resolveScenario(
   const states = new Map(initial.map((n) => [n.name, n.state] as const));
   const issues: string[] = [];
   const out: ResolvedStep[] = [];
+  let lastGroups: string[][] | undefined;
   for (const [i, step] of s.steps.entries()) {
     const fail = (msg: string) => issues.push(`line ${step.line}: steps[${i}] (${step.kind}): ${msg}`);
     const names = () => [...states.keys()];
@@ -78,6 +79,7 @@ export function resolveScenario(
       }
       case "partition": {
         const groups = partitionGroups(step.args, names(), rng, fail, (r) => ref(r));
+        if (groups) lastGroups = groups;
         if (groups) done({ groups }, `partition ${groups.map((g) => g.join(",")).join(" | ")}`);
         break;
       }
@@ -109,7 +111,17 @@ export function resolveScenario(
       case "wait":
       case "assert": {
         const list = step.kind === "wait" ? step.args.nodes : step.args.height?.nodes;
-        const nodes = (list ?? names().filter((n) => states.get(n) === "running")).map((r) => ref(r));
+        const group = (r: string) => {
+          const g = lastGroups?.[Number(r.slice(6))];
+          if (!g)
+            fail(
+              `${r}: ${lastGroups ? `the last partition has ${lastGroups.length} groups` : "no partition before this step"}`,
+            );
+          return g ?? [undefined];
+        };
+        const nodes = (list ?? names().filter((n) => states.get(n) === "running")).flatMap((r) =>
+          r.startsWith("@group") ? group(r) : [ref(r)],
+        );
         const single =
           step.kind === "assert" ? (step.args.metric ?? step.args.log ?? step.args.balance)?.node : undefined;
         const node = single === undefined ? undefined : ref(single, ["running"]);

@@ -27,7 +27,10 @@ export const Duration = z
 const NodeRef = z
   .union([z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "a node name, index or random"), z.int().min(0)])
   .transform(String);
-const NodeList = z.array(NodeRef).min(1);
+/** In node lists also `@group0`, `@group1`…: the groups of the last partition (the last is the rest). */
+const NodeList = z
+  .array(z.union([NodeRef, z.string().regex(/^@group\d{1,2}$/, "a node name, index, random or @groupN")]))
+  .min(1);
 const Op = z.enum(["<", "<=", "==", "!=", ">=", ">"]);
 const Amount = z
   .union([z.string().regex(/^\d+$/, "a decimal integer"), z.int().nonnegative()])
