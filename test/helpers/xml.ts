@@ -13,7 +13,7 @@ export interface XmlElement {
 const NAME = /^[A-Za-z_][\w.-]*/;
 
 function decodeEntities(s: string, at: number): string {
-  return s.replace(/&([^;]*);|&/g, (m, e: string | undefined) => {
+  return s.replace(/&([A-Za-z0-9#]+);|&/g, (m, e: string | undefined) => {
     if (e === undefined) throw new Error(`raw & at ${at}`);
     const named: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
     if (e in named) return named[e] as string;
