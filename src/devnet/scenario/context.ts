@@ -25,6 +25,8 @@ export interface RunContext {
   loads: { run: LoadRun; stats?: LoadStats }[];
   paused: Set<string>;
   lastHeal: { at: number; height: bigint } | null;
+  /** First height the invariants read from the nodes' chains (1 for a devnet this run started). */
+  fromHeight: bigint;
   hooks: RunnerHooks;
   log: (line: string) => void;
 }

@@ -4,7 +4,7 @@ import type { DockerNetworkMode } from "../providers/docker.js";
 import { providerFor } from "../providers/index.js";
 import type { ProviderKind } from "../providers/types.js";
 import { pickDevnet } from "../state.js";
-import type { RunContext, RunnerHooks } from "./context.js";
+import { heightOf, type RunContext, type RunnerHooks } from "./context.js";
 import { createEventCollector } from "./events.js";
 import type { CheckResult } from "./invariants.js";
 import type { LoadStats } from "./load.js";
@@ -55,6 +55,7 @@ export async function runScenario(o: RunOptions): Promise<ScenarioReport> {
   const ctx: RunContext = {
     home: o.home,
     seed,
+    fromHeight: 1n,
     loads: [],
     paused: new Set(),
     lastHeal: null,
@@ -84,6 +85,9 @@ export async function runScenario(o: RunOptions): Promise<ScenarioReport> {
       d.nodes.map(async (n) => ({ name: n.name, state: (await p.inspect(d, n)).state })),
     );
     for (const n of initial) if (n.state === "paused") ctx.paused.add(n.name);
+    // An existing devnet: its chain before this run is not part of the test (and may be long).
+    const heights = await Promise.all(d.nodes.map((n) => heightOf(n)));
+    ctx.fromHeight = heights.reduce<bigint>((m, h) => (h !== null && h > m ? h : m), 0n) + 1n;
     ctx.events = createEventCollector(d.nodes);
   }
   const plan: ResolvedStep[] = resolveScenario(s, seed, initial);

@@ -61,7 +61,7 @@ export async function verifyInvariants(ctx: RunContext, inv: Scenario["invariant
   await Promise.all(
     nodes.map(async (n) => {
       try {
-        views.push(await chainView(n));
+        views.push(await chainView(n, ctx.fromHeight));
       } catch (err) {
         unread.push(`${n.name}: ${(err as Error).message}`);
       }
