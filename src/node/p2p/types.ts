@@ -1,8 +1,9 @@
-import type { Fault } from "./fault.js";
 /**
  * The p2p transport's public types (DESIGN.md §5): what the node sees of peers and how it configures and
  * drives the transport. The implementation is in transport.ts.
  */
+import type { Fault } from "./fault.js";
+
 export interface PeerInfo {
   id: string;
   moniker: string;
