@@ -19,7 +19,7 @@ import { devnetDir, readDevnet } from "../../src/devnet/state.js";
 import { loadKeypair } from "../../src/keystore/keys-service.js";
 import { createKeystore } from "../../src/keystore/keystore.js";
 import { runCli, tempDir } from "../helpers/cli.js";
-import { killAllDevnets } from "../helpers/devnet.js";
+import { killAllDevnets, nodeFaults } from "../helpers/devnet.js";
 
 /**
  * Chaos without privileges, as a user runs it: `devnet partition|heal|latency|faults` on a real 4-node
@@ -145,6 +145,15 @@ describe("fastpos devnet partition | heal | latency | faults (real processes)", 
       expect(r.stderr).toMatch(msg);
       expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     }
+    // The API itself: a bad fault body is a 4xx JSON error naming the field.
+    const res = await nodeFaults(nodes[0] as { apiUrl: string; home: string }, "POST", {
+      peer: "*",
+      loss: 7,
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      error: { code: "BAD_FAULT", message: expect.stringMatching(/^loss /) },
+    });
   });
 
   it("the invariant checkers pass on this devnet's real data and fail when one thing in it is broken", async () => {
