@@ -115,7 +115,12 @@ export async function partitionDevnet(
     for (const b of d.nodes) {
       if (groupOf.get(a.name) === groupOf.get(b.name) || done.has(a.name) || done.has(b.name)) continue;
       throw new DevnetError(
-        { code: "DEVNET_START_FAILED", node: a.name, reason: "unreachable" },
+        {
+          code: "DEVNET_FAULT_FAILED",
+          node: a.name,
+          peer: b.name,
+          reason: nodes.find((c) => c.node === a.name)?.reason ?? "unreachable",
+        },
         `cannot cut ${a.name} ↔ ${b.name}: neither node took the fault (${nodes.find((c) => c.node === a.name)?.reason}); pass --persist to apply it at their next start`,
       );
     }

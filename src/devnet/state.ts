@@ -48,7 +48,8 @@ export type DevnetErrorType =
   | { code: "ENGINE_UNREACHABLE"; engine: string; reason: string; hint: string }
   | { code: "IMAGE_BUILD_IMPOSSIBLE"; reason: string; hint: string }
   | { code: "DEVNET_BAD_OPTION"; option: string; hint?: string }
-  | { code: "DEVNET_OUT_OF_SYNC"; behind: { url: string; height: string }[]; best: string };
+  | { code: "DEVNET_OUT_OF_SYNC"; behind: { url: string; height: string }[]; best: string }
+  | { code: "DEVNET_FAULT_FAILED"; node: string; peer: string; reason: string };
 export class DevnetError extends FastposError<DevnetErrorType> {}
 
 export function devnetsDir(home: string): string {
