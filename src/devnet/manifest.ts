@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { FastposError } from "../core/errors.js";
+import { parseDurationMs } from "./duration.js";
 
 /**
  * Devnet manifest (DESIGN.md §6, STYLE.md "schema → resolve → act"): what a user writes in
@@ -62,6 +63,22 @@ export const ManifestSchema = z
         { name: "carol", balance: 1_000_000_000_000n },
       ])
       .transform((a) => a as { name: string; balance: bigint }[]),
+    /**
+     * Idle mode: longest time between blocks when there is nothing to include (`1s`, `500ms`, or ms; 0 =
+     * a block every commit wait). A tx always proposes at once. Default: 1s on the dev preset, else 0.
+     */
+    blockTime: z
+      .union([
+        z.int().min(0).max(3_600_000),
+        z.string().refine((v) => {
+          const ms = parseDurationMs(v);
+          return ms !== null && ms <= 3_600_000;
+        }, "a duration such as 1s, 500ms or 0 (at most 1h)"),
+      ])
+      .optional()
+      .transform((v) =>
+        v === undefined ? undefined : typeof v === "number" ? v : (parseDurationMs(v) as number),
+      ),
     /** Extra validator stake (default 1,000,000 each). */
     stake: amount.default(1_000_000n),
   })

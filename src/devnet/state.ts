@@ -32,6 +32,8 @@ export interface DevnetFile {
   /** Image and networking of a docker devnet. */
   docker?: DockerSettings;
   createdAt: string;
+  /** Idle-mode interval every node of this devnet runs with (node config consensus.emptyBlocksIntervalMs). */
+  blockTimeMs?: number;
   nodes: DevnetNode[];
   accounts: { name: string; address: string }[];
 }

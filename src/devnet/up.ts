@@ -6,6 +6,7 @@ import { toHex } from "../core/codec/index.js";
 import { addressFromPublicKey, getPublicKey, keypairFromMnemonic } from "../core/crypto/index.js";
 import { createKeystore } from "../keystore/keystore.js";
 import { initNodeHome } from "../node/home.js";
+import { defaultBlockTimeMs } from "./duration.js";
 import type { Manifest } from "./manifest.js";
 import { freePorts } from "./ports.js";
 import type { DockerNetworkMode } from "./providers/docker.js";
@@ -144,6 +145,7 @@ export async function devnetUp(home: string, manifest: Manifest, opts: UpOptions
     );
   }
   writeFileSync(genesisFile, genesisToJson(plan.genesis));
+  const blockTimeMs = manifest.blockTime ?? defaultBlockTimeMs(manifest.preset);
   const devnet: DevnetFile = {
     version: 1,
     name: plan.name,
@@ -151,6 +153,7 @@ export async function devnetUp(home: string, manifest: Manifest, opts: UpOptions
     provider: kind,
     ...(docker ? { docker } : {}),
     createdAt: now,
+    blockTimeMs,
     nodes,
     accounts: plan.accounts.map((a) => ({ name: a.name, address: a.address })),
   };
@@ -170,6 +173,7 @@ export async function devnetUp(home: string, manifest: Manifest, opts: UpOptions
         p2p: { listen: net.p2pListen, peers: net.peers },
         api: { listen: net.apiListen },
         log: { stderr: false },
+        consensus: { emptyBlocksIntervalMs: blockTimeMs },
         devnet: { faults: true },
       },
     });

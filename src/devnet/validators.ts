@@ -104,6 +104,7 @@ export async function addValidator(
       p2p: { listen: net.p2pListen, peers: net.peers },
       api: { listen: net.apiListen },
       log: { stderr: false },
+      consensus: { emptyBlocksIntervalMs: d.blockTimeMs ?? 0 },
       devnet: { faults: true },
     },
   });

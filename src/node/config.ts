@@ -94,6 +94,17 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    consensus: z
+      .object({
+        /**
+         * Idle mode (issue 19 item 6): with nothing to put in a block, wait up to this long (ms) before
+         * starting the next height; a tx, evidence or a peer's next-height message starts it at once.
+         * 0 = off (a block every commit wait). Liveness only: what is decided does not depend on it.
+         */
+        emptyBlocksIntervalMs: z.int().min(0).max(3_600_000).default(0),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),

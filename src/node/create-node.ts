@@ -200,6 +200,7 @@ export async function createNode(
       now: () => BigInt(Date.now()),
       signal: abort.signal,
       maxBlockTxs: config.mempool.maxBlockTxs,
+      emptyBlocksIntervalMs: config.consensus.emptyBlocksIntervalMs,
       beforePropose: () => gossip.flush(),
       expediteTxs: (hashes) => gossip.expedite(hashes),
       maxFrameBytes: Math.floor(config.p2p.maxFrameBytes / 2),

@@ -33,6 +33,8 @@ export interface DriverDeps {
   beforePropose?: () => void;
   /** Asks tx gossip to admit these txs (hex hashes) first: a proposal being assembled waits for them. */
   expediteTxs?: (hashes: string[]) => void;
+  /** Idle mode: longest wait for work before an empty block (node config `consensus.emptyBlocksIntervalMs`; 0 = off). */
+  emptyBlocksIntervalMs?: number;
   /** Most bytes of txs in one `blockTxs` frame (default 1 MiB). */
   maxFrameBytes?: number;
 }

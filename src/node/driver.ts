@@ -19,6 +19,7 @@ import { createOutbox } from "./consensus-outbox.js";
 import type { DriverDeps } from "./driver-deps.js";
 import { createEvidencePool } from "./evidence-pool.js";
 import { createFutureBuffer } from "./future-buffer.js";
+import { createIdleGate } from "./idle-gate.js";
 import { MSG, StatusMsgCodec } from "./messages.js";
 import type { PeerInfo } from "./p2p/transport.js";
 import { createProposalAssembly } from "./proposal-assembly.js";
@@ -68,6 +69,13 @@ export function createDriver(deps: DriverDeps) {
 
   const future = createFutureBuffer({ perPeer: FUTURE_PER_PEER, window: FUTURE_WINDOW });
   const evidence = createEvidencePool();
+  const idle = createIdleGate({
+    intervalMs: deps.emptyBlocksIntervalMs ?? 0,
+    commitWaitMs: state.params.timeouts.commitWait,
+    hasWork: (h) => mempool.size > 0 || evidence.size > 0 || future.hasFrom(h),
+    later,
+    start: (h) => startHeight(h),
+  });
   const assembly = createProposalAssembly({
     mempoolGet: (hash) => mempool.get(hash),
     send,
@@ -218,7 +226,7 @@ export function createDriver(deps: DriverDeps) {
         { height: String(height), round, txs, hash: toHex(blockHash).slice(0, 18) },
         "committed block",
       );
-      later(state.params.timeouts.commitWait, () => startHeight(state.height + 1n));
+      idle.afterCommit(state.height + 1n, txs > 0);
     } catch (err) {
       log.error({ err: String(err) }, "commit failed");
     } finally {
@@ -294,8 +302,14 @@ export function createDriver(deps: DriverDeps) {
 
   return {
     start,
-    onMessage: (from: string, type: number, payload: Uint8Array) => inbox.onMessage(from, type, payload),
-    onTxAdmitted: (hash: string, tx: Tx) => assembly.onTxAdmitted(hash, tx),
+    onMessage(from: string, type: number, payload: Uint8Array) {
+      inbox.onMessage(from, type, payload);
+      idle.poke();
+    },
+    onTxAdmitted(hash: string, tx: Tx) {
+      assembly.onTxAdmitted(hash, tx);
+      idle.poke();
+    },
     onPeerConnected(peer: PeerInfo) {
       send(peer.id, MSG.status, encode(StatusMsgCodec, { height: state.height }));
       for (const m of own) send(peer.id, m.type, m.payload);

@@ -51,6 +51,11 @@ export function createFutureBuffer(limits: FutureBufferLimits) {
       }
       return out;
     },
+    /** True if some validator already sent a message for `height` or later (the idle gate's cue). */
+    hasFrom(height: bigint): boolean {
+      for (const list of byPeer.values()) for (const m of list) if (m.height >= height) return true;
+      return false;
+    },
     dropPeer(peer: string): void {
       byPeer.delete(peer);
     },

@@ -1,8 +1,10 @@
 import { Flags } from "@oclif/core";
 import { BaseCommand } from "../../cli/base-command.js";
+import { UserError } from "../../cli/errors.js";
 import { devnetFlag } from "../../cli/flags.js";
 import { spinner } from "../../cli/progress.js";
 import { clientFor } from "../../cli/target.js";
+import { parseDurationMs } from "../../devnet/duration.js";
 import { parseManifest, readManifest } from "../../devnet/manifest.js";
 import { devnetUp } from "../../devnet/up.js";
 import { resolveHome } from "../../keystore/home.js";
@@ -21,6 +23,7 @@ export default class DevnetUp extends BaseCommand {
     "<%= config.bin %> devnet up -f devnets/local.yaml --json | jq -r '.nodes[0].apiUrl'",
     "<%= config.bin %> devnet up -n 4 --provider docker",
     "<%= config.bin %> devnet up --provider docker --network host --image fastpos-node:mine",
+    "<%= config.bin %> devnet up --block-time 0   # a block every commit wait, even when idle",
   ];
   static override flags = {
     validators: Flags.integer({
@@ -52,10 +55,26 @@ export default class DevnetUp extends BaseCommand {
     image: Flags.string({
       description: "Docker image to run [default: fastpos-node:VERSION, built offline when missing]",
     }),
+    "block-time": Flags.string({
+      description:
+        "Idle mode: longest time between blocks with nothing to include (1s, 500ms; 0 = a block every commit wait). A tx proposes at once [default: 1s on the dev preset, else 0]",
+    }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(DevnetUp);
+    const blockTimeFlag = (v: string): number => {
+      const ms = parseDurationMs(v);
+      if (ms === null || ms > 3_600_000)
+        throw new UserError(
+          "BAD_DURATION",
+          `--block-time must look like 1s, 500ms or 0 (at most 1h), got "${v}"`,
+          {
+            hint: "e.g. --block-time 2s, or --block-time 0 for a block every commit wait",
+          },
+        );
+      return ms;
+    };
     const base = flags.file ? readManifest(flags.file) : parseManifest({});
     const manifest = parseManifest({
       ...structuredCloneSafe(base),
@@ -64,6 +83,7 @@ export default class DevnetUp extends BaseCommand {
       ...(flags.preset ? { preset: flags.preset } : {}),
       ...(flags.seed ? { seed: flags.seed } : {}),
       ...(flags.provider ? { provider: flags.provider } : {}),
+      ...(flags["block-time"] !== undefined ? { blockTime: blockTimeFlag(flags["block-time"]) } : {}),
     });
     const spin = spinner(!this.jsonMode);
     let r: Awaited<ReturnType<typeof devnetUp>>;
@@ -99,6 +119,7 @@ export default class DevnetUp extends BaseCommand {
         genesisHash: r.genesisHash,
         firstBlockMs: r.firstBlockMs,
         provider: d.provider,
+        blockTimeMs: d.blockTimeMs ?? 0,
         ...(d.docker ? { docker: { ...d.docker, imageBuilt: r.imageBuilt ?? false } } : {}),
         nodes: d.nodes,
         accounts,
@@ -111,6 +132,11 @@ export default class DevnetUp extends BaseCommand {
           this.log(
             `Docker: image ${o.docker.image}${o.docker.imageBuilt ? " (just built)" : ""}, ${o.docker.network} network\n`,
           );
+        this.log(
+          o.blockTimeMs > 0
+            ? `Idle: one empty block per ${o.blockTimeMs} ms when there is nothing to include; a tx proposes at once (--block-time)\n`
+            : "Blocks: one every commit wait, even when idle (--block-time 0)\n",
+        );
         this.log("Validators");
         for (const n of o.nodes)
           this.log(
