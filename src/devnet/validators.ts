@@ -4,7 +4,7 @@ import { createClient } from "../client/client.js";
 import { toHex } from "../core/codec/index.js";
 import { addressFromPublicKey, generateMnemonic, keypairFromMnemonic } from "../core/crypto/index.js";
 import { createKeystore } from "../keystore/keystore.js";
-import { initNodeHome } from "../node/home.js";
+import { initNodeHome, readKeyFile } from "../node/home.js";
 import { freePorts } from "./ports.js";
 import { providerFor } from "./providers/index.js";
 import type { NodeProvider } from "./providers/types.js";
@@ -38,51 +38,128 @@ async function waitTx(client: ReturnType<typeof createClient>, hash: string) {
   return client.waitForTx(hash, { timeoutMs: 60_000 });
 }
 
+/** How long the new node may take to catch up with the chain unless `--timeout` says otherwise. */
+export const ADD_VALIDATOR_SYNC_TIMEOUT_MS = 600_000;
+
+/**
+ * Adds a validator, or resumes an earlier attempt of the same name that stopped before its bond (issue 19
+ * item 5): the node, its keys and its funding are kept, so a retry only does what is left — start, sync,
+ * fund the shortfall, bond. A name that is already bonded is refused.
+ */
 export async function addValidator(
   home: string,
   d: DevnetFile,
-  o: { name?: string | undefined; stake: bigint; funder: string; onProgress?: (m: string) => void },
-): Promise<AddValidatorResult> {
+  o: {
+    name?: string | undefined;
+    stake: bigint;
+    funder: string;
+    syncTimeoutMs?: number;
+    onProgress?: (m: string) => void;
+  },
+): Promise<AddValidatorResult & { resumed: boolean }> {
   const name = o.name ?? `node${d.nodes.length}`;
-  if (d.nodes.some((n) => n.name === name)) {
-    throw new DevnetError(
-      { code: "DEVNET_EXISTS", name },
-      `devnet "${d.name}" already has a node named ${name}`,
-    );
-  }
   const dir = devnetDir(home, d.name);
   const ks = createKeystore(dir);
   const provider = await providerFor(d);
-  const api = createClient({
-    url: ((await runningNodes(provider, d))[0] ?? d.nodes[0])?.apiUrl ?? "",
-    timeoutMs: 10_000,
-  });
-  // Keys: a fresh mnemonic for the operator account and its consensus key, kept in the devnet keystore.
-  const mnemonic = generateMnemonic(randomBytes(32));
-  const account = keypairFromMnemonic(mnemonic, { index: 0 });
-  const consensus = keypairFromMnemonic(mnemonic, { index: 0, purpose: "consensus" });
-  await ks.save(
-    {
-      name,
-      address: account.address,
-      publicKey: toHex(account.publicKey),
-      createdAt: new Date().toISOString(),
-      encrypted: false,
-      kind: "account",
-    },
-    { mnemonic, index: 0 },
-  );
-  o.onProgress?.(`funding ${name} from ${o.funder}`);
+  const others = (await runningNodes(provider, d)).filter((n) => n.name !== name);
+  const api = createClient({ url: (others[0] ?? d.nodes[0])?.apiUrl ?? "", timeoutMs: 10_000 });
   const { loadKeypair } = await import("../keystore/keys-service.js");
-  const funder = await loadKeypair(ks, o.funder);
-  const fund = await api.transfer({
-    secretKey: funder.secretKey,
-    to: account.address,
-    amount: o.stake + 1_000_000n,
+  const existing = d.nodes.find((n) => n.name === name);
+  let node: DevnetNode;
+  let account: { address: string; secretKey: Uint8Array };
+  let consensusKey: Uint8Array;
+  if (existing) {
+    const v = (await api.validators()).validators.find((x) => x.consensusAddress === existing.validator);
+    if (v && v.selfStake !== "0")
+      throw new DevnetError(
+        { code: "DEVNET_EXISTS", name },
+        `devnet "${d.name}" already has a validator named ${name} (bonded ${v.selfStake})`,
+      );
+    o.onProgress?.(`resuming ${name} (not bonded yet)`);
+    node = existing;
+    account = await loadKeypair(ks, name);
+    consensusKey = readKeyFile(join(node.home, "validator-key.json")).publicKey;
+  } else {
+    // Keys: a fresh mnemonic for the operator account and its consensus key, kept in the devnet keystore.
+    const mnemonic = generateMnemonic(randomBytes(32));
+    const acc = keypairFromMnemonic(mnemonic, { index: 0 });
+    const consensus = keypairFromMnemonic(mnemonic, { index: 0, purpose: "consensus" });
+    await ks.save(
+      {
+        name,
+        address: acc.address,
+        publicKey: toHex(acc.publicKey),
+        createdAt: new Date().toISOString(),
+        encrypted: false,
+        kind: "account",
+      },
+      { mnemonic, index: 0 },
+    );
+    account = acc;
+    consensusKey = consensus.publicKey;
+    node = await createValidatorHome(dir, d, provider, name, consensus);
+    d.nodes.push(node);
+    writeDevnet(home, d);
+  }
+  // Funding: only the shortfall (a resumed attempt may have been funded already).
+  const want = o.stake + 1_000_000n;
+  const have = BigInt((await api.account(account.address)).balance);
+  if (have < want) {
+    o.onProgress?.(`funding ${name} from ${o.funder}`);
+    const funder = await loadKeypair(ks, o.funder);
+    const fund = await api.transfer({
+      secretKey: funder.secretKey,
+      to: account.address,
+      amount: want - have,
+      chainId: d.chainId,
+    });
+    await waitTx(api, fund.hash);
+  }
+  if ((await provider.inspect(d, node))?.state !== "running") {
+    o.onProgress?.(`starting ${name}`);
+    await provider.start(d, node);
+    writeDevnet(home, d);
+  }
+  const target = BigInt((await api.status()).height);
+  o.onProgress?.(`${name} syncing to height ${target}`);
+  await waitForHeight(
+    { ...d, nodes: [node] },
+    target,
+    o.syncTimeoutMs ?? ADD_VALIDATOR_SYNC_TIMEOUT_MS,
+    provider,
+  );
+  o.onProgress?.(`bonding ${o.stake}`);
+  const bond = await api.send({
+    secretKey: account.secretKey,
+    payload: { type: "bond", value: { consensusKey, name, amount: o.stake } },
     chainId: d.chainId,
   });
-  await waitTx(api, fund.hash);
-  o.onProgress?.(`starting ${name} and syncing`);
+  const done = await waitTx(api, bond.hash);
+  const h = BigInt(done.height);
+  const L = BigInt((await api.validators()).epochLength);
+  const boundary = h % L === 0n ? h : (h / L + 1n) * L;
+  return {
+    node: name,
+    operator: account.address,
+    validator: node.validator,
+    stake: o.stake.toString(),
+    bondHeight: h.toString(),
+    activeFromHeight: (boundary + 1n).toString(),
+    activeEpoch: (boundary / L).toString(),
+    apiUrl: node.apiUrl,
+    pid: node.pid,
+    resumed: existing !== undefined,
+  };
+}
+
+/** A new node's home (ports, config, consensus key) next to the others, wired to their p2p endpoints. */
+async function createValidatorHome(
+  dir: string,
+  d: DevnetFile,
+  provider: NodeProvider,
+  name: string,
+  consensus: { publicKey: Uint8Array; secretKey: Uint8Array },
+): Promise<DevnetNode> {
   const [p2pPort, apiPort] = (await freePorts(2)) as [number, number];
   const node: DevnetNode = {
     name,
@@ -108,32 +185,7 @@ export async function addValidator(
       devnet: { faults: true },
     },
   });
-  d.nodes.push(node);
-  await provider.start(d, node);
-  writeDevnet(home, d);
-  const target = BigInt((await api.status()).height);
-  await waitForHeight({ ...d, nodes: [node] }, target, 60_000, provider);
-  o.onProgress?.(`bonding ${o.stake}`);
-  const bond = await api.send({
-    secretKey: account.secretKey,
-    payload: { type: "bond", value: { consensusKey: consensus.publicKey, name, amount: o.stake } },
-    chainId: d.chainId,
-  });
-  const done = await waitTx(api, bond.hash);
-  const h = BigInt(done.height);
-  const L = BigInt((await api.validators()).epochLength);
-  const boundary = h % L === 0n ? h : (h / L + 1n) * L;
-  return {
-    node: name,
-    operator: account.address,
-    validator: node.validator,
-    stake: o.stake.toString(),
-    bondHeight: h.toString(),
-    activeFromHeight: (boundary + 1n).toString(),
-    activeEpoch: (boundary / L).toString(),
-    apiUrl: node.apiUrl,
-    pid: node.pid,
-  };
+  return node;
 }
 
 export interface RemoveValidatorResult {

@@ -13,7 +13,8 @@ describe("idle mode (real devnet)", () => {
   let home: string;
   let cleanup: () => void;
   let up: any;
-  const height = async (url: string) => BigInt((await (await fetch(`${url}/v1/status`)).json()).height);
+  const height = async (url: string) =>
+    BigInt(((await (await fetch(`${url}/v1/status`)).json()) as { height: string }).height);
 
   beforeAll(async () => {
     ({ dir: home, cleanup } = tempDir());
