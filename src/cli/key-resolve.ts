@@ -3,6 +3,7 @@ import { devnetDir, pickDevnet, readDevnet } from "../devnet/state.js";
 import { type LoadedKeypair, loadKeypair } from "../keystore/keys-service.js";
 import { createKeystore, type KeyRecord, type Keystore } from "../keystore/keystore.js";
 import { UserError } from "./errors.js";
+import { passwordFor } from "./password-prompt.js";
 
 /**
  * THE key resolution rule (issue 19 item 1), used by `--from`, `--to`, `query account NAME` and
@@ -99,7 +100,7 @@ export async function loadFound(
   password: string | undefined,
   purpose: "account" | "consensus" = "account",
 ): Promise<LoadedKeypair> {
-  return loadKeypair(k.keystore, k.name, { password, purpose });
+  return loadKeypair(k.keystore, k.name, { password: await passwordFor(k.record, password), purpose });
 }
 
 /** Every key: the keystore's, then each devnet's, with its source (for `keys list`). */

@@ -2,6 +2,7 @@ import { Args } from "@oclif/core";
 import { BaseCommand } from "../../cli/base-command.js";
 import { devnetFlag, passwordFlag } from "../../cli/flags.js";
 import { devnetInPlay, findKey, shadowWarning, sourceLabel } from "../../cli/key-resolve.js";
+import { passwordFor } from "../../cli/password-prompt.js";
 import { resolveHome } from "../../keystore/home.js";
 import { exportKey } from "../../keystore/keys-service.js";
 
@@ -23,7 +24,9 @@ export default class KeysExport extends BaseCommand {
     const k = await findKey(home, args.name, devnetInPlay(home, flags.devnet));
     const w = shadowWarning(k);
     if (w) this.note(w);
-    const { record, secret } = await exportKey(k.keystore, args.name, { password: flags.password });
+    const { record, secret } = await exportKey(k.keystore, args.name, {
+      password: await passwordFor(k.record, flags.password),
+    });
     this.note("WARNING: anyone who sees this secret controls the key.");
     this.emit(
       { name: record.name, address: record.address, source: sourceLabel(k.source), ...secret },
