@@ -9,6 +9,7 @@ import { decodeAddress, isValidAddress } from "../core/crypto/index.js";
 import { controlNode } from "../devnet/control.js";
 import { pickDevnet } from "../devnet/state.js";
 import { resolveHome } from "../keystore/home.js";
+import { haltBanner, quorumHealth } from "../tui/watch-layout.js";
 import { initialWatchState, type WatchAction, type WatchState, watchReducer } from "../tui/watch-reducer.js";
 import { pollAll, startWatchSource, type WatchTarget } from "../tui/watch-source.js";
 
@@ -65,11 +66,24 @@ export default class Watch extends BaseCommand {
             hint: "is the devnet running? see `fastpos devnet status` (start nodes with `fastpos devnet start --all`)",
           },
         );
-      const { paused: _p, selected: _s, help: _h, confirm: _c, message: _m, ...snapshot } = state;
+      const { paused: _p, selected: _s, help: _h, confirm: _c, message: _m, ...rest } = state;
+      const q = quorumHealth(state);
+      const snapshot = {
+        ...rest,
+        quorum: q && {
+          onlinePower: String(q.onlinePower),
+          totalPower: String(q.totalPower),
+          offlinePct: q.offlinePct,
+          halted: q.halted,
+          offline: q.offline,
+        },
+      };
       this.emit(snapshot, (s) => {
         this.log(
           `${s.chainId ?? "?"}: height ${s.height ?? "-"} round ${s.round ?? "-"} step ${s.step ?? "-"}`,
         );
+        const banner = haltBanner(state);
+        if (banner) this.log(banner);
         for (const v of s.validators)
           this.log(
             `  ${v.proposer ? "▶" : " "} ${v.name.padEnd(12)} power ${v.power.padEnd(10)} ${v.online ? "online" : "OFFLINE"}`,

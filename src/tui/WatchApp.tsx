@@ -1,4 +1,4 @@
-import { useApp, useInput } from "ink";
+import { useApp, useInput, useStdout } from "ink";
 import { useEffect, useReducer, useState } from "react";
 import { WatchView } from "./WatchView.js";
 import type { WatchAction, WatchState } from "./watch-reducer.js";
@@ -15,6 +15,7 @@ export function WatchApp({ initial, reducer, subscribe, onNodeAction }: WatchApp
   const [state, dispatch] = useReducer(reducer, initial);
   const [now, setNow] = useState(Date.now());
   const { exit } = useApp();
+  const { stdout } = useStdout();
   useEffect(() => subscribe(dispatch), [subscribe]);
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 200);
@@ -42,5 +43,5 @@ export function WatchApp({ initial, reducer, subscribe, onNodeAction }: WatchApp
     else if (onNodeAction && input === "s") dispatch({ type: "key", key: "start" });
     else if (onNodeAction && input === "r") dispatch({ type: "key", key: "restart" });
   });
-  return <WatchView state={state} now={now} canControl={Boolean(onNodeAction)} />;
+  return <WatchView state={state} now={now} canControl={Boolean(onNodeAction)} rows={stdout.rows} />;
 }

@@ -1,4 +1,5 @@
 import { Box, Text } from "ink";
+import { type Fit, fitRows, haltBanner } from "./watch-layout.js";
 import {
   type BlockRow,
   sinceLastBlock,
@@ -45,7 +46,9 @@ function Header({ s, now }: { s: WatchState; now: number }) {
   );
 }
 
-function VoteMatrix({ s }: { s: WatchState }) {
+function VoteMatrix({ s, fit }: { s: WatchState; fit: Fit }) {
+  const shown = s.validators.slice(0, fit.validators);
+  const hidden = s.validators.length - shown.length;
   return (
     <Box flexDirection="column" marginTop={1}>
       <Text bold>
@@ -55,7 +58,7 @@ function VoteMatrix({ s }: { s: WatchState }) {
         {"".padEnd(9)}
         {s.rounds.map((r) => `r${r.round} pv pc  `).join("")}
       </Text>
-      {s.validators.map((v: ValidatorRow) => (
+      {shown.map((v: ValidatorRow) => (
         <Text key={v.address}>
           <Text color={v.proposer ? "cyan" : "white"} bold={v.proposer}>
             {`${v.proposer ? "▶ " : "  "}${v.name}`.padEnd(14)}
@@ -83,6 +86,7 @@ function VoteMatrix({ s }: { s: WatchState }) {
           )
           .join("")}
         {s.rounds.length ? "  (>2/3 ✓)" : ""}
+        {hidden > 0 ? `  +${hidden} more validators` : ""}
       </Text>
     </Box>
   );
@@ -112,18 +116,23 @@ function Blocks({ blocks }: { blocks: BlockRow[] }) {
   );
 }
 
-function Nodes({ s }: { s: WatchState }) {
+function Nodes({ s, fit }: { s: WatchState; fit: Fit }) {
+  // Keep the selected node in view when the list is cut to fit the terminal.
+  const first = Math.max(0, Math.min(s.selected - fit.nodes + 1, s.nodes.length - fit.nodes));
   return (
     <Box flexDirection="column" marginTop={1}>
-      {s.nodes.map((n, i) => (
-        <Text key={n.name} inverse={i === s.selected}>
-          {`${i === s.selected ? "›" : " "} ${n.name}`.padEnd(12)}
-          <Text color={n.online ? "green" : "red"}>{(n.online ? "online" : "OFFLINE").padEnd(9)}</Text>
-          {`h ${n.height ?? "-"}`.padEnd(10)}
-          {`peers ${n.peers ?? "-"}`.padEnd(10)}
-          {`mempool ${n.mempool ?? "-"}`}
-        </Text>
-      ))}
+      {s.nodes
+        .slice(first, first + fit.nodes)
+        .map((n, j) => ({ n, i: first + j }))
+        .map(({ n, i }) => (
+          <Text key={n.name} inverse={i === s.selected}>
+            {`${i === s.selected ? "›" : " "} ${n.name}`.padEnd(12)}
+            <Text color={n.online ? "green" : "red"}>{(n.online ? "online" : "OFFLINE").padEnd(9)}</Text>
+            {`h ${n.height ?? "-"}`.padEnd(10)}
+            {`peers ${n.peers ?? "-"}`.padEnd(10)}
+            {`mempool ${n.mempool ?? "-"}`}
+          </Text>
+        ))}
     </Box>
   );
 }
@@ -132,17 +141,27 @@ export function WatchView({
   state,
   now,
   canControl,
+  rows,
 }: {
   state: WatchState;
   now: number;
   canControl: boolean;
+  /** Terminal height: the lists are cut so the header never scrolls off (undefined: show everything). */
+  rows?: number | undefined;
 }) {
+  const banner = haltBanner(state);
+  const fit = fitRows(state.help ? undefined : rows, state, banner !== null);
   return (
     <Box flexDirection="column">
       <Header s={state} now={now} />
-      <VoteMatrix s={state} />
-      <Blocks blocks={state.blocks} />
-      <Nodes s={state} />
+      {banner ? (
+        <Text bold color="red">
+          {banner}
+        </Text>
+      ) : null}
+      <VoteMatrix s={state} fit={fit} />
+      <Blocks blocks={state.blocks.slice(0, fit.blocks)} />
+      <Nodes s={state} fit={fit} />
       <Box marginTop={1}>
         <Text color="gray">
           {state.message ? <Text color="yellow">{state.message} </Text> : null}q quit p pause ↑↓ select
