@@ -1,11 +1,15 @@
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { Flags } from "@oclif/core";
 import { BaseCommand } from "../../cli/base-command.js";
 import { UserError } from "../../cli/errors.js";
 import { devnetFlag } from "../../cli/flags.js";
 import { spinner } from "../../cli/progress.js";
 import { clientFor } from "../../cli/target.js";
+import { devnetDown } from "../../devnet/control.js";
 import { parseDurationMs } from "../../devnet/duration.js";
 import { parseManifest, readManifest } from "../../devnet/manifest.js";
+import { devnetDir, readDevnet } from "../../devnet/state.js";
 import { devnetUp } from "../../devnet/up.js";
 import { resolveHome } from "../../keystore/home.js";
 
@@ -86,9 +90,18 @@ export default class DevnetUp extends BaseCommand {
       ...(flags["block-time"] !== undefined ? { blockTime: blockTimeFlag(flags["block-time"]) } : {}),
     });
     const spin = spinner(!this.jsonMode);
+    const home = resolveHome(flags.home);
+    // Ctrl-C (or SIGTERM) half-way must not leave nodes running silently (issue 19 item 10).
+    const onSignal = () => {
+      spin.stop();
+      void interruptedUp(home, manifest.name, existedBefore).finally(() => process.exit(130));
+    };
+    const existedBefore = existsSync(devnetDir(home, manifest.name));
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
     let r: Awaited<ReturnType<typeof devnetUp>>;
     try {
-      r = await devnetUp(resolveHome(flags.home), manifest, {
+      r = await devnetUp(home, manifest, {
         timeoutMs: flags.timeout * 1000,
         onProgress: (m) => spin.update(m),
         provider: manifest.provider,
@@ -99,6 +112,8 @@ export default class DevnetUp extends BaseCommand {
       });
     } finally {
       spin.stop();
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
     }
     const d = r.devnet;
     // Balances next to the addresses (as anvil prints them), read from the live chain: the truth, not the plan.
@@ -150,6 +165,28 @@ export default class DevnetUp extends BaseCommand {
         this.log("\nTry: fastpos tx transfer --from alice --to <address> --amount 10 --wait");
         this.log("     fastpos devnet status | fastpos devnet down");
       },
+    );
+  }
+}
+
+/**
+ * After an interrupted `devnet up`: stops every node it recorded and removes the half-made devnet, saying so
+ * on stderr. A devnet directory that existed before this command (up refuses those) is never touched.
+ */
+async function interruptedUp(home: string, name: string, existedBefore: boolean): Promise<void> {
+  process.stderr.write(`\nInterrupted: stopping what \`devnet up\` started for "${name}"…\n`);
+  if (existedBefore) return;
+  try {
+    if (existsSync(join(devnetDir(home, name), "devnet.json"))) {
+      const r = await devnetDown(home, readDevnet(home, name), false);
+      process.stderr.write(`Stopped ${r.stopped.length} node(s); devnet "${name}" removed.\n`);
+    } else {
+      rmSync(devnetDir(home, name), { recursive: true, force: true });
+      process.stderr.write(`No node was started yet; devnet "${name}" removed.\n`);
+    }
+  } catch (err) {
+    process.stderr.write(
+      `Could not clean up: ${(err as Error).message}\nHint: run \`fastpos devnet down -d ${name}\`\n`,
     );
   }
 }
