@@ -68,8 +68,14 @@ export default class Watch extends BaseCommand {
         );
       const { paused: _p, selected: _s, help: _h, confirm: _c, message: _m, ...rest } = state;
       const q = quorumHealth(state);
+      // JSON conventions shared with `status` and the API: heights are decimal strings (u64), consensus
+      // addresses 0x hex, account addresses fp1 (issue 19 item 10).
+      const str = (h: number | null) => (h === null ? null : String(h));
       const snapshot = {
         ...rest,
+        height: str(rest.height),
+        nodes: rest.nodes.map((n) => ({ ...n, height: str(n.height) })),
+        blocks: rest.blocks.map((b) => ({ ...b, height: String(b.height) })),
         quorum: q && {
           onlinePower: String(q.onlinePower),
           totalPower: String(q.totalPower),

@@ -34,7 +34,13 @@ describe.runIf(hasTmux)("fastpos watch (tmux, real devnet)", () => {
     expect(s.chainId).toBe("fastpos-local");
     expect(s.validators).toHaveLength(4);
     expect(s.nodes.every((n: { online: boolean }) => n.online)).toBe(true);
-    expect(s.height).toBeGreaterThan(0);
+    // The same JSON types as `query status`: heights are decimal strings (issue 19 item 10).
+    expect(typeof s.height).toBe("string");
+    expect(BigInt(s.height)).toBeGreaterThan(0n);
+    expect(s.nodes.every((n: { height: unknown }) => typeof n.height === "string")).toBe(true);
+    const st = (await runCli(["query", "status", "--json"], { home })).json();
+    expect(typeof st.height).toBe(typeof s.height);
+    expect(s.quorum).toMatchObject({ halted: false, offlinePct: 0 });
   });
 
   it("shows validators and a rising height, then a killed node as offline", async () => {
