@@ -21,6 +21,7 @@ describe("shell completion", () => {
       `source ${JSON.stringify(join(cache, "fastpos", "autocomplete", "functions", "bash", "fastpos.bash"))}`,
       `COMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length - 1}; COMP_LINE='${line}'`,
       "_fastpos_autocomplete",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash expansion, not a JS template
       'echo "${COMPREPLY[@]}"',
     ].join("\n");
     return spawnSync("bash", ["-c", script], { encoding: "utf8" }).stdout.trim().split(/\s+/);
