@@ -62,6 +62,8 @@ export function createClient(opts: ClientOptions | string) {
         : call("GET /v1/blocks/:height", { height: String(height) }),
     tx: (hash: string) => call("GET /v1/txs/:hash", { hash }),
     validators: () => call("GET /v1/validators", {}),
+    /** Total supply and burned tokens at the node's height (`total + burned` is conserved). */
+    supply: () => call("GET /v1/supply", {}),
     unbonding: (address: string) => call("GET /v1/unbonding/:address", { address }),
     /** Round state and vote sets of the node's consensus engine (what `fastpos watch` shows). */
     consensus: () => call("GET /v1/consensus", {}),

@@ -211,8 +211,14 @@ describe("fastpos devnet partition | heal | latency | faults (real processes)", 
       status: "failed",
       details: [expect.stringMatching(/^height 2: /)],
     });
-    const minted = supply.map((s, i) => (i === 3 ? { ...s, balances: s.balances + 1n } : s));
+    const minted = supply.map((s, i) =>
+      i === 3 ? { ...s, total: s.total + 1n, balances: s.balances + 1n } : s,
+    );
     expect(checkSupply(g.supply, minted).details).toEqual([expect.stringMatching(/\+1 against genesis/)]);
+    const lost = supply.map((s, i) => (i === 0 ? { ...s, balances: s.balances - 1n } : s));
+    expect(checkSupply(g.supply, lost).details).toEqual([
+      expect.stringMatching(/but the node reports a total/),
+    ]);
     const [key, seen] = [...events.data.votes].find(([, v]) => v[0]?.value !== "nil") as [
       string,
       { value: string }[],

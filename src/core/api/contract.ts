@@ -145,6 +145,17 @@ export interface ValidatorsInfo {
   validators: ValidatorInfoJson[];
 }
 
+/**
+ * `GET /v1/supply`: the tokens in existence at `height` (balances + stake + unbonding) and the tokens burned
+ * by slashing since genesis. Every block conserves `total + burned` (DESIGN.md §3), so any two nodes, and any
+ * two heights of one node, must report the same sum.
+ */
+export interface SupplyInfo {
+  height: string;
+  total: string;
+  burned: string;
+}
+
 /** `GET /v1/unbonding/:address`. */
 export interface UnbondingInfo {
   address: string;
@@ -221,6 +232,7 @@ export interface ApiRoutes {
   "POST /v1/txs/batch": { body: SubmitTxBatchRequest; response: SubmitTxBatchResponse };
   "GET /v1/accounts/:address": { response: AccountInfo };
   "GET /v1/validators": { response: ValidatorsInfo };
+  "GET /v1/supply": { response: SupplyInfo };
   "GET /v1/unbonding/:address": { response: UnbondingInfo };
   "GET /admin/peers": { response: { peers: PeerJson[]; faults: FaultsJson } };
   "POST /admin/faults": { body: SetFaultRequest; response: { faults: FaultsJson } };

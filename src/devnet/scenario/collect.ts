@@ -67,12 +67,14 @@ export async function supplySnapshot(n: DevnetNode, addresses: string[]): Promis
   for (let attempt = 0; ; attempt++) {
     const vals = await call(() => c.validators());
     const all = [...new Set([...addresses, ...vals.validators.map((v) => v.operator)])];
-    const [accounts, unbonding] = await Promise.all([
+    const [accounts, unbonding, supply] = await Promise.all([
       Promise.all(all.map((a) => call(() => c.account(a)))),
       Promise.all(all.map((a) => call(() => c.unbonding(a)))),
+      call(() => c.supply()),
     ]);
     const heights = new Set([
       vals.height,
+      supply.height,
       ...accounts.map((a) => a.height),
       ...unbonding.map((u) => u.height),
     ]);
@@ -85,6 +87,8 @@ export async function supplySnapshot(n: DevnetNode, addresses: string[]): Promis
         balances: accounts.reduce((t, a) => t + BigInt(a.balance), 0n),
         staked: vals.validators.reduce((t, v) => t + BigInt(v.stake), 0n),
         unbonding: unbonding.reduce((t, u) => t + u.entries.reduce((s, e) => s + BigInt(e.amount), 0n), 0n),
+        total: BigInt(supply.total),
+        burned: BigInt(supply.burned),
       };
     }
     await new Promise((r) => setTimeout(r, 50));

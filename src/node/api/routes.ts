@@ -7,6 +7,7 @@ import type {
   ConsensusView,
   NodeStatus,
   SubmitTxResponse,
+  SupplyInfo,
   ValidatorInfoJson,
   ValidatorsInfo,
   VoteValueJson,
@@ -19,7 +20,8 @@ import {
   selfStake,
 } from "../../core/chain/apply/staking-store.js";
 import { blockToJson, decodeBlock } from "../../core/chain/block.js";
-import { getAccount, type State, VALIDATOR_INDEX_KEY } from "../../core/chain/state.js";
+import { burnedSupply } from "../../core/chain/slashing-queries.js";
+import { getAccount, type State, totalSupply, VALIDATOR_INDEX_KEY } from "../../core/chain/state.js";
 import { decodeTx, type Tx, txFromJson, txToJson } from "../../core/chain/tx.js";
 import { proposerFor } from "../../core/chain/validator-set.js";
 import { fromHex, toHex } from "../../core/codec/index.js";
@@ -92,6 +94,22 @@ async function blockAt(ctx: ApiContext, height: bigint) {
   return blockToJson(decodeBlock(raw));
 }
 
+/**
+ * Supply at the node's height. PERF/SECURITY: summing walks the whole state, so it is computed once per
+ * height and cached; a flood of requests costs one walk per block, not one per request.
+ */
+function createSupplyCache() {
+  let last: SupplyInfo | null = null;
+  return {
+    at(state: State): SupplyInfo {
+      const height = state.height.toString();
+      if (last?.height !== height)
+        last = { height, total: totalSupply(state).toString(), burned: burnedSupply(state).toString() };
+      return last;
+    },
+  };
+}
+
 function statusOf(ctx: ApiContext): NodeStatus {
   const s = ctx.state();
   const cs = ctx.consensus();
@@ -152,6 +170,7 @@ function voteValue(sv: { vote: { blockHash: Uint8Array | null } } | undefined): 
 export function apiRoutes(ctx: ApiContext): Route[] {
   /** A 200 answer; its type is checked against the route's response by `contractRoute`. */
   const ok = <T>(json: T) => ({ json });
+  const supply = createSupplyCache();
   return [
     contractRoute("GET /healthz", () => ok({ status: "ok" })),
     contractRoute("GET /readyz", () => {
@@ -169,6 +188,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       }),
     },
     contractRoute("GET /v1/status", () => ok(statusOf(ctx))),
+    contractRoute("GET /v1/supply", () => ok(supply.at(ctx.state()))),
     contractRoute("GET /v1/consensus", () => ok(consensusView(ctx))),
     contractRoute("GET /v1/blocks/latest", async () => ok(await blockAt(ctx, ctx.state().height))),
     contractRoute("GET /v1/blocks/:height", async (r) =>

@@ -8,6 +8,7 @@ import type {
   NodeEventJson,
   NodeEventType,
   NodeStatus,
+  SupplyInfo,
 } from "../../../src/core/api/contract.js";
 import { createDefaultGenesis, deriveDevValidators, genesisToJson } from "../../../src/core/chain/genesis.js";
 import { createTransferTx } from "../../../src/core/chain/tx.js";
@@ -41,6 +42,7 @@ const STATUS_KEYS: AllKeys<NodeStatus> = {
   mempool: true,
   uptimeSeconds: true,
 };
+const SUPPLY_KEYS: AllKeys<SupplyInfo> = { height: true, total: true, burned: true };
 const CONSENSUS_KEYS: AllKeys<ConsensusView> = {
   height: true,
   round: true,
@@ -137,6 +139,18 @@ describe("API contract on a real node (one validator, in-process)", () => {
     expect(STEPS).toContain(s.consensus.step);
     expect(typeof s.consensus.round).toBe("number");
     expect(keysOf(s.mempool)).toEqual(["bytes", "txs"]);
+  });
+
+  it("GET /v1/supply: the genesis supply, nothing burned, at the node's height", async () => {
+    await until(() => first("newBlock"), "a first block");
+    const s = await client.supply();
+    expect(keysOf(s)).toEqual(keysOf(SUPPLY_KEYS));
+    expect(s.height).toMatch(DEC);
+    const g = createDefaultGenesis({ validators: 1 });
+    const genesis =
+      g.accounts.reduce((t, a) => t + a.balance, 0n) + g.validators.reduce((t, v) => t + v.stake, 0n);
+    expect(BigInt(s.total) + BigInt(s.burned)).toBe(genesis);
+    expect(s.burned).toBe("0");
   });
 
   it("GET /v1/consensus has exactly the contract's fields and vote values", async () => {
