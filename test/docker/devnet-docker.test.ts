@@ -39,148 +39,153 @@ async function waitUntil(cond: () => Promise<boolean>, timeoutMs: number): Promi
   return false;
 }
 
-describe.runIf(docker)("fastpos devnet --provider docker (real engine, host network)", () => {
-  const engine = docker as Docker;
-  let home: string;
-  let cleanup: () => void;
-  let dir: string;
-  let up: any;
-  let volumesBefore: number;
+// Multi-step tests on real processes: each waits on conditions; 2 min bounds a loaded machine.
+describe.runIf(docker)(
+  "fastpos devnet --provider docker (real engine, host network)",
+  { timeout: 120_000 },
+  () => {
+    const engine = docker as Docker;
+    let home: string;
+    let cleanup: () => void;
+    let dir: string;
+    let up: any;
+    let volumesBefore: number;
 
-  beforeAll(async () => {
-    ({ dir: home, cleanup } = tempDir("fastpos-docker-"));
-    dir = join(home, "devnets", "dock");
-    volumesBefore = ((await engine.listVolumes()).Volumes ?? []).length;
-    const r = await runCli(
-      ["devnet", "up", "-n", "4", "--name", "dock", "--provider", "docker", "--network", "host", "--json"],
-      { home, timeout: 240_000 },
-    );
-    expect(r.code, r.stderr + r.stdout).toBe(0);
-    up = r.json();
-  }, 300_000);
+    beforeAll(async () => {
+      ({ dir: home, cleanup } = tempDir("fastpos-docker-"));
+      dir = join(home, "devnets", "dock");
+      volumesBefore = ((await engine.listVolumes()).Volumes ?? []).length;
+      const r = await runCli(
+        ["devnet", "up", "-n", "4", "--name", "dock", "--provider", "docker", "--network", "host", "--json"],
+        { home, timeout: 240_000 },
+      );
+      expect(r.code, r.stderr + r.stdout).toBe(0);
+      up = r.json();
+    }, 300_000);
 
-  afterAll(async () => {
-    await runCli(["devnet", "down", "--name", "dock"], { home, timeout: 60_000 }).catch(() => {});
-    // Safety net after a failed test: nothing of this devnet may outlive the suite.
-    const left = await resourcesOf(engine, dir);
-    for (const c of left.containers)
-      await engine
-        .getContainer(c.Id)
-        .remove({ force: true })
-        .catch(() => {});
-    cleanup();
-  }, 90_000);
+    afterAll(async () => {
+      await runCli(["devnet", "down", "--name", "dock"], { home, timeout: 60_000 }).catch(() => {});
+      // Safety net after a failed test: nothing of this devnet may outlive the suite.
+      const left = await resourcesOf(engine, dir);
+      for (const c of left.containers)
+        await engine
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => {});
+      cleanup();
+    }, 90_000);
 
-  it("runs one labelled container per validator with the node home bind-mounted", async () => {
-    expect(up).toMatchObject({ name: "dock", provider: "docker" });
-    expect(up.docker).toMatchObject({ network: "host" });
-    expect(up.nodes).toHaveLength(4);
-    const { containers } = await resourcesOf(engine, dir);
-    expect(containers.map((c) => c.Labels["org.fastpos.node"]).sort()).toEqual([
-      "node0",
-      "node1",
-      "node2",
-      "node3",
-    ]);
-    for (const c of containers) {
-      expect(c.State).toBe("running");
-      expect(c.Labels["org.fastpos.devnet"]).toBe("dock");
-      expect(c.Image).toBe(up.docker.image);
-      const info = await engine.getContainer(c.Id).inspect();
-      expect(info.HostConfig.NetworkMode).toBe("host");
-      const node = up.nodes.find((n: { container: string }) => n.container === info.Name.slice(1));
-      expect(info.HostConfig.Binds).toEqual([`${node.home}:${node.home}`]);
-    }
-    // The same devnet.json shape as the process provider, plus the container names.
-    const file = JSON.parse(readFileSync(join(dir, "devnet.json"), "utf8"));
-    expect(file.provider).toBe("docker");
-    for (const n of file.nodes) expect(n.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-  });
-
-  it("finalizes transfers (--wait) and every node agrees on the block", async () => {
-    const t = await runCli(
-      ["tx", "transfer", "--from", "alice", "--to", "bob", "--amount", "4321", "--wait", "--json"],
-      { home },
-    );
-    expect(t.code, t.stderr).toBe(0);
-    expect(t.json()).toMatchObject({ status: "committed", amount: "4321" });
-    expect(new Set(await blockHashesAt(home, up.nodes, t.json().height)).size).toBe(1);
-  });
-
-  it("keeps finalizing with a container killed, and the node catches up after a restart", async () => {
-    const kill = await runCli(["devnet", "kill", "node2", "--devnet", "dock", "--json"], { home });
-    expect(kill.json()).toMatchObject({ node: "node2", result: "killed" });
-    const status = (await runCli(["devnet", "status", "--json"], { home })).json();
-    expect(status.nodes.find((n: { name: string }) => n.name === "node2")).toMatchObject({
-      state: "stopped",
-      pid: null,
+    it("runs one labelled container per validator with the node home bind-mounted", async () => {
+      expect(up).toMatchObject({ name: "dock", provider: "docker" });
+      expect(up.docker).toMatchObject({ network: "host" });
+      expect(up.nodes).toHaveLength(4);
+      const { containers } = await resourcesOf(engine, dir);
+      expect(containers.map((c) => c.Labels["org.fastpos.node"]).sort()).toEqual([
+        "node0",
+        "node1",
+        "node2",
+        "node3",
+      ]);
+      for (const c of containers) {
+        expect(c.State).toBe("running");
+        expect(c.Labels["org.fastpos.devnet"]).toBe("dock");
+        expect(c.Image).toBe(up.docker.image);
+        const info = await engine.getContainer(c.Id).inspect();
+        expect(info.HostConfig.NetworkMode).toBe("host");
+        const node = up.nodes.find((n: { container: string }) => n.container === info.Name.slice(1));
+        expect(info.HostConfig.Binds).toEqual([`${node.home}:${node.home}`]);
+      }
+      // The same devnet.json shape as the process provider, plus the container names.
+      const file = JSON.parse(readFileSync(join(dir, "devnet.json"), "utf8"));
+      expect(file.provider).toBe("docker");
+      for (const n of file.nodes) expect(n.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     });
-    const h = await heightOf(up.nodes[0].apiUrl);
-    const w = await runCli(["devnet", "wait", "--height", String(h + 5), "--timeout", "60"], { home });
-    expect(w.code, w.stderr).toBe(0);
-    const t = await runCli(
-      ["tx", "transfer", "--from", "bob", "--to", "carol", "--amount", "7", "--wait", "--json"],
-      { home },
-    );
-    expect(t.json().status).toBe("committed");
-    const start = await runCli(["devnet", "start", "node2", "--json"], { home });
-    expect(start.code, start.stderr).toBe(0);
-    const target = Number(t.json().height) + 3;
-    expect(await waitUntil(async () => (await heightOf(up.nodes[2].apiUrl)) >= target, 60_000)).toBe(true);
-  });
 
-  it("pauses a container (docker pause) and resumes it; restart keeps its data", async () => {
-    expect((await runCli(["devnet", "pause", "node1"], { home })).code).toBe(0);
-    const paused = (await runCli(["devnet", "status", "--json"], { home })).json();
-    expect(paused.nodes.find((n: { name: string }) => n.name === "node1").state).toBe("paused");
-    const c = (await resourcesOf(engine, dir)).containers.find(
-      (x) => x.Labels["org.fastpos.node"] === "node1",
-    );
-    expect(c?.State).toBe("paused");
-    expect((await runCli(["devnet", "resume", "node1"], { home })).code).toBe(0);
-    const before = await heightOf(up.nodes[1].apiUrl);
-    const r = await runCli(["devnet", "restart", "node1", "--json"], { home, timeout: 60_000 });
-    expect(r.json()).toMatchObject({ result: "restarted" });
-    // Restart without loss: it comes back at (at least) the height it had, then follows the chain.
-    expect(await waitUntil(async () => (await heightOf(up.nodes[1].apiUrl)) > before, 60_000)).toBe(true);
-  });
-
-  it("streams logs from the engine (NDJSON with --json)", async () => {
-    const r = await runCli(["devnet", "logs", "node0", "--lines", "5", "--json"], { home });
-    expect(r.code, r.stderr).toBe(0);
-    const lines = r.stdout
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l));
-    expect(lines).toHaveLength(5);
-    for (const l of lines) expect(l).toMatchObject({ node: "node0" });
-    expect(lines.some((l) => l.msg === "committed block")).toBe(true);
-    // -f keeps streaming from the engine: new blocks, none repeated from the initial lines.
-    const f = await runCli(["devnet", "logs", "node0", "-f", "--lines", "2", "--json"], {
-      home,
-      timeout: 4_000,
+    it("finalizes transfers (--wait) and every node agrees on the block", async () => {
+      const t = await runCli(
+        ["tx", "transfer", "--from", "alice", "--to", "bob", "--amount", "4321", "--wait", "--json"],
+        { home },
+      );
+      expect(t.code, t.stderr).toBe(0);
+      expect(t.json()).toMatchObject({ status: "committed", amount: "4321" });
+      expect(new Set(await blockHashesAt(home, up.nodes, t.json().height)).size).toBe(1);
     });
-    const heights = f.stdout
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l))
-      .filter((l) => l.msg === "committed block")
-      .map((l) => Number(l.height));
-    expect(heights.length).toBeGreaterThan(4);
-    expect(new Set(heights).size).toBe(heights.length);
-  });
 
-  it("down removes every container, network and volume of the devnet, and its state", async () => {
-    const d = await runCli(["devnet", "down", "--name", "dock", "--json"], { home, timeout: 60_000 });
-    expect(d.code, d.stderr).toBe(0);
-    expect(d.json()).toMatchObject({ removed: true, stopped: ["node0", "node1", "node2", "node3"] });
-    const left = await resourcesOf(engine, dir);
-    expect(left.containers).toEqual([]);
-    expect(left.networks).toEqual([]);
-    expect(((await engine.listVolumes()).Volumes ?? []).length).toBe(volumesBefore);
-    expect(existsSync(dir)).toBe(false);
-  });
-});
+    it("keeps finalizing with a container killed, and the node catches up after a restart", async () => {
+      const kill = await runCli(["devnet", "kill", "node2", "--devnet", "dock", "--json"], { home });
+      expect(kill.json()).toMatchObject({ node: "node2", result: "killed" });
+      const status = (await runCli(["devnet", "status", "--json"], { home })).json();
+      expect(status.nodes.find((n: { name: string }) => n.name === "node2")).toMatchObject({
+        state: "stopped",
+        pid: null,
+      });
+      const h = await heightOf(up.nodes[0].apiUrl);
+      const w = await runCli(["devnet", "wait", "--height", String(h + 5), "--timeout", "60"], { home });
+      expect(w.code, w.stderr).toBe(0);
+      const t = await runCli(
+        ["tx", "transfer", "--from", "bob", "--to", "carol", "--amount", "7", "--wait", "--json"],
+        { home },
+      );
+      expect(t.json().status).toBe("committed");
+      const start = await runCli(["devnet", "start", "node2", "--json"], { home });
+      expect(start.code, start.stderr).toBe(0);
+      const target = Number(t.json().height) + 3;
+      expect(await waitUntil(async () => (await heightOf(up.nodes[2].apiUrl)) >= target, 60_000)).toBe(true);
+    });
+
+    it("pauses a container (docker pause) and resumes it; restart keeps its data", async () => {
+      expect((await runCli(["devnet", "pause", "node1"], { home })).code).toBe(0);
+      const paused = (await runCli(["devnet", "status", "--json"], { home })).json();
+      expect(paused.nodes.find((n: { name: string }) => n.name === "node1").state).toBe("paused");
+      const c = (await resourcesOf(engine, dir)).containers.find(
+        (x) => x.Labels["org.fastpos.node"] === "node1",
+      );
+      expect(c?.State).toBe("paused");
+      expect((await runCli(["devnet", "resume", "node1"], { home })).code).toBe(0);
+      const before = await heightOf(up.nodes[1].apiUrl);
+      const r = await runCli(["devnet", "restart", "node1", "--json"], { home, timeout: 60_000 });
+      expect(r.json()).toMatchObject({ result: "restarted" });
+      // Restart without loss: it comes back at (at least) the height it had, then follows the chain.
+      expect(await waitUntil(async () => (await heightOf(up.nodes[1].apiUrl)) > before, 60_000)).toBe(true);
+    });
+
+    it("streams logs from the engine (NDJSON with --json)", async () => {
+      const r = await runCli(["devnet", "logs", "node0", "--lines", "5", "--json"], { home });
+      expect(r.code, r.stderr).toBe(0);
+      const lines = r.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+      expect(lines).toHaveLength(5);
+      for (const l of lines) expect(l).toMatchObject({ node: "node0" });
+      expect(lines.some((l) => l.msg === "committed block")).toBe(true);
+      // -f keeps streaming from the engine: new blocks, none repeated from the initial lines.
+      const f = await runCli(["devnet", "logs", "node0", "-f", "--lines", "2", "--json"], {
+        home,
+        timeout: 4_000,
+      });
+      const heights = f.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l))
+        .filter((l) => l.msg === "committed block")
+        .map((l) => Number(l.height));
+      expect(heights.length).toBeGreaterThan(4);
+      expect(new Set(heights).size).toBe(heights.length);
+    });
+
+    it("down removes every container, network and volume of the devnet, and its state", async () => {
+      const d = await runCli(["devnet", "down", "--name", "dock", "--json"], { home, timeout: 60_000 });
+      expect(d.code, d.stderr).toBe(0);
+      expect(d.json()).toMatchObject({ removed: true, stopped: ["node0", "node1", "node2", "node3"] });
+      const left = await resourcesOf(engine, dir);
+      expect(left.containers).toEqual([]);
+      expect(left.networks).toEqual([]);
+      expect(((await engine.listVolumes()).Volumes ?? []).length).toBe(volumesBefore);
+      expect(existsSync(dir)).toBe(false);
+    });
+  },
+);
 
 describe.runIf(docker)("fastpos devnet image build (offline, real engine)", () => {
   const engine = docker as Docker;

@@ -43,7 +43,8 @@ async function until(cond: () => Promise<boolean>, ms = 30_000): Promise<void> {
   }
 }
 
-describe("fastpos devnet partition | heal | latency | faults (real processes)", () => {
+// Multi-step tests on real processes: each waits on conditions; 2 min bounds a loaded machine.
+describe("fastpos devnet partition | heal | latency | faults (real processes)", { timeout: 120_000 }, () => {
   let home: string;
   let cleanup: () => void;
   let nodes: { name: string; apiUrl: string; home: string }[];

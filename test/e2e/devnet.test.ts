@@ -9,7 +9,8 @@ import { alive, blockHashesAt, killAllDevnets } from "../helpers/devnet.js";
  * The product's main job, as a user runs it: `devnet up -n 5` → transfers with --wait → balances →
  * kill a validator → finality continues → restart it → it catches up → `devnet down` leaves nothing.
  */
-describe("fastpos devnet (real CLI, real processes)", () => {
+// Multi-step tests on real processes: each waits on conditions; 2 min bounds a loaded machine.
+describe("fastpos devnet (real CLI, real processes)", { timeout: 120_000 }, () => {
   let home: string;
   let cleanup: () => void;
   let up: any;

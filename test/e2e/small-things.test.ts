@@ -9,7 +9,8 @@ import { killAllDevnets } from "../helpers/devnet.js";
  * `start --all` after `down --keep-data`, `edit-validator` with nothing to change is a usage error, and
  * `--validator NAME` accepted for a name `query validators` shows.
  */
-describe("devnet small things (real CLI)", () => {
+// Multi-step tests on real processes: each waits on conditions; 2 min bounds a loaded machine.
+describe("devnet small things (real CLI)", { timeout: 120_000 }, () => {
   let home: string;
   let cleanup: () => void;
   let up: ReturnType<JSON["parse"]>;

@@ -6,7 +6,8 @@ import { killAllDevnets } from "../helpers/devnet.js";
  * Staking on a real devnet: add a validator through a bond tx → after the epoch it proposes and votes →
  * unbond → after the epoch it is out of the set → after the unbonding period its funds are back.
  */
-describe("staking lifecycle (real devnet)", () => {
+// Multi-step tests on real processes: each waits on conditions; 2 min bounds a loaded machine.
+describe("staking lifecycle (real devnet)", { timeout: 120_000 }, () => {
   let home: string;
   let cleanup: () => void;
   let added: any;
