@@ -85,7 +85,7 @@ describe("fastpos devnet (real CLI, real processes)", { timeout: 120_000 }, () =
         .filter((n: { height: string | null }) => n.height)
         .map((n: { height: string }) => Number(n.height)),
     );
-    const w = await runCli(["devnet", "wait", "--height", String(h + 5), "--timeout", "30"], { home });
+    const w = await runCli(["devnet", "wait", "--height", String(h + 5), "--timeout", "60"], { home });
     expect(w.code, w.stderr).toBe(0);
     const t = await runCli(
       ["tx", "transfer", "--from", "bob", "--to", "carol", "--amount", "7", "--wait", "--json"],
@@ -95,7 +95,7 @@ describe("fastpos devnet (real CLI, real processes)", { timeout: 120_000 }, () =
     expect((await runCli(["devnet", "start", "node2", "--json"], { home })).code).toBe(0);
     const target = Number(t.json().height) + 3;
     let caughtUp = false;
-    for (let i = 0; i < 100 && !caughtUp; i++) {
+    for (const end = Date.now() + 60_000; Date.now() < end && !caughtUp; ) {
       const s = (
         await runCli(["query", "status", "--node", up.nodes[2].apiUrl, "--json"], { home })
       ).json?.();
