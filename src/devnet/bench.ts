@@ -1,8 +1,34 @@
 import { createPrivateKey, type KeyObject, sign as nodeSign } from "node:crypto";
 import { createClient } from "../client/client.js";
-import { createTransferTx, encodeTx, type Tx, txSignBytes } from "../core/chain/tx.js";
+import { createTransferTx, encodeTx, hashTx, type Tx, txSignBytes } from "../core/chain/tx.js";
+import { toHex } from "../core/codec/index.js";
 import { addressBytes, addressFromPublicKey, getPublicKey, sha256 } from "../core/crypto/index.js";
 import { DevnetError } from "./state.js";
+
+type BatchResult = Awaited<ReturnType<ReturnType<typeof createClient>["submitTxs"]>>;
+
+/**
+ * Submits a batch, sending it once more if the connection dropped under it (issue 22 item 7): signed txs
+ * are idempotent by hash, so on the second try a tx the node already holds (MEMPOOL_DUPLICATE) counts as
+ * accepted under its own hash. A node that stays unreachable still fails the run.
+ */
+async function submitOnce(c: ReturnType<typeof createClient>, txs: Tx[]): Promise<BatchResult> {
+  try {
+    return await c.submitTxs(txs);
+  } catch (err) {
+    if ((err as { code?: string }).code !== "NODE_UNREACHABLE") throw err;
+    await new Promise((r) => setTimeout(r, 100));
+    const r = await c.submitTxs(txs);
+    return {
+      ...r,
+      results: r.results.map((x, i) =>
+        "error" in x && x.error.code === "MEMPOOL_DUPLICATE"
+          ? { hash: toHex(hashTx(txs[i] as Tx)), status: "pending" as const }
+          : x,
+      ),
+    };
+  }
+}
 
 /**
  * Load generator (`fastpos bench`): pre-funds many accounts, then submits signed transfers open-loop at a
@@ -279,7 +305,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         inflight.push(
           ...batches.map(async (txs, i) => {
             if (!txs.length) return;
-            const r = await (clients[i] as ReturnType<typeof createClient>).submitTxs(txs);
+            const r = await submitOnce(clients[i] as ReturnType<typeof createClient>, txs);
             for (const x of r.results) {
               if ("hash" in x) {
                 accepted++;
