@@ -6,8 +6,11 @@
  */
 import type { EventOf } from "../core/api/events.js";
 import type { AppliedBlock } from "../core/chain/apply/block.js";
+import { evidenceKeyOf } from "../core/chain/apply/evidence.js";
+import { readIndex } from "../core/chain/apply/staking-store.js";
 import type { Block } from "../core/chain/block.js";
-import { getAccount, type State } from "../core/chain/state.js";
+import { readSlashingInfo } from "../core/chain/slashing-state.js";
+import { getAccount, getValidator, type State, VALIDATOR_INDEX_KEY } from "../core/chain/state.js";
 import { hashTx, type Tx } from "../core/chain/tx.js";
 import { type Commit, CommitCodec } from "../core/chain/vote.js";
 import { encode, fromHex, toHex } from "../core/codec/index.js";
@@ -20,8 +23,19 @@ import type { Store } from "./store.js";
 export interface CommitDeps {
   store: Pick<Store, "commitBlock">;
   mempool: Mempool<Tx>;
-  metrics: Pick<Metrics, "height" | "txsCommitted" | "blockTxs" | "finalityLatency" | "votesMissed">;
-  publish: (event: EventOf<"newBlock">) => void;
+  metrics: Pick<
+    Metrics,
+    | "height"
+    | "txsCommitted"
+    | "blockTxs"
+    | "finalityLatency"
+    | "votesMissed"
+    | "evidenceCommitted"
+    | "missedBlocks"
+    | "jailedValidators"
+    | "slashedTokens"
+  >;
+  publish: (event: EventOf<"newBlock" | "evidence" | "slash" | "jail" | "unjail">) => void;
 }
 
 export interface BlockToCommit {
@@ -73,7 +87,45 @@ export async function commitBlock(deps: CommitDeps, b: BlockToCommit): Promise<S
     signers: [...signed],
     latencyMs: Math.round(seconds * 1000),
   });
+  reportSlashing(deps, block, applied);
   return state;
+}
+
+/**
+ * The block's evidence, penalties and unjails as events and metrics (issue 15), read from what applyBlock
+ * returned, not by diffing state; missed blocks and the jailed count from the new state.
+ */
+function reportSlashing(deps: CommitDeps, block: Block, applied: AppliedBlock): void {
+  const { state } = applied;
+  const height = state.height;
+  const m = deps.metrics;
+  for (const e of block.evidence) {
+    const k = evidenceKeyOf(e);
+    m.evidenceCommitted.inc({ kind: k.type });
+    const at = { height: k.height, round: k.round, kind: k.type, validator: toHex(k.validator) };
+    deps.publish({ type: "evidence", ...at, status: "committed", committedAt: height });
+  }
+  for (const p of applied.penalties) {
+    const validator = toHex(p.validator);
+    const base = { height, validator, reason: p.reason };
+    if (p.burned > 0n) m.slashedTokens.inc({ reason: p.reason }, Number(p.burned));
+    deps.publish({ type: "slash", ...base, infractionHeight: p.infractionHeight, amount: p.burned });
+    const jailedUntil = p.tombstoned ? null : p.jailedUntil;
+    deps.publish({ type: "jail", ...base, jailedUntil, tombstoned: p.tombstoned });
+  }
+  for (const tx of block.txs) {
+    const payload = tx.body.payload;
+    if (payload.type === "unjail")
+      deps.publish({ type: "unjail", height, validator: toHex(payload.value.validator) });
+  }
+  for (const v of state.validatorSet.validators) {
+    const missed = readSlashingInfo(state.tree, v.address).missed;
+    m.missedBlocks.set({ validator: toHex(v.address).slice(0, 10) }, missed);
+  }
+  let jailed = 0;
+  for (const address of readIndex(state.tree, VALIDATOR_INDEX_KEY))
+    if (getValidator(state, address)?.status === "jailed") jailed++;
+  m.jailedValidators.set(jailed);
 }
 
 /**

@@ -129,6 +129,22 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * SECURITY: test-only behaviour that gets this validator slashed. Refused unless `enabled` is true AND the
+     * chain id is a devnet's (`fastpos devnet byzantine` sets both); see node/byzantine.ts.
+     */
+    unsafe: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** Sign conflicting messages of this kind (bypassing the double-sign guard), or null. */
+        byzantine: z
+          .object({ equivocate: z.enum(["prevote", "precommit", "proposal"]) })
+          .strict()
+          .nullable()
+          .default(null),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

@@ -10,7 +10,7 @@ import { type Block, decodeBlock, encodeBlock, hashBlock } from "../core/chain/b
 import { voteSignBytes } from "../core/chain/commit.js";
 import type { State } from "../core/chain/state.js";
 import { indexOfValidator, proposerFor, type ValidatorInfo } from "../core/chain/validator-set.js";
-import { ProposalCodec, type SignedProposal, type SignedVote } from "../core/chain/vote.js";
+import { type Evidence, ProposalCodec, type SignedProposal, type SignedVote } from "../core/chain/vote.js";
 import { bytesEqual, decode, encode, toHex } from "../core/codec/index.js";
 import type { ConsensusState } from "../core/consensus/index.js";
 import { signBytes, verify } from "../core/crypto/index.js";
@@ -21,6 +21,7 @@ import {
   BlockTxsCodec,
   BlockTxsRequestCodec,
   CompactProposalMsgCodec,
+  EvidenceMsgCodec,
   MSG,
   ProposalMsgCodec,
   StatusMsgCodec,
@@ -55,6 +56,8 @@ export interface InboxDeps {
   acceptProposal(proposal: SignedProposal, block: Block, bytes: Uint8Array): void;
   /** A verified vote of the current height (not yet in the WAL). */
   acceptVote(sv: SignedVote): void;
+  /** Gossiped evidence, decoded (the pool checks each item; see driver.ts). */
+  acceptEvidence(from: string, items: Evidence[]): void;
   logError(obj: object, msg: string): void;
   maxFrameBytes: number;
 }
@@ -190,6 +193,8 @@ export function createInbox(deps: InboxDeps) {
             return deps.assembly.onBlockTxs(from, decode(BlockTxsCodec, payload));
           case MSG.vote:
             return onVote(from, payload);
+          case MSG.evidence:
+            return deps.acceptEvidence(from, decode(EvidenceMsgCodec, payload).items);
           case MSG.status:
             return deps.sync.onStatus(from, decode(StatusMsgCodec, payload).height);
           case MSG.blockRequest:

@@ -3,7 +3,7 @@
  * signing proposals and votes through the double-sign guard. Each signed message is fsynced to the WAL
  * before it leaves, kept for re-sending every tick, broadcast, and fed back to the engine as input.
  */
-import { buildBlock } from "../core/chain/apply/block.js";
+import { type BuiltBlock, buildBlock } from "../core/chain/apply/block.js";
 import { encodeBlock } from "../core/chain/block.js";
 import { voteSignBytes } from "../core/chain/commit.js";
 
@@ -11,7 +11,7 @@ import type { State } from "../core/chain/state.js";
 import { hashTx, type Tx } from "../core/chain/tx.js";
 import {
   type Commit,
-  type DuplicateVoteEvidence,
+  type Evidence,
   ProposalCodec,
   type SignedProposal,
   type SignedVote,
@@ -20,6 +20,7 @@ import { encode, toHex } from "../core/codec/index.js";
 import type { ConsensusEvent } from "../core/consensus/index.js";
 import { signBytes } from "../core/crypto/index.js";
 import type { BlockCache } from "./block-cache.js";
+import { conflictingVote, type EquivocateKind } from "./byzantine.js";
 import { voteKey } from "./consensus-inbox.js";
 import type { Mempool } from "./mempool.js";
 import { MSG, VoteMsgCodec } from "./messages.js";
@@ -37,7 +38,7 @@ export interface OutboxDeps {
   /** This node's messages of the current height (re-sent every tick). */
   own(): { type: number; payload: Uint8Array }[];
   seen: Set<string>;
-  evidence(state: State): DuplicateVoteEvidence[];
+  evidence(state: State): Evidence[];
   broadcast(type: number, payload: Uint8Array): void;
   wal(r: WalRecord, sync?: boolean): void;
   dispatch(e: ConsensusEvent): void;
@@ -50,11 +51,49 @@ export interface OutboxDeps {
   };
   maxBlockTxs?: number;
   beforePropose?: () => void;
+  /**
+   * SECURITY: byzantine test mode only (node/byzantine.ts): after each honest message of kind `equivocate`,
+   * a conflicting one is signed with `sign` (no double-sign guard) and broadcast. Never fed to this node.
+   */
+  byzantine?: { equivocate: EquivocateKind; sign(signBytes: Uint8Array): Uint8Array };
 }
 
 export type Outbox = ReturnType<typeof createOutbox>;
 
 export function createOutbox(deps: OutboxDeps) {
+  /** Byzantine mode: a second block for the same height and round, signed and sent as a second proposal. */
+  function equivocateProposal(p: SignedProposal["proposal"], block: BuiltBlock["block"]): void {
+    const byz = deps.byzantine;
+    if (byz?.equivocate !== "proposal") return;
+    const alt = buildBlock(deps.state(), {
+      txs: block.txs,
+      time: block.header.time + 1n,
+      proposer: block.header.proposer,
+      lastCommit: block.lastCommit,
+      evidence: block.evidence,
+      verifiedTxs: new Set(block.txs),
+    });
+    const bytes = encodeBlock(alt.block);
+    deps.blocks.set(toHex(alt.hash), { block: alt.block, bytes, applied: alt }); // to serve its txs
+    const proposal = { ...p, blockHash: alt.hash };
+    const signature = byz.sign(signBytes("proposal", deps.state().chainId, encode(ProposalCodec, proposal)));
+    deps.log.warn({ height: String(p.height), round: p.round }, "byzantine: sent a conflicting proposal");
+    deps.broadcast(MSG.compactProposal, encodeCompactProposal({ proposal, signature }, alt.block));
+  }
+
+  /** Byzantine mode: a conflicting vote (nil for a block, a made-up block for nil), signed and sent. */
+  function equivocateVote(v: SignedVote["vote"]): void {
+    const byz = deps.byzantine;
+    if (byz?.equivocate !== v.type) return;
+    const other = conflictingVote(v);
+    const signature = byz.sign(voteSignBytes(deps.state().chainId, other));
+    deps.log.warn(
+      { height: String(v.height), round: v.round, type: v.type },
+      "byzantine: sent a conflicting vote",
+    );
+    deps.broadcast(MSG.vote, encode(VoteMsgCodec, { vote: other, signature }));
+  }
+
   return {
     /** The engine asks this node, the round's proposer, for a value: a block of mempool txs. */
     buildProposal(height: bigint, round: number): void {
@@ -100,6 +139,7 @@ export function createOutbox(deps: OutboxDeps) {
       deps.own().push({ type: MSG.compactProposal, payload });
       deps.beforePropose?.();
       deps.broadcast(MSG.compactProposal, payload);
+      equivocateProposal(p, entry.block);
       deps.dispatch({ type: "proposal", proposal: signed, valid: true });
     },
 
@@ -118,6 +158,7 @@ export function createOutbox(deps: OutboxDeps) {
       deps.own().push({ type: MSG.vote, payload });
       deps.seen.add(voteKey(v)); // copies relayed back by peers are not re-verified
       deps.broadcast(MSG.vote, payload);
+      equivocateVote(v);
       deps.onOwnVote(sv);
     },
   };

@@ -14,9 +14,11 @@ import type { FastposError } from "../core/errors.js";
 import { createAdmission } from "./admission.js";
 import { eventTypesFilter, jsonText, sendEvent, startApiServer } from "./api/http.js";
 import { apiRoutes } from "./api/routes.js";
+import { assertByzantineAllowed, BYZANTINE_WARNING } from "./byzantine.js";
 import { loadChainState } from "./chain-state.js";
 import { type ConfigLayer, loadConfig, type NodeConfig } from "./config.js";
 import { createDriver } from "./driver.js";
+import { openEvidencePool } from "./evidence-pool.js";
 import { loadPersistedFaults, savePersistedFaults } from "./fault-file.js";
 import { loadAdminToken, loadGenesisFile, readKeyFile } from "./home.js";
 import { listenError } from "./listen-error.js";
@@ -26,7 +28,7 @@ import { saveMempool, takeSavedMempool } from "./mempool-file.js";
 import { TX_GOSSIP_TYPES } from "./messages.js";
 import { createMetrics } from "./metrics.js";
 import { createTransport } from "./p2p/transport.js";
-import { openSigner } from "./signer.js";
+import { openSigner, unguardedSigner } from "./signer.js";
 import { openStore } from "./store.js";
 import { createTxGossip } from "./tx-gossip.js";
 import { openWal } from "./wal.js";
@@ -65,6 +67,19 @@ export async function createNode(
   const cleanups: (() => Promise<void> | void)[] = [() => store.close()];
   try {
     const state = await loadChainState(store, genesis);
+    const byzantine = config.unsafe.byzantine;
+    if (byzantine) {
+      assertByzantineAllowed({
+        unsafe: config.unsafe.enabled,
+        chainId: state.chainId,
+        validator: Boolean(validatorKey),
+      });
+      logger.warn({ equivocate: byzantine.equivocate, chainId: state.chainId }, BYZANTINE_WARNING);
+    }
+    const evidencePool = await openEvidencePool(store, state, (err) =>
+      logger.error({ err: String(err) }, "evidence pool: could not read or write it"),
+    );
+    cleanups.unshift(() => evidencePool.flush()); // its last write lands before the store closes
     const signer = validatorKey
       ? openSigner(join(home, "data"), validatorKey.secretKey, validatorKey.publicKey)
       : null;
@@ -204,6 +219,14 @@ export async function createNode(
       beforePropose: () => gossip.flush(),
       expediteTxs: (hashes) => gossip.expedite(hashes),
       maxFrameBytes: Math.floor(config.p2p.maxFrameBytes / 2),
+      evidencePool,
+      ...(byzantine &&
+        validatorKey && {
+          byzantine: {
+            equivocate: byzantine.equivocate,
+            sign: unguardedSigner(validatorKey.secretKey, validatorKey.publicKey),
+          },
+        }),
     });
     driverRef = driver;
     cleanups.unshift(() => driver.stop());
@@ -228,6 +251,7 @@ export async function createNode(
         state: () => driver.state,
         consensus: () => driver.consensus,
         syncing: () => driver.syncing,
+        pendingEvidence: () => driver.pendingEvidence(),
         store,
         mempool,
         transport,

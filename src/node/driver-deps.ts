@@ -2,6 +2,8 @@ import type { PublishEvent } from "../core/api/events.js";
 import type { State } from "../core/chain/state.js";
 import type { Tx } from "../core/chain/tx.js";
 import type { Commit } from "../core/chain/vote.js";
+import type { EquivocateKind } from "./byzantine.js";
+import type { EvidencePool } from "./evidence-pool.js";
 import type { Logger } from "./logger.js";
 import type { Mempool } from "./mempool.js";
 import type { Metrics } from "./metrics.js";
@@ -37,4 +39,8 @@ export interface DriverDeps {
   emptyBlocksIntervalMs?: number;
   /** Most bytes of txs in one `blockTxs` frame (default 1 MiB). */
   maxFrameBytes?: number;
+  /** The persisted evidence pool (opened by the composition root against `state`). */
+  evidencePool: EvidencePool;
+  /** SECURITY: byzantine test mode (node/byzantine.ts); absent on every real node. */
+  byzantine?: { equivocate: EquivocateKind; sign(signBytes: Uint8Array): Uint8Array };
 }

@@ -1,8 +1,9 @@
 import { type AppliedBlock, applyBlock } from "../core/chain/apply/block.js";
+import { evidenceKeyOf } from "../core/chain/apply/evidence.js";
 import { type Block, hashBlock } from "../core/chain/block.js";
 import { verifyCommit } from "../core/chain/commit.js";
 import type { Tx } from "../core/chain/tx.js";
-import type { Commit, SignedProposal, SignedVote } from "../core/chain/vote.js";
+import type { Commit, Evidence, SignedProposal, SignedVote } from "../core/chain/vote.js";
 import { encode, toHex } from "../core/codec/index.js";
 import {
   type ConsensusEffect,
@@ -17,10 +18,10 @@ import { commitBlock } from "./commit-block.js";
 import { createInbox } from "./consensus-inbox.js";
 import { createOutbox } from "./consensus-outbox.js";
 import type { DriverDeps } from "./driver-deps.js";
-import { createEvidencePool } from "./evidence-pool.js";
+import { evidenceKey, FORGED_EVIDENCE_CODES } from "./evidence-pool.js";
 import { createFutureBuffer } from "./future-buffer.js";
 import { createIdleGate } from "./idle-gate.js";
-import { MSG, StatusMsgCodec } from "./messages.js";
+import { EvidenceMsgCodec, MAX_EVIDENCE_BATCH, MSG, StatusMsgCodec } from "./messages.js";
 import type { PeerInfo } from "./p2p/transport.js";
 import { createProposalAssembly } from "./proposal-assembly.js";
 import { decodeWalRecord, encodeWalRecord, type WalRecord } from "./wal-records.js";
@@ -68,7 +69,7 @@ export function createDriver(deps: DriverDeps) {
   };
 
   const future = createFutureBuffer({ perPeer: FUTURE_PER_PEER, window: FUTURE_WINDOW });
-  const evidence = createEvidencePool();
+  const evidence = deps.evidencePool;
   const idle = createIdleGate({
     intervalMs: deps.emptyBlocksIntervalMs ?? 0,
     commitWaitMs: state.params.timeouts.commitWait,
@@ -117,6 +118,14 @@ export function createDriver(deps: DriverDeps) {
       wal({ type: "vote", value: sv });
       onVote(sv);
     },
+    acceptEvidence(from, items) {
+      for (const e of items) {
+        const r = addEvidence(e, from);
+        // SECURITY: evidence an honest node could not have sent (forged, not conflicting, about a stranger)
+        // bans its sender; stale or early items are honest races and are only dropped.
+        if (r === "forged") return misbehave(from, "invalid evidence");
+      }
+    },
     logError: (obj, msg) => log.error(obj, msg),
     maxFrameBytes: deps.maxFrameBytes ?? 1 << 20,
   });
@@ -138,7 +147,30 @@ export function createDriver(deps: DriverDeps) {
     log,
     ...(deps.maxBlockTxs !== undefined && { maxBlockTxs: deps.maxBlockTxs }),
     ...(deps.beforePropose && { beforePropose: deps.beforePropose }),
+    ...(deps.byzantine && { byzantine: deps.byzantine }),
   });
+
+  /**
+   * Puts evidence (detected here, or gossiped by `from`) in the pool; new items are published, gossiped to
+   * every other peer and counted. "forged" when the item could not have come from an honest node.
+   */
+  function addEvidence(e: Evidence, from?: string): "added" | "dropped" | "forged" {
+    const r = evidence.add(e, state);
+    metrics.evidencePending.set(evidence.size);
+    if (r.kind === "invalid") {
+      if (from && FORGED_EVIDENCE_CODES.includes(r.error.code)) return "forged";
+      log.info({ evidence: evidenceKey(e), code: r.error.code }, "evidence dropped");
+      return "dropped";
+    }
+    if (r.kind !== "added") return "dropped";
+    const k = evidenceKeyOf(e);
+    const at = { height: k.height, round: k.round, kind: k.type, validator: toHex(k.validator) };
+    log.warn({ ...at, height: String(k.height), from: from ?? "self" }, "evidence of equivocation");
+    deps.publish({ type: "evidence", ...at, status: "pending" });
+    const payload = encode(EvidenceMsgCodec, { items: [e] });
+    broadcast(MSG.evidence, payload, from ? { except: from } : undefined);
+    return "added";
+  }
 
   /** Steps the engine with `event` and every event its effects produce, in FIFO order. */
   function dispatch(event: ConsensusEvent): void {
@@ -173,12 +205,9 @@ export function createDriver(deps: DriverDeps) {
       case "decide":
         void commitDecided(e.height, e.round, e.blockHash, e.commit);
         return;
-      case "evidence": {
-        const v = e.evidence.a.vote;
-        if (evidence.add(e.evidence))
-          deps.publish({ type: "evidence", height: v.height, validator: toHex(v.validator) });
+      case "evidence":
+        addEvidence(e.evidence);
         return;
-      }
       case "roundStep":
         metrics.round.set(e.round);
         deps.publish({ type: "roundStep", height: e.height, round: e.round, step: e.step });
@@ -208,7 +237,8 @@ export function createDriver(deps: DriverDeps) {
     const b = { block, bytes, applied, commit, startedAt: heightStartedAt, now: performance.now() };
     state = await commitBlock(cdeps, b);
     lastCommit = commit;
-    evidence.onCommitted(block.evidence);
+    evidence.onCommitted(block.evidence, state);
+    metrics.evidencePending.set(evidence.size);
   }
 
   async function commitDecided(height: bigint, round: number, blockHash: Uint8Array, commit: Commit) {
@@ -313,6 +343,12 @@ export function createDriver(deps: DriverDeps) {
     onPeerConnected(peer: PeerInfo) {
       send(peer.id, MSG.status, encode(StatusMsgCodec, { height: state.height }));
       for (const m of own) send(peer.id, m.type, m.payload);
+      // Pending evidence reaches peers that connect later (or restarted) too.
+      const items = evidence.list();
+      for (let i = 0; i < items.length; i += MAX_EVIDENCE_BATCH) {
+        const batch = items.slice(i, i + MAX_EVIDENCE_BATCH);
+        send(peer.id, MSG.evidence, encode(EvidenceMsgCodec, { items: batch }));
+      }
     },
     onPeerDisconnected(peer: PeerInfo) {
       sync.onPeerDisconnected(peer.id);
@@ -331,6 +367,8 @@ export function createDriver(deps: DriverDeps) {
     get syncing() {
       return sync.syncing;
     },
+    /** Evidence waiting for a block. */
+    pendingEvidence: () => evidence.list(),
   };
 }
 

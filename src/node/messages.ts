@@ -1,5 +1,5 @@
 import { MAX_BLOCK_TXS_WIRE } from "../core/chain/block.js";
-import { CommitCodec, SignedProposalCodec, SignedVoteCodec } from "../core/chain/vote.js";
+import { CommitCodec, EvidenceCodec, SignedProposalCodec, SignedVoteCodec } from "../core/chain/vote.js";
 import { bytes, fixedBytes, struct, u32, u64, vector } from "../core/codec/index.js";
 import { FIRST_APP_FRAME } from "./p2p/transport.js";
 
@@ -21,6 +21,8 @@ export const MSG = {
   compactProposal: FIRST_APP_FRAME + 9,
   blockTxsRequest: FIRST_APP_FRAME + 10,
   blockTxs: FIRST_APP_FRAME + 11,
+  /** NOTE: numbered apart from the others so frames added meanwhile elsewhere (state sync) do not collide. */
+  evidence: FIRST_APP_FRAME + 20,
 } as const;
 
 /** A proposal with its block (canonical block bytes). */
@@ -118,3 +120,8 @@ export const BlockResponseCodec = struct({
 
 /** Most blocks sent in one response. */
 export const MAX_SYNC_BATCH = 32;
+
+/** Most evidence items in one `evidence` frame. */
+export const MAX_EVIDENCE_BATCH = 16;
+/** Evidence gossip (issue 15): items checked by the receiver before it keeps or relays them. */
+export const EvidenceMsgCodec = struct({ items: vector(EvidenceCodec, MAX_EVIDENCE_BATCH) });

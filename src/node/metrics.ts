@@ -110,6 +110,34 @@ export function createMetrics() {
       labelNames: ["validator"],
       registers: [registry],
     }),
+    evidenceCommitted: new Counter({
+      name: "fastpos_evidence_committed_total",
+      help: "Evidence items carried by committed blocks, per kind (prevote, precommit, proposal)",
+      labelNames: ["kind"],
+      registers: [registry],
+    }),
+    evidencePending: new Gauge({
+      name: "fastpos_evidence_pending",
+      help: "Evidence items in this node's pool, waiting for a block",
+      registers: [registry],
+    }),
+    missedBlocks: new Gauge({
+      name: "fastpos_validator_missed_blocks",
+      help: "Blocks missed in the current signed-blocks window, per active validator (consensus address prefix)",
+      labelNames: ["validator"],
+      registers: [registry],
+    }),
+    jailedValidators: new Gauge({
+      name: "fastpos_validators_jailed",
+      help: "Validators currently jailed (tombstoned ones included)",
+      registers: [registry],
+    }),
+    slashedTokens: new Counter({
+      name: "fastpos_slashed_tokens_total",
+      help: "Tokens burned by slashing in committed blocks, per reason",
+      labelNames: ["reason"],
+      registers: [registry],
+    }),
     peerBans: new Counter({
       name: "fastpos_peer_bans_total",
       help: "Peers banned for misbehaviour",

@@ -236,3 +236,15 @@ function acquireLock(lockFile: string): void {
     }
   }
 }
+
+/**
+ * SECURITY: a signing function WITHOUT the double-sign guard, for byzantine test mode only (node/byzantine.ts):
+ * create-node.ts calls it only after assertByzantineAllowed passed. Never persisted, never locked.
+ */
+export function unguardedSigner(
+  secretKey: Uint8Array,
+  publicKey: Uint8Array,
+): (signBytes: Uint8Array) => Uint8Array {
+  const key = signingKey(secretKey, publicKey);
+  return (bytes) => new Uint8Array(cryptoSign(null, bytes, key));
+}

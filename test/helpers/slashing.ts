@@ -11,19 +11,31 @@ import {
   createTx,
   type DuplicateVoteEvidence,
   deriveDevValidators,
+  type Evidence,
   indexOfValidator,
   isQuorum,
   type Params,
   PRESETS,
+  ProposalCodec,
+  proposalEvidence,
   proposerFor,
   type State,
   stateFromGenesis,
   type Tx,
   type TxPayload,
   type VoteType,
+  voteEvidence,
   voteSignBytes,
 } from "../../src/core/chain/index.js";
-import { addressBytes, encodeAddress, getPublicKey, sha256, sign } from "../../src/core/index.js";
+import {
+  addressBytes,
+  encode,
+  encodeAddress,
+  getPublicKey,
+  sha256,
+  sign,
+  signBytes,
+} from "../../src/core/index.js";
 
 /** Params small enough to cross every slashing threshold in a few dozen blocks. */
 export const SLASHING_TEST_PARAMS: Params = {
@@ -61,8 +73,40 @@ export function slashingChain(n = 5, params: Params = SLASHING_TEST_PARAMS) {
 }
 export type SlashingChain = ReturnType<typeof slashingChain>;
 
-/** Two signed votes by validator `who` at (height, round, type) for different blocks. */
+/** Two signed votes by validator `who` at (height, round, type) for different blocks, as a block item. */
 export function doubleSign(
+  chainId: string,
+  who: Key,
+  height: bigint,
+  o: { round?: number; type?: VoteType; salt?: number } = {},
+): Evidence {
+  return voteEvidence(doubleSignVotes(chainId, who, height, o));
+}
+
+/** Two signed proposals by `who` at (height, round) for different blocks, as a block item. */
+export function doublePropose(
+  chainId: string,
+  who: Key,
+  height: bigint,
+  round = 0,
+  polRound: number | null = null,
+): Evidence {
+  const signed = (tag: number) => {
+    const proposal = {
+      height,
+      round,
+      polRound,
+      blockHash: sha256(new Uint8Array([tag, 9])),
+      proposer: who.address,
+    };
+    const bytes = signBytes("proposal", chainId, encode(ProposalCodec, proposal));
+    return { proposal, signature: sign(who.secretKey, bytes) };
+  };
+  return proposalEvidence({ a: signed(1), b: signed(2) });
+}
+
+/** Two signed votes by validator `who` at (height, round, type) for different blocks. */
+export function doubleSignVotes(
   chainId: string,
   who: Key,
   height: bigint,
@@ -105,7 +149,7 @@ export class ChainDriver {
     this.state = chain.state;
   }
 
-  step(o: { txs?: Tx[]; evidence?: DuplicateVoteEvidence[]; offline?: number[] } = {}): Step {
+  step(o: { txs?: Tx[]; evidence?: Evidence[]; offline?: number[] } = {}): Step {
     const proposer = proposerFor(this.state.validatorSet, 0).address;
     const built = buildBlock(this.state, {
       txs: o.txs ?? [],

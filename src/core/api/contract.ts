@@ -132,6 +132,14 @@ export interface ValidatorInfoJson {
   /** Basis points. */
   commission: number;
   proposerPriority: string | null;
+  /** Out of the active set for downtime or double-sign (see `/v1/slashing/:validator`). */
+  jailed: boolean;
+  /** Double-signed: jailed for ever. */
+  tombstoned: boolean;
+  /** Blocks missed in the current signed-blocks window. */
+  missedBlocks: number;
+  /** Tokens burned from its stake and unbonding entries by slashing, in total. */
+  slashed: string;
 }
 
 /** `GET /v1/validators`. */
@@ -161,6 +169,51 @@ export interface UnbondingInfo {
   address: string;
   height: string;
   entries: { validator: string; amount: string; releaseEpoch: string; releaseAfterHeight: string }[];
+}
+
+/** `GET /v1/slashing/:validator` (consensus address, fp1… or 0x-hex). */
+export interface SlashingInfoJson {
+  /** 0x-hex consensus address. */
+  address: string;
+  consensusAddress: string;
+  height: string;
+  status: Validator["status"];
+  jailed: boolean;
+  /** First height `tx unjail` is accepted; null when not jailed, or tombstoned (never). */
+  jailedUntil: string | null;
+  tombstoned: boolean;
+  jailReason: "downtime" | "double-sign" | null;
+  missedBlocks: number;
+  signedBlocksWindow: number;
+  /** Misses in the window past which it is jailed for downtime. */
+  maxMissedBlocks: string;
+  /** Tokens burned, in total. */
+  slashed: string;
+}
+
+/** One infraction in `GET /v1/evidence`. */
+export interface EvidenceJson {
+  /** What was signed twice. */
+  kind: "prevote" | "precommit" | "proposal";
+  /** 0x-hex consensus address of the offender. */
+  validator: string;
+  height: string;
+  round: number;
+  /** Height of the block that carried it (committed only). */
+  committedAt?: string;
+}
+
+/**
+ * `GET /v1/evidence`: committed evidence the state still remembers (until it expires) and this node's pool
+ * of evidence waiting for a block, with the chain's totals.
+ */
+export interface EvidenceInfo {
+  height: string;
+  committed: EvidenceJson[];
+  pending: EvidenceJson[];
+  /** Tokens burned by slashing since genesis. */
+  burned: string;
+  evidenceMaxAgeBlocks: string;
 }
 
 /** `GET /healthz`. */
@@ -234,6 +287,8 @@ export interface ApiRoutes {
   "GET /v1/validators": { response: ValidatorsInfo };
   "GET /v1/supply": { response: SupplyInfo };
   "GET /v1/unbonding/:address": { response: UnbondingInfo };
+  "GET /v1/slashing/:validator": { response: SlashingInfoJson };
+  "GET /v1/evidence": { response: EvidenceInfo };
   "GET /admin/peers": { response: { peers: PeerJson[]; faults: FaultsJson } };
   "POST /admin/faults": { body: SetFaultRequest; response: { faults: FaultsJson } };
   "DELETE /admin/faults": { response: { faults: FaultsJson } };

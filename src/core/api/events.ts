@@ -66,16 +66,68 @@ export interface TxEvent {
   hash: string;
 }
 
-/** Duplicate-vote evidence found by this node. */
+/**
+ * Evidence entered this node's pool (`status: "pending"`: detected here or gossiped by a peer) or was
+ * committed in a block (`status: "committed"`, `committedAt` set).
+ */
 export interface EvidenceEvent {
   type: "evidence";
+  /** Height of the infraction. */
   height: bigint;
+  round: number;
+  /** What was signed twice. */
+  kind: "prevote" | "precommit" | "proposal";
   /** 0x-hex consensus address of the offender. */
+  validator: string;
+  status: "pending" | "committed";
+  /** Block that carried it (committed only). */
+  committedAt?: bigint;
+}
+
+/** A committed block burned part of a validator's stake (double-sign or downtime). */
+export interface SlashEvent {
+  type: "slash";
+  /** Block that applied the penalty. */
+  height: bigint;
+  /** 0x-hex consensus address. */
+  validator: string;
+  reason: "double-sign" | "downtime";
+  infractionHeight: bigint;
+  /** Tokens burned. */
+  amount: bigint;
+}
+
+/** A committed block jailed a validator (out of the active set from the next height). */
+export interface JailEvent {
+  type: "jail";
+  height: bigint;
+  /** 0x-hex consensus address. */
+  validator: string;
+  reason: "double-sign" | "downtime";
+  /** First height `tx unjail` is accepted; null when tombstoned (never). */
+  jailedUntil: bigint | null;
+  tombstoned: boolean;
+}
+
+/** A committed `unjail` tx: the validator returns to the set at the next epoch. */
+export interface UnjailEvent {
+  type: "unjail";
+  height: bigint;
+  /** 0x-hex consensus address. */
   validator: string;
 }
 
 /** Every event the node sends on `/v1/events`, as the node builds it. */
-export type NodeEvent = HelloEvent | NewBlockEvent | RoundStepEvent | VoteEvent | TxEvent | EvidenceEvent;
+export type NodeEvent =
+  | HelloEvent
+  | NewBlockEvent
+  | RoundStepEvent
+  | VoteEvent
+  | TxEvent
+  | EvidenceEvent
+  | SlashEvent
+  | JailEvent
+  | UnjailEvent;
 
 /** The `type` values, for `/v1/events?types=newBlock,vote`. */
 export type NodeEventType = NodeEvent["type"];

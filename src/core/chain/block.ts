@@ -2,7 +2,7 @@ import { decode, encode, option, string, struct, toHex, u64, type ValueOf, vecto
 import { encodeAddress, sha256 } from "../crypto/index.js";
 import { merkleRoot } from "./merkle.js";
 import { hashTx, type Tx, TxCodec, txToJson } from "./tx.js";
-import { Address20, type Commit, CommitCodec, DuplicateVoteEvidenceCodec, Hash32 } from "./vote.js";
+import { Address20, type Commit, CommitCodec, EvidenceCodec, Hash32 } from "./vote.js";
 
 /**
  * Blocks (DESIGN.md §3). The header commits to everything: txs (txRoot), the state after applying them
@@ -36,7 +36,7 @@ export const BlockCodec = struct({
   txs: vector(TxCodec, MAX_BLOCK_TXS_WIRE),
   /** The >2/3 precommits for the parent; null only at height 1. */
   lastCommit: option(CommitCodec),
-  evidence: vector(DuplicateVoteEvidenceCodec, MAX_BLOCK_EVIDENCE_WIRE),
+  evidence: vector(EvidenceCodec, MAX_BLOCK_EVIDENCE_WIRE),
 });
 export type Block = ValueOf<typeof BlockCodec>;
 
@@ -67,7 +67,7 @@ export function lastCommitHash(c: Commit | null): Uint8Array {
 }
 
 export function evidenceRoot(evidence: Block["evidence"]): Uint8Array {
-  return merkleRoot(evidence.map((e) => sha256(encode(DuplicateVoteEvidenceCodec, e))));
+  return merkleRoot(evidence.map((e) => sha256(encode(EvidenceCodec, e))));
 }
 
 /** JSON form of a block for the API. */

@@ -11,7 +11,7 @@ import {
 } from "./slashing-state.js";
 import { getValidator, type State } from "./state.js";
 import type { ValidatorSet } from "./validator-set.js";
-import type { DuplicateVoteEvidence } from "./vote.js";
+import type { Evidence } from "./vote.js";
 
 /**
  * Read-only slashing queries for the node API (`query slashing V`, `query evidence`, `query validators`):
@@ -61,8 +61,8 @@ export function committedEvidence(state: State): CommittedEvidence[] {
 }
 
 /** Whether the infraction `e` proves is already committed (and still remembered). */
-export function isEvidenceCommitted(state: State, e: DuplicateVoteEvidence | EvidenceKey): boolean {
-  const k = "a" in e ? evidenceKeyOf(e) : e;
+export function isEvidenceCommitted(state: State, e: Evidence | EvidenceKey): boolean {
+  const k = "value" in e ? evidenceKeyOf(e) : e;
   return readCommittedEvidence(state.tree).some(
     (c) =>
       c.height === k.height &&

@@ -18,7 +18,7 @@ import {
   ValidatorHashListCodec,
   type ValidatorSet,
 } from "./validator-set.js";
-import { Address20, VoteTypeCodec } from "./vote.js";
+import { Address20, EvidenceKindCodec } from "./vote.js";
 
 /**
  * Slashing state (DESIGN.md §3, issue 15), all in the state tree so the state root commits to it and the
@@ -58,12 +58,12 @@ export const SlashingInfoCodec = struct({
 });
 export type SlashingInfo = ValueOf<typeof SlashingInfoCodec>;
 
-/** One committed infraction: a validator's conflicting votes at (height, round, type). */
+/** One committed infraction: a validator's conflicting votes (or proposals) at (height, round, type). */
 export const CommittedEvidenceCodec = struct({
   validator: Address20,
   height: u64,
   round: u32,
-  type: VoteTypeCodec,
+  type: EvidenceKindCodec,
   /** Height of the block that carried it. */
   committedAt: u64,
 });

@@ -1,4 +1,4 @@
-import { enumOf, fixedBytes, option, struct, u32, u64, type ValueOf, vector } from "../codec/index.js";
+import { enumOf, fixedBytes, option, struct, u32, u64, union, type ValueOf, vector } from "../codec/index.js";
 
 /**
  * Consensus wire types that blocks also carry (a block's `lastCommit` is the >2/3 precommits for its
@@ -78,7 +78,37 @@ export const DuplicateVoteEvidenceCodec = struct({ a: SignedVoteCodec, b: Signed
 export type DuplicateVoteEvidence = ValueOf<typeof DuplicateVoteEvidenceCodec>;
 
 /**
- * Encoded size of the largest evidence item (both votes for a block): 2 × (type 1 + height 8 + round 4 +
- * option 1+32 + validator 20 + signature 64). `maxBlockEvidenceBytes` must fit at least one.
+ * Two signed proposals by one proposer for one (height, round) with different contents (block or polRound):
+ * conflicting-proposal evidence, punished like a double vote (issue 15).
  */
-export const MAX_EVIDENCE_BYTES = 260;
+export const ConflictingProposalEvidenceCodec = struct({ a: SignedProposalCodec, b: SignedProposalCodec });
+export type ConflictingProposalEvidence = ValueOf<typeof ConflictingProposalEvidenceCodec>;
+
+/**
+ * What a block's `evidence` list carries: a tagged union, so each kind keeps its own encoding and new kinds
+ * get new tags (DESIGN.md §4).
+ */
+export const EvidenceCodec = union({
+  duplicateVote: [0, DuplicateVoteEvidenceCodec],
+  conflictingProposal: [1, ConflictingProposalEvidenceCodec],
+});
+export type Evidence = ValueOf<typeof EvidenceCodec>;
+
+/** What an infraction was signed as: a vote type, or a proposal. */
+export const EvidenceKindCodec = enumOf(["prevote", "precommit", "proposal"] as const);
+export type EvidenceKind = ValueOf<typeof EvidenceKindCodec>;
+
+/** Wraps duplicate-vote evidence as a block evidence item. */
+export const voteEvidence = (value: DuplicateVoteEvidence): Evidence => ({ type: "duplicateVote", value });
+/** Wraps conflicting-proposal evidence as a block evidence item. */
+export const proposalEvidence = (value: ConflictingProposalEvidence): Evidence => ({
+  type: "conflictingProposal",
+  value,
+});
+
+/**
+ * Encoded size of the largest evidence item: the union tag (1) and two proposals, each height 8 + round 4 +
+ * polRound 1+4 + block hash 32 + proposer 20 + signature 64 (two votes take 2 × 130).
+ * `maxBlockEvidenceBytes` must fit at least one.
+ */
+export const MAX_EVIDENCE_BYTES = 267;

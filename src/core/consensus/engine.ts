@@ -1,7 +1,14 @@
 import type { Timeouts } from "../chain/params.js";
 import { isOneThird, isQuorum, proposerFor, type ValidatorSet } from "../chain/validator-set.js";
-import type { Commit, SignedVote, VoteType } from "../chain/vote.js";
-import { fromHex, toHex } from "../codec/index.js";
+import {
+  type Commit,
+  ProposalCodec,
+  proposalEvidence,
+  type SignedVote,
+  type VoteType,
+  voteEvidence,
+} from "../chain/vote.js";
+import { bytesEqual, encode, fromHex, toHex } from "../codec/index.js";
 import type {
   ConsensusEffect,
   ConsensusEvent,
@@ -177,7 +184,17 @@ function onProposal(d: Draft, ev: Extract<ConsensusEvent, { type: "proposal" }>)
   if (p.polRound !== null && p.polRound >= p.round) return; // line 28 needs vr < r
   if (toHex(proposerFor(d.s.validators, p.round).address) !== toHex(p.proposer)) return; // only proposer(h, r)
   const rs = d.roundState(p.round);
-  if (rs.proposal) return; // first proposal per round wins; a second one is equivocation, ignored
+  if (rs.proposal) {
+    // The first proposal per round wins; a different second one is equivocation: reported, not used.
+    const first = rs.proposal.signed;
+    const same = bytesEqual(encode(ProposalCodec, first.proposal), encode(ProposalCodec, p));
+    const id = `${toHex(p.proposer)}/${p.round}/proposal`;
+    if (!same && !d.reported.has(id)) {
+      d.reported.add(id);
+      d.effects.push({ type: "evidence", evidence: proposalEvidence({ a: first, b: ev.proposal }) });
+    }
+    return;
+  }
   d.rounds.set(p.round, { ...rs, proposal: { signed: ev.proposal, valid: ev.valid } });
 }
 
@@ -192,7 +209,7 @@ function onVote(d: Draft, sv: SignedVote): void {
     const id = `${toHex(v.validator)}/${v.round}/${v.type}`;
     if (!d.reported.has(id)) {
       d.reported.add(id);
-      d.effects.push({ type: "evidence", evidence: res.evidence });
+      d.effects.push({ type: "evidence", evidence: voteEvidence(res.evidence) });
     }
   }
 }

@@ -1,13 +1,6 @@
 import type { Timeouts } from "../chain/params.js";
 import type { ValidatorSet } from "../chain/validator-set.js";
-import type {
-  Commit,
-  DuplicateVoteEvidence,
-  Proposal,
-  SignedProposal,
-  SignedVote,
-  Vote,
-} from "../chain/vote.js";
+import type { Commit, Evidence, Proposal, SignedProposal, SignedVote, Vote } from "../chain/vote.js";
 import type { VoteSet } from "./vote-set.js";
 
 /**
@@ -39,7 +32,8 @@ export type ConsensusEffect =
   | { type: "vote"; vote: Vote }
   | { type: "scheduleTimeout"; kind: TimeoutKind; height: bigint; round: number; durationMs: number }
   | { type: "decide"; height: bigint; round: number; blockHash: Uint8Array; commit: Commit }
-  | { type: "evidence"; evidence: DuplicateVoteEvidence }
+  /** A validator signed two conflicting votes, or a proposer two conflicting proposals (reported once). */
+  | { type: "evidence"; evidence: Evidence }
   | { type: "roundStep"; height: bigint; round: number; step: Step };
 
 export interface RoundState {

@@ -24,6 +24,7 @@ import { burnedSupply } from "../../core/chain/slashing-queries.js";
 import { getAccount, type State, totalSupply, VALIDATOR_INDEX_KEY } from "../../core/chain/state.js";
 import { decodeTx, type Tx, txFromJson, txToJson } from "../../core/chain/tx.js";
 import { proposerFor } from "../../core/chain/validator-set.js";
+import type { Evidence } from "../../core/chain/vote.js";
 import { fromHex, toHex } from "../../core/codec/index.js";
 import type { ConsensusState } from "../../core/consensus/index.js";
 import { decodeAddress, encodeAddress } from "../../core/crypto/index.js";
@@ -34,6 +35,7 @@ import type { Transport } from "../p2p/transport.js";
 import type { Store } from "../store.js";
 import { contractRoute } from "./contract-route.js";
 import { ApiError, type ApiRequest, type Route } from "./http.js";
+import { slashingRoutes, validatorSlashingFields } from "./slashing-routes.js";
 
 /** See the file header. */
 export interface ApiContext {
@@ -45,6 +47,8 @@ export interface ApiContext {
   state: () => State;
   consensus: () => ConsensusState;
   syncing: () => boolean;
+  /** This node's evidence pool (issue 15). */
+  pendingEvidence: () => Evidence[];
   store: Store;
   mempool: Mempool<Tx>;
   transport: Transport;
@@ -285,6 +289,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       }));
       return ok({ address, height: s.height.toString(), entries });
     }),
+    ...slashingRoutes(ctx),
     contractRoute("GET /admin/peers", () =>
       ok({ peers: ctx.transport.peers(), faults: ctx.transport.faults() }),
     ),
@@ -330,6 +335,7 @@ function validatorsView(ctx: ApiContext): ValidatorsInfo {
       pendingWorkWeight: v.pendingWorkWeight === null ? null : String(v.pendingWorkWeight),
       commission: v.commission,
       proposerPriority: i === undefined ? null : String(s.validatorSet.priorities[i]),
+      ...validatorSlashingFields(s, address),
     };
   });
   return {

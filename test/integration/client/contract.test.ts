@@ -72,7 +72,18 @@ const EVENT_KEYS: { [T in NodeEventType]: AllKeys<EventJsonOf<T>> } = {
   roundStep: { type: true, height: true, round: true, step: true },
   vote: { type: true, height: true, round: true, voteType: true, validator: true, blockHash: true },
   tx: { type: true, hash: true },
-  evidence: { type: true, height: true, validator: true },
+  evidence: {
+    type: true,
+    height: true,
+    round: true,
+    kind: true,
+    validator: true,
+    status: true,
+    committedAt: true,
+  },
+  slash: { type: true, height: true, validator: true, reason: true, infractionHeight: true, amount: true },
+  jail: { type: true, height: true, validator: true, reason: true, jailedUntil: true, tombstoned: true },
+  unjail: { type: true, height: true, validator: true },
 };
 
 const DEC = /^\d+$/;

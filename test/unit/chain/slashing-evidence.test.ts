@@ -4,18 +4,28 @@ import {
   BlockError,
   buildBlock,
   committedEvidence,
-  DuplicateVoteEvidenceCodec,
+  EvidenceCodec,
   EvidenceError,
   evidenceRoot,
   hashHeader,
   isEvidenceCommitted,
+  MAX_EVIDENCE_BYTES,
+  proposalEvidence,
   proposerFor,
   readSetHistory,
   validateEvidence,
   validatorSetAt,
+  voteEvidence,
 } from "../../../src/core/chain/index.js";
 import { encode } from "../../../src/core/index.js";
-import { ChainDriver, doubleSign, SLASHING_TEST_PARAMS as P, slashingChain } from "../../helpers/slashing.js";
+import {
+  ChainDriver,
+  doublePropose,
+  doubleSign,
+  doubleSignVotes,
+  SLASHING_TEST_PARAMS as P,
+  slashingChain,
+} from "../../helpers/slashing.js";
 
 const chain = slashingChain(5);
 const id = chain.state.chainId;
@@ -73,18 +83,18 @@ describe("duplicate-vote evidence", () => {
   it("rejects votes that do not conflict, come from two validators or another height/round/type", () => {
     const d = new ChainDriver(chain);
     d.run(3);
-    const e = doubleSign(id, v1, 2n);
-    const same = { a: e.a, b: e.a };
-    const other = doubleSign(id, v0, 2n);
-    const twoValidators = { a: e.a, b: other.b };
-    const otherRound = { a: e.a, b: doubleSign(id, v1, 2n, { round: 1 }).b };
-    const otherType = { a: e.a, b: doubleSign(id, v1, 2n, { type: "precommit" }).b };
-    const nilVsBlock = { a: e.a, b: { ...e.b, vote: { ...e.b.vote, blockHash: null } } };
+    const e = doubleSignVotes(id, v1, 2n);
+    const same = voteEvidence({ a: e.a, b: e.a });
+    const other = doubleSignVotes(id, v0, 2n);
+    const twoValidators = voteEvidence({ a: e.a, b: other.b });
+    const otherRound = voteEvidence({ a: e.a, b: doubleSignVotes(id, v1, 2n, { round: 1 }).b });
+    const otherType = voteEvidence({ a: e.a, b: doubleSignVotes(id, v1, 2n, { type: "precommit" }).b });
+    const nilVsBlock = voteEvidence({ a: e.a, b: { ...e.b, vote: { ...e.b.vote, blockHash: null } } });
     for (const bad of [same, twoValidators, otherRound, otherType])
       expect(evidenceCode(() => validateEvidence(d.state, bad))).toBe("EVIDENCE_NOT_CONFLICTING");
     // A nil vote against a block vote conflicts, but this one's signature was not made for nil.
     expect(evidenceCode(() => validateEvidence(d.state, nilVsBlock))).toBe("EVIDENCE_BAD_SIGNATURE");
-    const forged = { a: e.a, b: { ...e.b, signature: e.a.signature } };
+    const forged = voteEvidence({ a: e.a, b: { ...e.b, signature: e.a.signature } });
     expect(evidenceCode(() => validateEvidence(d.state, forged))).toBe("EVIDENCE_BAD_SIGNATURE");
     const wrongChain = doubleSign("other-chain", v1, 2n);
     expect(evidenceCode(() => validateEvidence(d.state, wrongChain))).toBe("EVIDENCE_BAD_SIGNATURE");
@@ -114,10 +124,11 @@ describe("duplicate-vote evidence", () => {
   it("penalises an infraction once: re-including it, or another by the same validator, is invalid", () => {
     const d = new ChainDriver(chain);
     d.run(3);
-    const e = doubleSign(id, v1, 2n);
+    const raw = doubleSignVotes(id, v1, 2n);
+    const e = voteEvidence(raw);
     d.step({ evidence: [e] });
     expect(evidenceCode(() => applyBlock(d.state, forcedBlock(d, [e])))).toBe("EVIDENCE_ALREADY_COMMITTED");
-    const swapped = { a: e.b, b: e.a }; // the same infraction, votes the other way round
+    const swapped = voteEvidence({ a: raw.b, b: raw.a }); // the same infraction, votes the other way round
     expect(evidenceCode(() => validateEvidence(d.state, swapped))).toBe("EVIDENCE_ALREADY_COMMITTED");
     const again = doubleSign(id, v1, 3n);
     expect(evidenceCode(() => validateEvidence(d.state, again))).toBe("EVIDENCE_TOMBSTONED");
@@ -143,8 +154,10 @@ describe("duplicate-vote evidence", () => {
     const s = d.step({ evidence: four });
     expect(s.built.block.evidence).toEqual(four.slice(0, 2));
     expect(s.built.rejectedEvidence).toEqual([]);
-    const one = encode(DuplicateVoteEvidenceCodec, four[0]!).length;
-    const byBytes = new ChainDriver(slashingChain(7, { ...P, maxBlockEvidenceBytes: one + 1 }));
+    const one = encode(EvidenceCodec, four[0]!).length;
+    const byBytes = new ChainDriver(
+      slashingChain(7, { ...P, maxBlockEvidenceBytes: Math.max(one + 1, MAX_EVIDENCE_BYTES) }),
+    );
     byBytes.run(3);
     expect(evidenceCode(() => applyBlock(byBytes.state, forcedBlock(byBytes, four.slice(0, 2))))).toBe(
       "BLOCK_TOO_LARGE",
@@ -201,5 +214,67 @@ describe("duplicate-vote evidence", () => {
     const d2 = new ChainDriver(chain);
     d2.run(3);
     expect(d2.step().built.block.header.stateRoot).not.toEqual(header.stateRoot);
+  });
+});
+
+describe("conflicting-proposal evidence", () => {
+  it("slashes and tombstones a proposer that signed two proposals for one height/round", () => {
+    const d = new ChainDriver(chain);
+    d.run(3);
+    const e = doublePropose(id, v1, 2n, 1);
+    expect(evidenceCode(() => validateEvidence(d.state, e))).toBeUndefined();
+    const s = d.step({ evidence: [e] });
+    expect(s.built.block.evidence).toEqual([e]);
+    expect(s.applied.penalties).toMatchObject([
+      {
+        reason: "double-sign",
+        infractionHeight: 2n,
+        tombstoned: true,
+        evidence: { type: "proposal", round: 1 },
+      },
+    ]);
+    expect(isEvidenceCommitted(d.state, e)).toBe(true);
+    expect(evidenceCode(() => applyBlock(d.state, forcedBlock(d, [e])))).toBe("EVIDENCE_ALREADY_COMMITTED");
+  });
+
+  it("rejects proposals that do not conflict, are from two proposers or rounds, or are forged", () => {
+    const d = new ChainDriver(chain);
+    d.run(3);
+    const e = doublePropose(id, v1, 2n);
+    if (e.type !== "conflictingProposal") throw new Error("unreachable");
+    const { a, b } = e.value;
+    const other = doublePropose(id, v0, 2n);
+    if (other.type !== "conflictingProposal") throw new Error("unreachable");
+    const bad = [
+      { a, b: a },
+      { a, b: other.value.b },
+      { a, b: { ...b, proposal: { ...b.proposal, round: 1 } } },
+    ];
+    for (const x of bad)
+      expect(evidenceCode(() => validateEvidence(d.state, proposalEvidence(x)))).toBe(
+        "EVIDENCE_NOT_CONFLICTING",
+      );
+    const polRound = proposalEvidence({ a, b: { ...a, proposal: { ...a.proposal, polRound: 0 } } });
+    expect(evidenceCode(() => validateEvidence(d.state, polRound))).toBe("EVIDENCE_BAD_SIGNATURE");
+    const forged = proposalEvidence({ a, b: { ...b, signature: a.signature } });
+    expect(evidenceCode(() => validateEvidence(d.state, forged))).toBe("EVIDENCE_BAD_SIGNATURE");
+    expect(evidenceCode(() => validateEvidence(d.state, doublePropose("other-chain", v1, 2n)))).toBe(
+      "EVIDENCE_BAD_SIGNATURE",
+    );
+    expect(evidenceCode(() => validateEvidence(d.state, doublePropose(id, v1, 4n)))).toBe("EVIDENCE_FUTURE");
+    expect(evidenceCode(() => applyBlock(d.state, forcedBlock(d, [forged])))).toBe("EVIDENCE_BAD_SIGNATURE");
+  });
+
+  it("penalises a validator once across kinds: a double vote after a double proposal is tombstoned", () => {
+    const d = new ChainDriver(chain);
+    d.run(3);
+    const s = d.step({ evidence: [doublePropose(id, v4, 2n), doubleSign(id, v4, 2n)] });
+    expect(s.built.block.evidence).toHaveLength(1);
+    expect(s.built.rejectedEvidence.map((r) => r.error.code)).toEqual(["EVIDENCE_TOMBSTONED"]);
+  });
+
+  it("fits the largest item in MAX_EVIDENCE_BYTES", () => {
+    expect(encode(EvidenceCodec, doublePropose(id, v1, 2n, 1, 0)).length).toBe(MAX_EVIDENCE_BYTES);
+    expect(encode(EvidenceCodec, doubleSign(id, v1, 2n)).length).toBeLessThan(MAX_EVIDENCE_BYTES);
   });
 });

@@ -28,7 +28,7 @@ describe("API contract types", () => {
     expectTypeOf<EventJsonOf<"newBlock">["height"]>().toEqualTypeOf<string>();
     expectTypeOf<EventJsonOf<"vote">["blockHash"]>().toEqualTypeOf<string | null>();
     expectTypeOf<NodeEventJson["type"]>().toEqualTypeOf<
-      "hello" | "newBlock" | "roundStep" | "vote" | "tx" | "evidence"
+      "hello" | "newBlock" | "roundStep" | "vote" | "tx" | "evidence" | "slash" | "jail" | "unjail"
     >();
     // @ts-expect-error: an event type the contract does not list cannot be published
     const bad: Parameters<PublishEvent>[0] = { type: "unknown" };

@@ -236,6 +236,20 @@ describe("Tendermint upon-rules on the raw step function", () => {
     expect(rs.prevotes.total).toBe(10n);
   });
 
+  it("keeps the first proposal of a round and reports a conflicting second one as evidence, once", () => {
+    const r = feed(start().s, proposal(0, A), proposal(0, A), proposal(0, B), proposal(0, B, null, false));
+    const ev = r.fx.filter((e) => e.type === "evidence");
+    expect(ev).toHaveLength(1);
+    const e = ev[0]?.type === "evidence" ? ev[0].evidence : undefined;
+    expect(e?.type).toBe("conflictingProposal");
+    if (e?.type !== "conflictingProposal") throw new Error("unreachable");
+    expect(e.value.a.proposal.blockHash).toEqual(A);
+    expect(e.value.b.proposal.blockHash).toEqual(B);
+    expect(r.s.rounds.get(0)?.proposal?.signed.proposal.blockHash).toEqual(A);
+    // The same proposal again is not equivocation.
+    expect(feed(start().s, proposal(0, A), proposal(0, A)).fx.some((e) => e.type === "evidence")).toBe(false);
+  });
+
   it("ignores votes from non-validators, other heights and absurdly far rounds; the input state is never mutated", () => {
     const { s } = start();
     const snapshot = JSON.stringify([...s.rounds.keys()]);

@@ -2,14 +2,14 @@ import { encode } from "../../codec/index.js";
 import { BlockError, EvidenceError } from "../errors.js";
 import type { State } from "../state.js";
 import type { StateTree } from "../state-tree.js";
-import { type Commit, type DuplicateVoteEvidence, DuplicateVoteEvidenceCodec } from "../vote.js";
+import { type Commit, type Evidence, EvidenceCodec } from "../vote.js";
 import { applyEvidence } from "./double-sign.js";
 import { applyDowntime } from "./downtime.js";
 import type { Penalty } from "./penalty.js";
 
 /** Evidence a proposer left out of its block, with why (the pool drops it unless EVIDENCE_FUTURE). */
 export interface RejectedEvidence {
-  evidence: DuplicateVoteEvidence;
+  evidence: Evidence;
   error: EvidenceError;
 }
 
@@ -25,21 +25,21 @@ export interface RejectedEvidence {
 export function applyBeginBlock(
   state: State,
   tree: StateTree,
-  o: { evidence: readonly DuplicateVoteEvidence[]; lastCommit: Commit | null; skipInvalid: boolean },
+  o: { evidence: readonly Evidence[]; lastCommit: Commit | null; skipInvalid: boolean },
 ): {
   tree: StateTree;
-  included: DuplicateVoteEvidence[];
+  included: Evidence[];
   rejected: RejectedEvidence[];
   penalties: Penalty[];
 } {
   const p = state.params;
   const ctx = { chainId: state.chainId, params: p, lastHeight: state.height };
-  const included: DuplicateVoteEvidence[] = [];
+  const included: Evidence[] = [];
   const rejected: RejectedEvidence[] = [];
   const penalties: Penalty[] = [];
   let bytes = 0;
   o.evidence.forEach((e, index) => {
-    const size = encode(DuplicateVoteEvidenceCodec, e).length;
+    const size = encode(EvidenceCodec, e).length;
     if (o.skipInvalid && (included.length >= p.maxBlockEvidence || bytes + size > p.maxBlockEvidenceBytes))
       return;
     try {

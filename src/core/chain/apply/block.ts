@@ -15,7 +15,7 @@ import { getValidator, type State } from "../state.js";
 import type { StateTree } from "../state-tree.js";
 import type { Tx } from "../tx.js";
 import { advanceHeight, hashValidatorSet, indexOfValidator, type ValidatorSet } from "../validator-set.js";
-import { DuplicateVoteEvidenceCodec } from "../vote.js";
+import { EvidenceCodec } from "../vote.js";
 import { applyBeginBlock, type RejectedEvidence } from "./begin-block.js";
 import { finishBlock } from "./end-block.js";
 import type { Penalty } from "./penalty.js";
@@ -118,7 +118,7 @@ function validateEvidenceLimits(state: State, block: Block): void {
     );
   }
   let bytes = 0;
-  for (const e of block.evidence) bytes += encode(DuplicateVoteEvidenceCodec, e).length;
+  for (const e of block.evidence) bytes += encode(EvidenceCodec, e).length;
   if (bytes > p.maxBlockEvidenceBytes) {
     fail(
       { code: "BLOCK_TOO_LARGE", reason: "too much evidence" },

@@ -1,14 +1,14 @@
 import { U64_MAX } from "../../codec/index.js";
 import { readCommittedEvidence, writeCommittedEvidence } from "../slashing-state.js";
 import type { StateTree } from "../state-tree.js";
-import type { DuplicateVoteEvidence } from "../vote.js";
+import type { Evidence } from "../vote.js";
 import { checkEvidence, type EvidenceContext, evidenceKeyOf } from "./evidence.js";
 import { jailValidator } from "./jail.js";
 import type { Penalty } from "./penalty.js";
 import { slashValidator } from "./slash.js";
 
 /**
- * Double-sign (issue 15): valid duplicate-vote evidence in a block records its key (so no block can carry
+ * Double-sign (issue 15): valid duplicate-vote or conflicting-proposal evidence in a block records its key (so no block can carry
  * it again), burns `slashFractionDoubleSign` of the validator's stake — delegators through the exchange
  * rate, unbonding entries created at or after the infraction height too — and tombstones and jails it:
  * it leaves the active set at the next height and can never unjail.
@@ -19,7 +19,7 @@ import { slashValidator } from "./slash.js";
 export function applyEvidence(
   tree: StateTree,
   ctx: EvidenceContext,
-  e: DuplicateVoteEvidence,
+  e: Evidence,
 ): { tree: StateTree; penalty: Penalty } {
   const validator = checkEvidence(tree, ctx, e);
   const key = evidenceKeyOf(e);
