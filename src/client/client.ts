@@ -65,6 +65,10 @@ export function createClient(opts: ClientOptions | string) {
     /** Total supply and burned tokens at the node's height (`total + burned` is conserved). */
     supply: () => call("GET /v1/supply", {}),
     unbonding: (address: string) => call("GET /v1/unbonding/:address", { address }),
+    /** A validator's jail, tombstone, missed blocks and slashed total (consensus address, fp1… or 0x). */
+    slashing: (validator: string) => call("GET /v1/slashing/:validator", { validator }),
+    /** Committed evidence still remembered, the node's pending pool, and the burned total. */
+    evidence: () => call("GET /v1/evidence", {}),
     /** Round state and vote sets of the node's consensus engine (what `fastpos watch` shows). */
     consensus: () => call("GET /v1/consensus", {}),
     submitTx: (tx: Tx): Promise<SubmitTxResponse> => call("POST /v1/txs", {}, { tx: toHex(encodeTx(tx)) }),

@@ -79,6 +79,14 @@ export const ManifestSchema = z
       .transform((v) =>
         v === undefined ? undefined : typeof v === "number" ? v : (parseDurationMs(v) as number),
       ),
+    /**
+     * Overrides of the preset's chain params, in genesis JSON form (u64s may be numbers here), e.g. a short
+     * downtime window for a slashing test: `{signedBlocksWindow: 10, downtimeJailDuration: 6}`. Checked
+     * with the genesis rules when the devnet is planned.
+     */
+    params: z
+      .record(z.string(), z.union([z.string(), z.number(), z.record(z.string(), z.number())]))
+      .optional(),
     /** Extra validator stake (default 1,000,000 each). */
     stake: amount.default(1_000_000n),
   })

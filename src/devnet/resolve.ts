@@ -1,4 +1,6 @@
 import { createGenesis, deriveDevValidators, type Genesis } from "../core/chain/genesis.js";
+import { type Params, PRESETS } from "../core/chain/params.js";
+import { paramsSchema, paramsToJson } from "../core/chain/params-schema.js";
 import { toHex } from "../core/codec/index.js";
 import {
   ACCOUNT_PATH,
@@ -8,7 +10,32 @@ import {
   mnemonicToSeed,
   sha256,
 } from "../core/crypto/index.js";
-import type { Manifest } from "./manifest.js";
+import { type Manifest, ManifestError } from "./manifest.js";
+
+/**
+ * The preset's params with the manifest's overrides (u64 fields may be given as numbers).
+ * @throws ManifestError MANIFEST_INVALID naming each bad `params.*` key
+ */
+export function resolveParams(m: Pick<Manifest, "preset" | "params">): Params {
+  const base = paramsToJson(PRESETS[m.preset]) as Record<string, unknown>;
+  if (!m.params) return PRESETS[m.preset];
+  const merged: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(m.params)) {
+    const timeouts = k === "timeouts" && typeof v === "object" ? { ...(base.timeouts as object), ...v } : v;
+    merged[k] = typeof base[k] === "string" && typeof v === "number" ? String(v) : timeouts;
+  }
+  const r = paramsSchema.safeParse(merged);
+  if (r.success) return r.data as Params;
+  const issues = r.error.issues.map((i) =>
+    i.code === "unrecognized_keys"
+      ? `unknown key ${i.keys.map((key) => `"params.${key}"`).join(", ")}`
+      : `params.${i.path.join(".")}: ${i.message}`,
+  );
+  throw new ManifestError(
+    { code: "MANIFEST_INVALID", file: "(manifest)", issues },
+    `invalid devnet manifest: ${issues.join("; ")}`,
+  );
+}
 
 /**
  * Manifest → concrete devnet plan (STYLE.md "schema → resolve → act"). Pure given its inputs: keys come from
@@ -79,6 +106,7 @@ export function resolveDevnet(m: Manifest, ports: number[]): DevnetPlan {
   const genesis = createGenesis({
     chainId,
     preset: m.preset,
+    params: resolveParams(m),
     validators,
     accounts: [...dev.accounts, ...accounts.map((a) => ({ address: a.address, balance: a.balance }))],
     // The first named account (alice) may set workWeights, standing in for the product's oracle.

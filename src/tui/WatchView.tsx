@@ -75,6 +75,7 @@ function VoteMatrix({ s, fit }: { s: WatchState; fit: Fit }) {
               {"  "}
             </Text>
           ))}
+          {v.slashed !== "0" ? <Text color="red"> slashed {v.slashed}</Text> : null}
         </Text>
       ))}
       <Text color="gray">
@@ -88,6 +89,28 @@ function VoteMatrix({ s, fit }: { s: WatchState; fit: Fit }) {
         {s.rounds.length ? "  (>2/3 ✓)" : ""}
         {hidden > 0 ? `  +${hidden} more validators` : ""}
       </Text>
+    </Box>
+  );
+}
+
+/** Jailed validators (out of the active set, so not in the matrix) and the latest evidence. */
+function Slashing({ s }: { s: WatchState }) {
+  if (!s.jailed.length && !s.evidence.length) return null;
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      {s.jailed.map((j) => (
+        <Text key={j.address} color="red">
+          {`  ${j.name}`.padEnd(14)}
+          {(j.tombstoned ? "TOMBSTONED" : "JAILED").padEnd(12)}
+          {j.slashed !== "0" ? `slashed ${j.slashed}` : ""}
+        </Text>
+      ))}
+      {s.evidence.map((e) => (
+        <Text key={`${e.validator}/${e.kind}/${e.height}/${e.round}`} color="magenta">
+          {`! evidence: ${e.name} double-signed a ${e.kind} at h${e.height}/r${e.round}`}
+          {e.committedAt === null ? " (pending)" : ` (committed in block ${e.committedAt})`}
+        </Text>
+      ))}
     </Box>
   );
 }
@@ -160,6 +183,7 @@ export function WatchView({
         </Text>
       ) : null}
       <VoteMatrix s={state} fit={fit} />
+      <Slashing s={state} />
       <Blocks blocks={state.blocks.slice(0, fit.blocks)} />
       <Nodes s={state} fit={fit} />
       <Box marginTop={1}>

@@ -3,7 +3,13 @@
  * reducer"): node statuses, consensus views and events in; everything the screen shows out. Time enters as
  * `at` (ms) on each action, so tests replay recorded sequences deterministically.
  */
-import type { ConsensusView, EventJsonOf, NodeStatus, VoteValueJson } from "../core/api/contract.js";
+import type {
+  ConsensusView,
+  EventJsonOf,
+  NodeStatus,
+  ValidatorInfoJson,
+  VoteValueJson,
+} from "../core/api/contract.js";
 import type { Step } from "../core/consensus/types.js";
 
 export interface NodeView {
@@ -30,6 +36,35 @@ export interface ValidatorRow {
   proposer: boolean;
   /** Per shown round: prevote and precommit marks. */
   votes: { round: number; prevote: VoteMark; precommit: VoteMark }[];
+  /** Tokens burned from it so far ("0" when never slashed). */
+  slashed: string;
+}
+
+/** A validator's penalties as watch knows them (from `/v1/validators` and the slash/jail/unjail events). */
+export interface PenaltyMark {
+  jailed: boolean;
+  tombstoned: boolean;
+  /** Tokens burned, decimal. */
+  slashed: string;
+  missedBlocks: number;
+}
+
+/** A jailed validator (out of the vote matrix, which shows the active set only). */
+export interface JailedRow {
+  address: string;
+  name: string;
+  tombstoned: boolean;
+  slashed: string;
+}
+
+/** One piece of evidence seen on the event stream (each infraction once, updated when committed). */
+export interface EvidenceRow {
+  validator: string;
+  name: string;
+  kind: string;
+  height: number;
+  round: number;
+  committedAt: number | null;
 }
 
 export interface RoundSummary {
@@ -68,6 +103,11 @@ export interface WatchState {
   help: boolean;
   confirm: { action: "kill" | "start" | "restart"; node: string } | null;
   message: string | null;
+  /** By 0x consensus address. */
+  penalties: Record<string, PenaltyMark>;
+  jailed: JailedRow[];
+  /** Newest first, at most MAX_EVIDENCE. */
+  evidence: EvidenceRow[];
 }
 
 /**
@@ -87,11 +127,26 @@ export type NewBlockJson = Pick<
   "height" | "hash" | "txs" | "proposer" | "latencyMs" | "round"
 >;
 
+export type ValidatorsJson = Pick<
+  ValidatorInfoJson,
+  "address" | "name" | "status" | "jailed" | "tombstoned" | "slashed" | "missedBlocks"
+>[];
+export type SlashingEventJson =
+  | Pick<
+      EventJsonOf<"evidence">,
+      "type" | "validator" | "kind" | "height" | "round" | "status" | "committedAt"
+    >
+  | Pick<EventJsonOf<"slash">, "type" | "validator" | "amount">
+  | Pick<EventJsonOf<"jail">, "type" | "validator" | "tombstoned">
+  | Pick<EventJsonOf<"unjail">, "type" | "validator">;
+
 export type WatchAction =
   | { type: "status"; node: string; at: number; status: StatusJson }
   | { type: "offline"; node: string; at: number }
   | { type: "consensus"; node: string; at: number; view: ConsensusViewJson }
   | { type: "newBlock"; node: string; at: number; block: NewBlockJson }
+  | { type: "validators"; at: number; validators: ValidatorsJson }
+  | { type: "slashing"; at: number; event: SlashingEventJson }
   | {
       type: "key";
       key: "pause" | "up" | "down" | "help" | "kill" | "start" | "restart" | "confirm" | "cancel";
@@ -100,6 +155,8 @@ export type WatchAction =
 
 const BUCKETS = 30;
 const MAX_BLOCKS = 8;
+const MAX_EVIDENCE = 5;
+const NO_PENALTY: PenaltyMark = { jailed: false, tombstoned: false, slashed: "0", missedBlocks: 0 };
 
 /**
  * `validator` (the 0x address a node validates for, known from devnet.json) lets a node that never
@@ -134,6 +191,9 @@ export function initialWatchState(nodes: { name: string; url: string; validator?
     help: false,
     confirm: null,
     message: null,
+    penalties: {},
+    jailed: [],
+    evidence: [],
   };
 }
 
@@ -188,6 +248,7 @@ function applyConsensus(state: WatchState, view: ConsensusViewJson): WatchState 
         state.nodes.find((n) => n.validator === v.address)?.online ??
         v.rounds.some((r) => rounds.some((x) => x.round === r.round) && (r.prevote || r.precommit)),
       proposer: v.address === view.proposer,
+      slashed: state.penalties[v.address]?.slashed ?? "0",
       votes: rounds.map((r) => {
         const mine = v.rounds.find((x) => x.round === r.round);
         return {
@@ -198,6 +259,76 @@ function applyConsensus(state: WatchState, view: ConsensusViewJson): WatchState 
       }),
     })),
   };
+}
+
+/** Penalties from `/v1/validators`, and the jailed list (names from the chain, not from the nodes). */
+function applyValidators(state: WatchState, rows: ValidatorsJson): WatchState {
+  const penalties: Record<string, PenaltyMark> = {};
+  for (const r of rows)
+    penalties[r.address] = {
+      jailed: r.jailed,
+      tombstoned: r.tombstoned,
+      slashed: r.slashed,
+      missedBlocks: r.missedBlocks,
+    };
+  const jailed = rows
+    .filter((r) => r.jailed)
+    .map((r) => ({ address: r.address, name: r.name, tombstoned: r.tombstoned, slashed: r.slashed }));
+  return withPenalties({ ...state, jailed }, penalties);
+}
+
+function withPenalties(state: WatchState, penalties: Record<string, PenaltyMark>): WatchState {
+  return {
+    ...state,
+    penalties,
+    validators: state.validators.map((v) => ({ ...v, slashed: penalties[v.address]?.slashed ?? v.slashed })),
+  };
+}
+
+/** Evidence, slash, jail and unjail events: shown at once, before the next `/v1/validators` poll. */
+function applySlashingEvent(state: WatchState, e: SlashingEventJson): WatchState {
+  const prev = state.penalties[e.validator] ?? NO_PENALTY;
+  const name = nameOf(state, e.validator);
+  switch (e.type) {
+    case "evidence": {
+      const same = (x: EvidenceRow) =>
+        x.validator === e.validator &&
+        x.kind === e.kind &&
+        x.height === Number(e.height) &&
+        x.round === e.round;
+      const committedAt = e.committedAt === undefined ? null : Number(e.committedAt);
+      const known = state.evidence.find(same);
+      const row: EvidenceRow = {
+        validator: e.validator,
+        name,
+        kind: e.kind,
+        height: Number(e.height),
+        round: e.round,
+        committedAt: committedAt ?? known?.committedAt ?? null,
+      };
+      const evidence = known
+        ? state.evidence.map((x) => (same(x) ? row : x))
+        : [row, ...state.evidence].slice(0, MAX_EVIDENCE);
+      return { ...state, evidence };
+    }
+    case "slash": {
+      const slashed = (BigInt(prev.slashed) + BigInt(e.amount)).toString();
+      return withPenalties(state, { ...state.penalties, [e.validator]: { ...prev, slashed } });
+    }
+    case "jail": {
+      const mark = { ...prev, jailed: true, tombstoned: e.tombstoned };
+      const jailed = [
+        ...state.jailed.filter((j) => j.address !== e.validator),
+        { address: e.validator, name, tombstoned: e.tombstoned, slashed: prev.slashed },
+      ];
+      return withPenalties({ ...state, jailed }, { ...state.penalties, [e.validator]: mark });
+    }
+    case "unjail": {
+      const jailed = state.jailed.filter((j) => j.address !== e.validator);
+      const mark = { ...prev, jailed: false };
+      return withPenalties({ ...state, jailed }, { ...state.penalties, [e.validator]: mark });
+    }
+  }
 }
 
 function bucketAdd(series: number[], value: number): number[] {
@@ -266,6 +397,10 @@ export function watchReducer(state: WatchState, action: WatchAction): WatchState
         txRate: gap && gap > 0 ? bucketAdd(state.txRate, (b.txs * 1000) / gap) : state.txRate,
       };
     }
+    case "validators":
+      return applyValidators(state, action.validators);
+    case "slashing":
+      return applySlashingEvent(state, action.event);
     case "message":
       return { ...state, message: action.text };
     case "key":

@@ -24,6 +24,8 @@ export interface RunContext {
   events?: EventCollector;
   loads: { run: LoadRun; stats?: LoadStats }[];
   paused: Set<string>;
+  /** 0x-hex consensus addresses a `byzantine` step made double-sign (left out of the votes invariant). */
+  byzantine: Set<string>;
   lastHeal: { at: number; height: bigint } | null;
   /** First height the invariants read from the nodes' chains (1 for a devnet this run started). */
   fromHeight: bigint;

@@ -58,6 +58,7 @@ export async function runScenario(o: RunOptions): Promise<ScenarioReport> {
     fromHeight: 1n,
     loads: [],
     paused: new Set(),
+    byzantine: new Set(),
     lastHeal: null,
     hooks: o.hooks,
     log,

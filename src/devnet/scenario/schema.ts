@@ -83,9 +83,11 @@ const AddValidatorArgs = z
   .strict()
   .nullable()
   .default(null);
+/** `fastpos devnet byzantine NODE --equivocate KIND --unsafe` (or `--off` for "off"), plus any extra flags. */
 const ByzantineArgs = z
   .object({
     node: NodeRef,
+    equivocate: z.enum(["prevote", "precommit", "proposal", "off"]).default("prevote"),
     flags: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   })
   .strict();

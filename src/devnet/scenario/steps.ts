@@ -1,3 +1,5 @@
+import { toHex } from "../../core/codec/index.js";
+import { decodeAddress } from "../../core/crypto/index.js";
 import { controlNode } from "../control.js";
 import { healDevnet, partitionDevnet, setLatency } from "../faults.js";
 import { parseManifest } from "../manifest.js";
@@ -143,27 +145,38 @@ export async function runStep(ctx: RunContext, step: ResolvedStep, up: UpOverrid
   }
 }
 
-/** `byzantine` runs `fastpos devnet byzantine NODE` when this build has it (it comes with slashing). */
+/**
+ * `byzantine` runs `fastpos devnet byzantine NODE --equivocate KIND --unsafe` (a scenario naming the step is
+ * the explicit intent) when this build has the command; the node's validator is then expected to double-sign,
+ * so the votes invariant leaves it out (ctx.byzantine).
+ */
 async function runByzantine(ctx: RunContext, step: ResolvedStep & { kind: "byzantine" }): Promise<string> {
   if (!ctx.hooks.hasCommand("devnet:byzantine"))
     throw new StepFailure(
       "not available yet: this fastpos has no `devnet byzantine` command (it comes with slashing)",
     );
-  const flags = Object.entries(step.args.flags).flatMap(([k, v]) =>
+  const extra = Object.entries(step.args.flags).flatMap(([k, v]) =>
     v === true ? [`--${k}`] : v === false ? [] : [`--${k}`, String(v)],
   );
+  const kind = step.args.equivocate;
+  const mode = kind === "off" ? ["--off"] : ["--equivocate", kind, "--unsafe"];
+  const d = devnetOf(ctx);
+  const node = d.nodes.find((n) => n.name === step.node);
+  // Marked before the restart: the node may double-sign as soon as it is up.
+  if (node && kind !== "off") ctx.byzantine.add(toHex(decodeAddress(node.validator)));
   const r = await ctx.hooks.runCommand([
     "devnet",
     "byzantine",
     step.node as string,
-    ...flags,
+    ...mode,
+    ...extra,
     "--devnet",
     devnetOf(ctx).name,
     "--json",
   ]);
   if (r.code !== 0)
     throw new StepFailure(`devnet byzantine exited ${r.code}`, [r.stderr.trim() || r.stdout.trim()]);
-  return `${step.node}: byzantine (${Object.keys(step.args.flags).join(", ") || "default mode"})`;
+  return `${step.node}: ${kind === "off" ? "honest again" : `byzantine (equivocates on ${kind})`}`;
 }
 
 async function runWait(ctx: RunContext, step: ResolvedStep & { kind: "wait" }): Promise<string> {

@@ -27,7 +27,7 @@ describe("scenario schema", () => {
         "  - heal",
         "  - latency: { node: all, ms: 300, jitter: 50, loss: 0.02 }",
         "  - add-validator",
-        "  - byzantine: { node: node1, flags: { mode: equivocate } }",
+        "  - byzantine: { node: node1, equivocate: precommit }",
         "  - wait: { blocks: 3 }",
         "  - name: stays",
         "    assert: { height: { nodes: [node1], advances: false, for: 2s } }",
@@ -55,9 +55,19 @@ describe("scenario schema", () => {
     ]);
     expect(s.steps.map((x) => x.line)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17]);
     expect(s.steps[1]).toMatchObject({ args: { rate: 20, duration: 5000, accounts: 8, wait: false } });
+    expect(s.steps[7]).toMatchObject({ args: { node: "node1", equivocate: "precommit", flags: {} } });
     expect(s.steps[9]).toMatchObject({ name: "stays", args: { height: { advances: false, for: 2000 } } });
     expect(s.steps[11]).toMatchObject({ args: { validator: { within: 60_000 } } });
     expect(s.invariants).toMatchObject({ liveness: { within: 30_000 }, supply: true });
+  });
+
+  it("gives the byzantine step a typed mode: prevote by default, and only the kinds a node can equivocate on", () => {
+    const s = parseScenario(["name: b", "steps:", "  - byzantine: { node: node4 }"].join("\n"));
+    expect(s.steps[0]).toMatchObject({ kind: "byzantine", args: { node: "node4", equivocate: "prevote" } });
+    const issues = issuesOf(
+      ["name: b", "steps:", "  - byzantine: { node: node4, equivocate: blocks }"].join("\n"),
+    );
+    expect(issues).toEqual([expect.stringMatching(/^line 3: steps\[0\]\.byzantine\.equivocate: /)]);
   });
 
   it("names the line and path of every problem at once", () => {

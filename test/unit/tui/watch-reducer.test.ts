@@ -187,3 +187,67 @@ describe("issue 19 item 8: stopped nodes and node-less validators are not 'onlin
     expect(s.validators.find((v) => v.address === C)?.online).toBe(false);
   });
 });
+
+describe("watch reducer: slashing", () => {
+  const at = 1000;
+  const base = () =>
+    run([
+      status("n0", A, 5),
+      status("n1", B, 5),
+      { type: "consensus", node: "n0", at, view: view(5, 0, {}) },
+    ]);
+
+  it("marks new evidence once, pending then committed, and names the offender", () => {
+    let s = base();
+    const ev = { type: "evidence" as const, validator: B, kind: "prevote" as const, height: "4", round: 0 };
+    s = watchReducer(s, { type: "slashing", at, event: { ...ev, status: "pending" } });
+    s = watchReducer(s, { type: "slashing", at, event: { ...ev, status: "pending" } });
+    expect(s.evidence).toEqual([
+      { validator: B, name: "n1", kind: "prevote", height: 4, round: 0, committedAt: null },
+    ]);
+    s = watchReducer(s, { type: "slashing", at, event: { ...ev, status: "committed", committedAt: "6" } });
+    expect(s.evidence).toHaveLength(1);
+    expect(s.evidence[0]?.committedAt).toBe(6);
+  });
+
+  it("marks slashed and jailed validators from events, and clears the jail on unjail", () => {
+    let s = base();
+    s = watchReducer(s, { type: "slashing", at, event: { type: "slash", validator: B, amount: "50000" } });
+    s = watchReducer(s, { type: "slashing", at, event: { type: "jail", validator: B, tombstoned: true } });
+    expect(s.validators.find((v) => v.address === B)?.slashed).toBe("50000");
+    expect(s.jailed).toEqual([{ address: B, name: "n1", tombstoned: true, slashed: "50000" }]);
+    s = watchReducer(s, { type: "slashing", at, event: { type: "unjail", validator: B } });
+    expect(s.jailed).toEqual([]);
+    expect(s.penalties[B]).toMatchObject({ jailed: false, tombstoned: true, slashed: "50000" });
+  });
+
+  it("takes jail and slashed amounts from /v1/validators (jailed validators are not in the vote matrix)", () => {
+    const s = watchReducer(base(), {
+      type: "validators",
+      at,
+      validators: [
+        {
+          address: A,
+          name: "node0",
+          status: "active",
+          jailed: false,
+          tombstoned: false,
+          slashed: "0",
+          missedBlocks: 0,
+        },
+        {
+          address: D,
+          name: "node3",
+          status: "jailed",
+          jailed: true,
+          tombstoned: false,
+          slashed: "10000",
+          missedBlocks: 9,
+        },
+      ],
+    });
+    expect(s.jailed).toEqual([{ address: D, name: "node3", tombstoned: false, slashed: "10000" }]);
+    expect(s.validators.find((v) => v.address === D)?.slashed).toBe("10000");
+    expect(s.validators.find((v) => v.address === A)?.slashed).toBe("0");
+  });
+});
