@@ -23,7 +23,7 @@ import { connectRawPeer, type RawPeer, until } from "../helpers/raw-peer.js";
 const PARAMS = {
   signedBlocksWindow: 50,
   minSignedPerWindow: 2000, // jailed past 40 missed of 50: far more than a restart costs
-  downtimeJailDuration: 10,
+  downtimeJailDuration: 40,
   slashFractionDoubleSign: 500,
   slashFractionDowntime: 100,
 };
@@ -68,7 +68,8 @@ describe("slashing with a real byzantine node (5 validators, processes)", () => 
   /** The running nodes agree on the block (so the state root, balances included) at a common height. */
   async function agree(nodes: number[]) {
     const hs = await Promise.all(nodes.map((i) => height(i)));
-    const h = hs.reduce((a, b) => (a < b ? a : b));
+    let h = hs[0] as bigint;
+    for (const x of hs) if (x < h) h = x;
     const blocks = await Promise.all(nodes.map((i) => api(i).block(h)));
     expect(new Set(blocks.map((b) => b.hash)).size).toBe(1);
     expect(new Set(blocks.map((b) => b.header.stateRoot)).size).toBe(1);
@@ -195,12 +196,15 @@ describe("slashing with a real byzantine node (5 validators, processes)", () => 
     expect(s).toMatchObject({ jailed: true, tombstoned: false, jailReason: "downtime" });
     // Unjail is refused before the jail period is over (while the node is still down)...
     const early = await cli(["tx", "unjail", "--from", "node3", "--wait", "--json"]);
-    if (BigInt((await api().status()).height) + 1n < BigInt(s.jailedUntil)) expect(early.code).not.toBe(0);
+    if (early.code === 0) expect(BigInt(early.json().height)).toBeGreaterThanOrEqual(BigInt(s.jailedUntil));
+    else expect(early.json().error.code).toBe("TX_JAILED_UNTIL");
     // ...and accepted after it, once the node runs again.
     expect((await cli(["devnet", "start", "node3", "--json"])).code).toBe(0);
-    await until(async () => (await height()) >= BigInt(s.jailedUntil), 90_000, "the jail period ends");
-    const u = await cli(["tx", "unjail", "--from", "node3", "--wait", "--json"]);
-    if (u.code !== 0) throw new Error(`unjail failed: ${u.stdout} ${u.stderr} (early: ${early.stdout})`);
+    if (early.code !== 0) {
+      await until(async () => (await height()) >= BigInt(s.jailedUntil), 90_000, "the jail period ends");
+      const u = await cli(["tx", "unjail", "--from", "node3", "--wait", "--json"]);
+      if (u.code !== 0) throw new Error(`unjail failed: ${u.stdout} ${u.stderr}`);
+    }
     await until(async () => (await validator("node3")).status === "active", 90_000, "node3 active again");
     expect(await validator("node3")).toMatchObject({ jailed: false, power: jailed.stake });
     expect(events.some((e) => e.type === "unjail" && e.validator === jailed.address)).toBe(true);
