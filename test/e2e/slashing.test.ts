@@ -102,7 +102,11 @@ describe("slashing with a real byzantine node (5 validators, processes)", () => 
     ({ dir: home, cleanup } = tempDir());
     const manifest = join(home, "slash.yaml");
     const params = Object.entries(PARAMS).map(([k, v]) => `  ${k}: ${v}`);
-    writeFileSync(manifest, ["name: slash", "validators: 5", "params:", ...params, ""].join("\n"));
+    // blockTime 0: a block every commit wait, so the windows pass in seconds (no idle mode).
+    writeFileSync(
+      manifest,
+      ["name: slash", "validators: 5", "blockTime: 0", "params:", ...params, ""].join("\n"),
+    );
     const r = await cli(["devnet", "up", "-f", manifest, "--json"], 120_000);
     expect(r.code, r.stderr).toBe(0);
     up = r.json();
@@ -187,7 +191,7 @@ describe("slashing with a real byzantine node (5 validators, processes)", () => 
   it("(b) node3 stopped past the downtime window is jailed and slashed; after the jail period it unjails", async () => {
     const before = await validator("node3");
     expect((await cli(["devnet", "stop", "node3", "--json"])).code).toBe(0);
-    await until(async () => (await validator("node3")).jailed, 120_000, "node3 jailed for downtime");
+    await until(async () => (await validator("node3")).jailed, 180_000, "node3 jailed for downtime");
     const jailed = await validator("node3");
     expect(BigInt(jailed.slashed)).toBe(
       (BigInt(before.stake) * BigInt(PARAMS.slashFractionDowntime)) / 10_000n,
@@ -201,7 +205,7 @@ describe("slashing with a real byzantine node (5 validators, processes)", () => 
     // ...and accepted after it, once the node runs again.
     expect((await cli(["devnet", "start", "node3", "--json"])).code).toBe(0);
     if (early.code !== 0) {
-      await until(async () => (await height()) >= BigInt(s.jailedUntil), 90_000, "the jail period ends");
+      await until(async () => (await height()) >= BigInt(s.jailedUntil), 180_000, "the jail period ends");
       const u = await cli(["tx", "unjail", "--from", "node3", "--wait", "--json"]);
       if (u.code !== 0) throw new Error(`unjail failed: ${u.stdout} ${u.stderr}`);
     }
