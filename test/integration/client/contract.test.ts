@@ -8,6 +8,7 @@ import type {
   NodeEventJson,
   NodeEventType,
   NodeStatus,
+  SlashingInfoJson,
   SupplyInfo,
 } from "../../../src/core/api/contract.js";
 import { createDefaultGenesis, deriveDevValidators, genesisToJson } from "../../../src/core/chain/genesis.js";
@@ -176,6 +177,42 @@ describe("API contract on a real node (one validator, in-process)", () => {
     for (const r of val?.rounds ?? [])
       for (const vote of [r.prevote, r.precommit])
         if (vote !== null && vote !== "nil") expect(vote).toMatch(HASH);
+  });
+
+  it("slashing routes: /v1/validators rows, /v1/slashing/:validator and /v1/evidence have the contract's fields", async () => {
+    const row = (await client.validators()).validators[0];
+    expect(row).toMatchObject({ jailed: false, tombstoned: false, missedBlocks: 0, slashed: "0" });
+    const s = await client.slashing(row?.address as string);
+    const SLASHING_KEYS: AllKeys<SlashingInfoJson> = {
+      address: true,
+      consensusAddress: true,
+      height: true,
+      status: true,
+      jailed: true,
+      jailedUntil: true,
+      tombstoned: true,
+      jailReason: true,
+      missedBlocks: true,
+      signedBlocksWindow: true,
+      maxMissedBlocks: true,
+      slashed: true,
+    };
+    expect(keysOf(s)).toEqual(keysOf(SLASHING_KEYS));
+    expect(s).toMatchObject({
+      address: row?.address,
+      consensusAddress: row?.consensusAddress,
+      jailedUntil: null,
+    });
+    expect((await client.slashing(row?.consensusAddress as string)).address).toBe(row?.address);
+    const e = await client.evidence();
+    expect(keysOf(e)).toEqual(["burned", "committed", "evidenceMaxAgeBlocks", "height", "pending"]);
+    expect(e).toMatchObject({ burned: "0", committed: [], pending: [] });
+    // Bad input is a 400 with a code, an unknown validator a 404.
+    const bad = await fetch(`${node.apiUrl}/v1/slashing/not-an-address`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe("BAD_ADDRESS");
+    const unknown = await fetch(`${node.apiUrl}/v1/slashing/0x${"ab".repeat(20)}`);
+    expect(unknown.status).toBe(404);
   });
 
   it("the event stream sends hello, roundStep, vote, newBlock and tx events in the contract's shape", async () => {
