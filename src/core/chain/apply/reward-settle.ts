@@ -40,7 +40,7 @@ export function unsettledRewards(tree: StateTree, validator: Uint8Array, delegat
   const acc = readValidatorRewards(tree, validator).accPerShare;
   const earned = (shares * (acc - lastAcc(tree, validator, delegator))) / REWARD_SCALE;
   const pot = readValidatorRewards(tree, validator).pot;
-  return Math.min(earned, pot);
+  return earned < pot ? earned : pot;
 }
 
 /** Adds to an account's accrued (withdrawable) rewards. */
