@@ -34,6 +34,7 @@ export function productChain(o: { validators?: number; params?: Partial<Params>;
     accounts: [...accounts, { address: userAddress, balance: 10_000_000n }],
     params,
     oracle: oracle.oracle,
+    workWeightAuthority: accounts[0]?.address,
   });
   const ops = secrets.map((s) => ({
     secretKey: s.accountKey,

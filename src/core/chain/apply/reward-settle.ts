@@ -40,7 +40,8 @@ export function unsettledRewards(tree: StateTree, validator: Uint8Array, delegat
   const acc = readValidatorRewards(tree, validator).accPerShare;
   const earned = (shares * (acc - lastAcc(tree, validator, delegator))) / REWARD_SCALE;
   const pot = readValidatorRewards(tree, validator).pot;
-  return earned < pot ? earned : pot;
+  if (earned > pot) return pot;
+  return earned;
 }
 
 /** Adds to an account's accrued (withdrawable) rewards. */
