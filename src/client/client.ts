@@ -19,15 +19,21 @@ import { toHex } from "../core/codec/index.js";
 import { addressFromPublicKey, getPublicKey } from "../core/crypto/index.js";
 import { type SubscribeOptions, subscribeEvents } from "./events.js";
 import { ClientError, type HttpOptions, request } from "./http.js";
+import { productMethods } from "./product.js";
 
 export type {
   AccountInfo,
   ConsensusView,
+  EscrowInfo,
   NodeStatus,
+  OracleInfo,
+  RewardsInfo,
+  SupplyInfo,
   TxStatus,
   UnbondingInfo,
   ValidatorInfoJson,
   ValidatorsInfo,
+  WorkReportInfo,
 } from "../core/api/contract.js";
 
 export interface ClientOptions extends HttpOptions {
@@ -63,6 +69,14 @@ export function createClient(opts: ClientOptions | string) {
     tx: (hash: string) => call("GET /v1/txs/:hash", { hash }),
     validators: () => call("GET /v1/validators", {}),
     unbonding: (address: string) => call("GET /v1/unbonding/:address", { address }),
+    /** Rewards `address` could withdraw now (product layer). */
+    rewards: (address: string) => call("GET /v1/rewards/:address", { address }),
+    /** A validator's work report of `epoch`, with its attestation, challenge and vesting reward. */
+    workReport: (epoch: bigint | number, validator: string) =>
+      call("GET /v1/work/:epoch/:validator", { epoch: String(epoch), validator }),
+    oracle: () => call("GET /v1/oracle", {}),
+    escrow: (id: string) => call("GET /v1/billing/:escrow", { escrow: id }),
+    supply: () => call("GET /v1/supply", {}),
     /** Round state and vote sets of the node's consensus engine (what `fastpos watch` shows). */
     consensus: () => call("GET /v1/consensus", {}),
     submitTx: (tx: Tx): Promise<SubmitTxResponse> => call("POST /v1/txs", {}, { tx: toHex(encodeTx(tx)) }),
@@ -131,7 +145,15 @@ export function createClient(opts: ClientOptions | string) {
       return { ...(await client.submitTx(tx)), from, nonce: tx.body.nonce };
     },
   };
-  return client;
+  let chainId: Promise<string> | undefined;
+  const product = productMethods(
+    (t) => client.send(t),
+    () => {
+      chainId ??= client.status().then((st) => st.chainId);
+      return chainId;
+    },
+  );
+  return Object.assign(client, product);
 }
 
 export type Client = ReturnType<typeof createClient>;

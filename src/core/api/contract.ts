@@ -152,6 +152,63 @@ export interface UnbondingInfo {
   entries: { validator: string; amount: string; releaseEpoch: string; releaseAfterHeight: string }[];
 }
 
+/** `GET /v1/rewards/:address` (docs/product-layer.md "Rewards"). */
+export interface RewardsInfo {
+  address: string;
+  height: string;
+  /** Accrued (commission and settled delegator rewards). */
+  accrued: string;
+  /** Earned by delegations since they were last settled, per validator (0x-hex consensus address). */
+  unsettled: { validator: string; amount: string }[];
+  /** What `withdraw-rewards` would pay now. */
+  total: string;
+}
+
+/** `GET /v1/work/:epoch/:validator`: a work report, its attestation and any open challenge. */
+export interface WorkReportInfo {
+  epoch: string;
+  /** 0x-hex consensus address. */
+  validator: string;
+  reporter: string;
+  workUnits: string;
+  proofHash: string;
+  uri: string;
+  /** SHA-256 of the report's canonical encoding (what attestations sign). */
+  reportHash: string;
+  height: string;
+  score: number | null;
+  status: "open" | "fraud" | "upheld";
+  challenge: { challenger: string; bond: string; evidenceHash: string; uri: string; height: string } | null;
+  /** Reward of that epoch still vesting for the validator. */
+  vesting: string;
+}
+
+/** `GET /v1/oracle`: the committee in force (null when the chain has none). */
+export interface OracleInfo {
+  committee: { version: string; threshold: number; members: string[] } | null;
+}
+
+/** `GET /v1/billing/:escrow`. */
+export interface EscrowInfo {
+  /** 0x-hex id. */
+  id: string;
+  owner: string;
+  balance: string;
+  /** Epoch from which the unused deposit may be refunded (null until closed). */
+  refundEpoch: string | null;
+  invoices: { id: number; validator: string; amount: string; usageHash: string }[];
+  height: string;
+}
+
+/** `GET /v1/supply`: totalSupply + burned = genesis supply + minted. */
+export interface SupplyInfo {
+  height: string;
+  total: string;
+  burned: string;
+  minted: string;
+  rewardPool: string;
+}
+
 /** `GET /healthz`. */
 export interface HealthResponse {
   status: "ok";
@@ -222,6 +279,11 @@ export interface ApiRoutes {
   "GET /v1/accounts/:address": { response: AccountInfo };
   "GET /v1/validators": { response: ValidatorsInfo };
   "GET /v1/unbonding/:address": { response: UnbondingInfo };
+  "GET /v1/rewards/:address": { response: RewardsInfo };
+  "GET /v1/work/:epoch/:validator": { response: WorkReportInfo };
+  "GET /v1/oracle": { response: OracleInfo };
+  "GET /v1/billing/:escrow": { response: EscrowInfo };
+  "GET /v1/supply": { response: SupplyInfo };
   "GET /admin/peers": { response: { peers: PeerJson[]; faults: FaultsJson } };
   "POST /admin/faults": { body: SetFaultRequest; response: { faults: FaultsJson } };
   "DELETE /admin/faults": { response: { faults: FaultsJson } };

@@ -32,6 +32,7 @@ import type { Transport } from "../p2p/transport.js";
 import type { Store } from "../store.js";
 import { contractRoute } from "./contract-route.js";
 import { ApiError, type ApiRequest, type Route } from "./http.js";
+import { productRoutes } from "./product-routes.js";
 
 /** See the file header. */
 export interface ApiContext {
@@ -265,6 +266,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       }));
       return ok({ address, height: s.height.toString(), entries });
     }),
+    ...productRoutes(ctx),
     contractRoute("GET /admin/peers", () =>
       ok({ peers: ctx.transport.peers(), faults: ctx.transport.faults() }),
     ),
