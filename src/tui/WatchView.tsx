@@ -52,6 +52,7 @@ function VoteMatrix({ s }: { s: WatchState }) {
         {"VALIDATOR".padEnd(14)}
         {"POWER".padEnd(10)}
         {"WORK".padEnd(6)}
+        {"REWARDS".padEnd(12)}
         {"".padEnd(9)}
         {s.rounds.map((r) => `r${r.round} pv pc  `).join("")}
       </Text>
@@ -62,6 +63,7 @@ function VoteMatrix({ s }: { s: WatchState }) {
           </Text>
           {v.power.padEnd(10)}
           {v.workWeight.padEnd(6)}
+          {v.rewards.padEnd(12)}
           <Text color={v.online ? "green" : "red"}>{(v.online ? "online" : "OFFLINE").padEnd(9)}</Text>
           {v.votes.map((x) => (
             <Text key={x.round}>

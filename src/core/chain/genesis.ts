@@ -24,7 +24,6 @@ import {
   isValidAddress,
   isValidPublicKey,
   mnemonicToSeed,
-  ORACLE_PATH,
   sha256,
 } from "../crypto/index.js";
 import { FastposError } from "../errors.js";
@@ -304,16 +303,21 @@ export function deriveDevValidators(
   return { validators, accounts, secrets };
 }
 
+/** Account index of dev oracle member 0 (members are ordinary account keys, so keystores hold them). */
+export const ORACLE_ACCOUNT_BASE = 2000;
+
 /**
- * A dev oracle committee: `count` keys at `m/44'/7777'/2'/0'/i'` of the mnemonic (default DEV_MNEMONIC),
- * threshold ⌊count/2⌋ + 1.
+ * A dev oracle committee: `count` account keys at indexes ORACLE_ACCOUNT_BASE + i of the mnemonic (default
+ * DEV_MNEMONIC), threshold ⌊count/2⌋ + 1.
  */
 export function deriveDevOracle(
   count: number,
   mnemonic = DEV_MNEMONIC,
 ): { oracle: GenesisOracle; secrets: Uint8Array[] } {
   const seed = mnemonicToSeed(mnemonic);
-  const keys = Array.from({ length: count }, (_, i) => derivePath(seed, ORACLE_PATH(i)));
+  const keys = Array.from({ length: count }, (_, i) =>
+    derivePath(seed, ACCOUNT_PATH(ORACLE_ACCOUNT_BASE + i)),
+  );
   return {
     oracle: { threshold: Math.floor(count / 2) + 1, members: keys.map((k) => k.publicKey) },
     secrets: keys.map((k) => k.secretKey),

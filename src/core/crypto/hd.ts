@@ -15,8 +15,6 @@ export const ACCOUNT_PATH = (i: number): string => `m/44'/7777'/0'/0'/${i}'`;
 
 /** Path of validator consensus key `i`: `m/44'/7777'/1'/0'/i'`, a branch apart from account keys. */
 export const CONSENSUS_PATH = (i: number): string => `m/44'/7777'/1'/0'/${i}'`;
-/** Oracle committee member i of a devnet (docs/product-layer.md): its own account-level branch. */
-export const ORACLE_PATH = (i: number): string => `m/44'/7777'/2'/0'/${i}'`;
 
 /**
  * PUBLIC, well-known mnemonic: the bip39 encoding of 32 zero bytes. Only for devnets and the default
