@@ -112,7 +112,11 @@ export function resolveDevnet(m: Manifest, ports: number[]): DevnetPlan {
   const chainId = m.chainId ?? `fastpos-${m.name}`;
   const genesis = createGenesis({
     chainId,
-    params: { ...PRESETS[m.preset], rewardPerEpoch: m.rewardPerEpoch },
+    params: {
+      ...PRESETS[m.preset],
+      rewardPerEpoch: m.rewardPerEpoch,
+      ...(m.challengeWindowEpochs !== undefined ? { challengeWindowEpochs: m.challengeWindowEpochs } : {}),
+    },
     oracle: committee.oracle,
     validators,
     accounts: [...dev.accounts, ...accounts.map((a) => ({ address: a.address, balance: a.balance }))],

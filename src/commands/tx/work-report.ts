@@ -20,16 +20,20 @@ export default class TxWorkReport extends TxCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(TxWorkReport);
-    await this.submit(flags, async (c) => ({
-      type: "work-report",
-      value: {
-        version: PRODUCT_PAYLOAD_VERSION,
-        epoch: await epochOrCurrent(c, flags.epoch),
-        validator: flags.validator ? await c.validator(flags.validator) : await c.ownValidator(),
-        workUnits: parseAmount("work-units", flags["work-units"]),
-        proofHash: parseHash("proof-hash", flags["proof-hash"]),
-        uri: flags.uri,
-      },
-    }));
+    await this.submit(
+      flags,
+      async (c) => ({
+        type: "work-report",
+        value: {
+          version: PRODUCT_PAYLOAD_VERSION,
+          epoch: await epochOrCurrent(c, flags.epoch),
+          validator: flags.validator ? await c.validator(flags.validator) : await c.ownValidator(),
+          workUnits: parseAmount("work-units", flags["work-units"]),
+          proofHash: parseHash("proof-hash", flags["proof-hash"]),
+          uri: flags.uri,
+        },
+      }),
+      (p) => (p.type === "work-report" ? { epoch: p.value.epoch.toString() } : {}),
+    );
   }
 }
