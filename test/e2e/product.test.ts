@@ -202,5 +202,18 @@ describe("product layer (real devnet)", () => {
     expect(notMember.stderr).toMatch(/not a member of the oracle committee|no work report/);
     const show = await runCli(["billing", "show", "0x12"], { home });
     expect(show.code).toBe(1);
+    // The API answers malformed ids with a 4xx JSON error, unknown ones with 404.
+    const api = nodes[0]?.apiUrl as string;
+    for (const [path, status, code] of [
+      ["/v1/billing/0x12", 400, "BAD_ESCROW"],
+      [`/v1/billing/0x${"00".repeat(32)}`, 404, "NOT_FOUND"],
+      ["/v1/work/abc/node1", 400, "BAD_EPOCH"],
+      ["/v1/work/0/nobody", 400, "BAD_ADDRESS"],
+      ["/v1/rewards/fp1nope", 400, "BAD_ADDRESS"],
+    ] as const) {
+      const res = await fetch(api + path);
+      expect(res.status, path).toBe(status);
+      expect(((await res.json()) as { error: { code: string } }).error.code, path).toBe(code);
+    }
   }, 60_000);
 });
