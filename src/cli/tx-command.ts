@@ -29,6 +29,10 @@ export interface TxContext {
   ownValidator: () => Promise<Uint8Array>;
   /** A validator by fp1…/0x address, devnet node name, or on-chain name as `query validators` shows it. */
   validator: (text: string) => Promise<Uint8Array>;
+  /** The node's client (product-layer commands read the committee, reports and epochs through it). */
+  client: ReturnType<typeof clientFor>;
+  /** Another key of the same keystores, by name (oracle member keys). */
+  loadKey: (name: string) => Promise<LoadedKeypair>;
 }
 
 /** The largest amount a transaction can carry: amounts and fees are u64 on the wire (DESIGN.md). */
@@ -60,7 +64,7 @@ export abstract class TxCommand extends BaseCommand {
     },
     build: (ctx: TxContext) => Promise<TxPayload> | TxPayload,
     /** Extra fields for the output (e.g. a transfer's recipient and amount). */
-    describe?: (payload: TxPayload) => Record<string, unknown>,
+    describe?: (payload: TxPayload, sent: { from: string; nonce: bigint }) => Record<string, unknown>,
   ): Promise<void> {
     const fee = parseAmount("fee", flags.fee);
     const target = resolveTarget(flags.home, flags);
@@ -68,6 +72,8 @@ export abstract class TxCommand extends BaseCommand {
     const key = await keyByName(target.home, flags.from, target, flags.password, "account", warn);
     const payload = await build({
       key,
+      client: clientFor(target.url),
+      loadKey: (name) => keyByName(target.home, name, target, flags.password, "account", warn),
       ownValidator: async () =>
         addressBytes(
           (await keyByName(target.home, flags.from, target, flags.password, "consensus")).publicKey,
@@ -96,7 +102,7 @@ export abstract class TxCommand extends BaseCommand {
       hash: sent.hash,
       type: payload.type,
       from: sent.from,
-      ...describe?.(payload),
+      ...describe?.(payload, sent),
       fee: fee.toString(),
       nonce: sent.nonce.toString(),
       status: "pending",

@@ -19,15 +19,21 @@ import { toHex } from "../core/codec/index.js";
 import { addressFromPublicKey, getPublicKey } from "../core/crypto/index.js";
 import { type SubscribeOptions, subscribeEvents } from "./events.js";
 import { ClientError, type HttpOptions, request } from "./http.js";
+import { productMethods } from "./product.js";
 
 export type {
   AccountInfo,
   ConsensusView,
+  EscrowInfo,
   NodeStatus,
+  OracleInfo,
+  RewardsInfo,
+  SupplyInfo,
   TxStatus,
   UnbondingInfo,
   ValidatorInfoJson,
   ValidatorsInfo,
+  WorkReportInfo,
 } from "../core/api/contract.js";
 
 export interface ClientOptions extends HttpOptions {
@@ -69,6 +75,13 @@ export function createClient(opts: ClientOptions | string) {
     slashing: (validator: string) => call("GET /v1/slashing/:validator", { validator }),
     /** Committed evidence still remembered, the node's pending pool, and the burned total. */
     evidence: () => call("GET /v1/evidence", {}),
+    /** Rewards `address` could withdraw now (product layer). */
+    rewards: (address: string) => call("GET /v1/rewards/:address", { address }),
+    /** A validator's work report of `epoch`, with its attestation, challenge and vesting reward. */
+    workReport: (epoch: bigint | number, validator: string) =>
+      call("GET /v1/work/:epoch/:validator", { epoch: String(epoch), validator }),
+    oracle: () => call("GET /v1/oracle", {}),
+    escrow: (id: string) => call("GET /v1/billing/:escrow", { escrow: id }),
     /** Round state and vote sets of the node's consensus engine (what `fastpos watch` shows). */
     consensus: () => call("GET /v1/consensus", {}),
     submitTx: (tx: Tx): Promise<SubmitTxResponse> => call("POST /v1/txs", {}, { tx: toHex(encodeTx(tx)) }),
@@ -137,7 +150,15 @@ export function createClient(opts: ClientOptions | string) {
       return { ...(await client.submitTx(tx)), from, nonce: tx.body.nonce };
     },
   };
-  return client;
+  let chainId: Promise<string> | undefined;
+  const product = productMethods(
+    (t) => client.send(t),
+    () => {
+      chainId ??= client.status().then((st) => st.chainId);
+      return chainId;
+    },
+  );
+  return Object.assign(client, product);
 }
 
 export type Client = ReturnType<typeof createClient>;

@@ -43,6 +43,22 @@ export const ManifestSchema = z
       .default("local"),
     chainId: z.string().min(1).max(64).optional(),
     preset: z.enum(["dev", "test", "mainnet-like"]).default("dev"),
+    /**
+     * Tokens minted into the reward pool per epoch (docs/product-layer.md). 0 by default, so a devnet's
+     * supply stays constant unless it opts in (the `devnet test` supply invariant assumes no mint).
+     */
+    rewardPerEpoch: z
+      // bigint too: `devnet up` parses an already parsed manifest again with its flags merged in.
+      .union([z.bigint().min(0n), z.int().min(0), z.string().regex(/^\d+$/)])
+      .transform((v) => BigInt(v))
+      .refine((v) => v <= 1n << 40n, "at most 2^40")
+      .default(0n),
+    /** Epochs a work report stays open to challenges (and its reward vests); default: the preset's. */
+    challengeWindowEpochs: z
+      .union([z.bigint().min(0n), z.int().min(0).max(1000)])
+      .transform((v) => BigInt(v))
+      .refine((v) => v <= 1000n, "at most 1000")
+      .optional(),
     provider: z.enum(["process", "docker"]).default("process"),
     /** Docker provider settings (ignored by the process provider). */
     docker: z

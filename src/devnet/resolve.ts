@@ -1,4 +1,10 @@
-import { createGenesis, deriveDevValidators, type Genesis } from "../core/chain/genesis.js";
+import {
+  createGenesis,
+  deriveDevOracle,
+  deriveDevValidators,
+  type Genesis,
+  ORACLE_ACCOUNT_BASE,
+} from "../core/chain/genesis.js";
 import { type Params, PRESETS } from "../core/chain/params.js";
 import { paramsSchema, paramsToJson } from "../core/chain/params-schema.js";
 import { toHex } from "../core/codec/index.js";
@@ -66,7 +72,14 @@ export interface DevnetPlan {
   genesis: Genesis;
   nodes: PlannedNode[];
   accounts: PlannedAccount[];
+  /** Oracle committee member keys (`oracle-0`…), in member order; unfunded. */
+  oracle: PlannedAccount[];
 }
+
+/** Size and name prefix of a devnet's oracle committee (threshold ⌊N/2⌋ + 1 = 2 of 3). */
+export const DEVNET_ORACLE_MEMBERS = 3;
+/** The product-user account every devnet gets (docs/product-layer.md), unless the manifest names one. */
+export const PRODUCT_USER = { name: "product-user", index: 3000, balance: 1_000_000_000_000n };
 
 /** First account index used for the named (user) accounts; lower ones are validator operators. */
 export const USER_ACCOUNT_BASE = 1000;
@@ -102,11 +115,38 @@ export function resolveDevnet(m: Manifest, ports: number[]): DevnetPlan {
       balance: a.balance,
     };
   });
+  if (!accounts.some((a) => a.name === PRODUCT_USER.name)) {
+    const { publicKey } = derivePath(seed, ACCOUNT_PATH(PRODUCT_USER.index));
+    accounts.push({
+      name: PRODUCT_USER.name,
+      address: addressFromPublicKey(publicKey),
+      publicKey: toHex(publicKey),
+      mnemonic,
+      index: PRODUCT_USER.index,
+      balance: PRODUCT_USER.balance,
+    });
+  }
+  const committee = deriveDevOracle(DEVNET_ORACLE_MEMBERS, mnemonic);
+  const oracle = committee.oracle.members.map((pk, i) => ({
+    name: `oracle-${i}`,
+    address: addressFromPublicKey(pk),
+    publicKey: toHex(pk),
+    mnemonic,
+    index: ORACLE_ACCOUNT_BASE + i,
+    balance: 0n,
+  }));
   const chainId = m.chainId ?? `fastpos-${m.name}`;
   const genesis = createGenesis({
     chainId,
-    preset: m.preset,
-    params: resolveParams(m),
+    // The manifest's explicit `params:` win over its product shortcuts (rewardPerEpoch, challengeWindowEpochs).
+    params: {
+      ...resolveParams(m),
+      ...(m.params?.rewardPerEpoch === undefined ? { rewardPerEpoch: m.rewardPerEpoch } : {}),
+      ...(m.challengeWindowEpochs !== undefined && m.params?.challengeWindowEpochs === undefined
+        ? { challengeWindowEpochs: m.challengeWindowEpochs }
+        : {}),
+    },
+    oracle: committee.oracle,
     validators,
     accounts: [...dev.accounts, ...accounts.map((a) => ({ address: a.address, balance: a.balance }))],
     // The first named account (alice) may set workWeights, standing in for the product's oracle.
@@ -119,5 +159,5 @@ export function resolveDevnet(m: Manifest, ports: number[]): DevnetPlan {
     apiPort: ports[2 * i + 1] as number,
     consensusSecretKey: (dev.secrets[i] as { consensusKey: Uint8Array }).consensusKey,
   }));
-  return { name: m.name, chainId, mnemonic, genesis, nodes, accounts };
+  return { name: m.name, chainId, mnemonic, genesis, nodes, accounts, oracle };
 }

@@ -116,7 +116,8 @@ export async function devnetUp(home: string, manifest: Manifest, opts: UpOptions
   rmSync(dir, { recursive: true, force: true });
   const ks = createKeystore(dir);
   const now = (opts.now ?? new Date()).toISOString();
-  for (const a of plan.accounts) {
+  // Named accounts (product-user included) and the oracle committee's member keys (oracle-0…).
+  for (const a of [...plan.accounts, ...plan.oracle]) {
     await ks.save(
       {
         name: a.name,

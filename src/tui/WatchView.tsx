@@ -55,6 +55,7 @@ function VoteMatrix({ s, fit }: { s: WatchState; fit: Fit }) {
         {"VALIDATOR".padEnd(14)}
         {"POWER".padEnd(10)}
         {"WORK".padEnd(6)}
+        {"REWARDS".padEnd(12)}
         {"".padEnd(9)}
         {s.rounds.map((r) => `r${r.round} pv pc  `).join("")}
       </Text>
@@ -65,6 +66,7 @@ function VoteMatrix({ s, fit }: { s: WatchState; fit: Fit }) {
           </Text>
           {v.power.padEnd(10)}
           {v.workWeight.padEnd(6)}
+          {v.rewards.padEnd(12)}
           <Text color={v.online ? "green" : "red"}>{(v.online ? "online" : "OFFLINE").padEnd(9)}</Text>
           {v.votes.map((x) => (
             <Text key={x.round}>

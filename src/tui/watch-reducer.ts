@@ -32,6 +32,8 @@ export interface ValidatorRow {
   name: string;
   power: string;
   workWeight: string;
+  /** The operator's withdrawable rewards (product layer), "–" until known. */
+  rewards: string;
   online: boolean;
   proposer: boolean;
   /** Per shown round: prevote and precommit marks. */
@@ -108,6 +110,8 @@ export interface WatchState {
   jailed: JailedRow[];
   /** Newest first, at most MAX_EVIDENCE. */
   evidence: EvidenceRow[];
+  /** Withdrawable rewards of each validator's operator, by 0x validator address. */
+  rewards: Record<string, string>;
 }
 
 /**
@@ -151,7 +155,8 @@ export type WatchAction =
       type: "key";
       key: "pause" | "up" | "down" | "help" | "kill" | "start" | "restart" | "confirm" | "cancel";
     }
-  | { type: "message"; text: string | null };
+  | { type: "message"; text: string | null }
+  | { type: "rewards"; rewards: Record<string, string> };
 
 const BUCKETS = 30;
 const MAX_BLOCKS = 8;
@@ -190,6 +195,7 @@ export function initialWatchState(nodes: { name: string; url: string; validator?
     selected: 0,
     help: false,
     confirm: null,
+    rewards: {},
     message: null,
     penalties: {},
     jailed: [],
@@ -242,6 +248,7 @@ function applyConsensus(state: WatchState, view: ConsensusViewJson): WatchState 
       name: nameOf(state, v.address),
       power: v.power,
       workWeight: (Number(v.workWeight) / 10_000).toFixed(2),
+      rewards: state.rewards[v.address] ?? "–",
       // A validator with a known node is as online as that node; one without a node (external) counts as
       // online only while it votes in the rounds shown (it used to show "online" whatever happened).
       online:
@@ -376,6 +383,12 @@ export function watchReducer(state: WatchState, action: WatchAction): WatchState
     }
     case "consensus":
       return applyConsensus(state, action.view);
+    case "rewards":
+      return {
+        ...state,
+        rewards: action.rewards,
+        validators: state.validators.map((v) => ({ ...v, rewards: action.rewards[v.address] ?? v.rewards })),
+      };
     case "newBlock": {
       const b = action.block;
       const height = Number(b.height);

@@ -15,6 +15,31 @@ export interface WatchTarget {
   validator?: string;
 }
 
+/**
+ * Withdrawable rewards of every validator's operator (product layer), from the first node that answers:
+ * one `/v1/validators` and one `/v1/rewards/:operator` per validator.
+ */
+export async function pollRewards(
+  clients: ReturnType<typeof createClient>[],
+  dispatch: (a: WatchAction) => void,
+): Promise<void> {
+  for (const client of clients) {
+    try {
+      const { validators } = await client.validators();
+      const rewards: Record<string, string> = {};
+      await Promise.all(
+        validators.map(async (v) => {
+          rewards[v.address] = (await client.rewards(v.operator)).total;
+        }),
+      );
+      dispatch({ type: "rewards", rewards });
+      return;
+    } catch {
+      // try the next node
+    }
+  }
+}
+
 /** One poll of every node (for `watch --once`), without subscribing to events. */
 export async function pollAll(
   targets: WatchTarget[],
@@ -33,6 +58,10 @@ export async function pollAll(
         dispatch({ type: "offline", node: t.name, at: now() });
       }
     }),
+  );
+  await pollRewards(
+    targets.map((t) => createClient({ url: t.url, timeoutMs: 1500 })),
+    dispatch,
   );
 }
 
@@ -85,9 +114,16 @@ export function startWatchSource(
   }
 
   const subs: EventSubscription[] = [];
+  let rewardPolls = 0;
   const loop = async () => {
     if (stopped) return;
     await pollOnce();
+    // PERF: rewards change once per epoch at most; every 8th poll (~2 s) is plenty.
+    if (rewardPolls++ % 8 === 0 && !stopped)
+      await pollRewards(
+        clients.map((c) => c.client),
+        (a) => stopped || dispatch(a),
+      );
     if (!stopped) timer = setTimeout(loop, opts.intervalMs ?? 250);
   };
 

@@ -43,7 +43,13 @@ describe("fastpos devnet (real CLI, real processes)", { timeout: 120_000 }, () =
       expect(n.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(alive(n.pid)).toBe(true);
     }
-    expect(up.accounts.map((a: { name: string }) => a.name)).toEqual(["alice", "bob", "carol"]);
+    // Every devnet also funds a product-user (issue 18: the product layer's billing account).
+    expect(up.accounts.map((a: { name: string }) => a.name)).toEqual([
+      "alice",
+      "bob",
+      "carol",
+      "product-user",
+    ]);
   });
 
   it("finalizes transfers (--wait) and shows the balances via query", async () => {

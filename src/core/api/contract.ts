@@ -153,17 +153,6 @@ export interface ValidatorsInfo {
   validators: ValidatorInfoJson[];
 }
 
-/**
- * `GET /v1/supply`: the tokens in existence at `height` (balances + stake + unbonding) and the tokens burned
- * by slashing since genesis. Every block conserves `total + burned` (DESIGN.md §3), so any two nodes, and any
- * two heights of one node, must report the same sum.
- */
-export interface SupplyInfo {
-  height: string;
-  total: string;
-  burned: string;
-}
-
 /** `GET /v1/unbonding/:address`. */
 export interface UnbondingInfo {
   address: string;
@@ -214,6 +203,63 @@ export interface EvidenceInfo {
   /** Tokens burned by slashing since genesis. */
   burned: string;
   evidenceMaxAgeBlocks: string;
+}
+
+/** `GET /v1/rewards/:address` (docs/product-layer.md "Rewards"). */
+export interface RewardsInfo {
+  address: string;
+  height: string;
+  /** Accrued (commission and settled delegator rewards). */
+  accrued: string;
+  /** Earned by delegations since they were last settled, per validator (0x-hex consensus address). */
+  unsettled: { validator: string; amount: string }[];
+  /** What `withdraw-rewards` would pay now. */
+  total: string;
+}
+
+/** `GET /v1/work/:epoch/:validator`: a work report, its attestation and any open challenge. */
+export interface WorkReportInfo {
+  epoch: string;
+  /** 0x-hex consensus address. */
+  validator: string;
+  reporter: string;
+  workUnits: string;
+  proofHash: string;
+  uri: string;
+  /** SHA-256 of the report's canonical encoding (what attestations sign). */
+  reportHash: string;
+  height: string;
+  score: number | null;
+  status: "open" | "fraud" | "upheld";
+  challenge: { challenger: string; bond: string; evidenceHash: string; uri: string; height: string } | null;
+  /** Reward of that epoch still vesting for the validator. */
+  vesting: string;
+}
+
+/** `GET /v1/oracle`: the committee in force (null when the chain has none). */
+export interface OracleInfo {
+  committee: { version: string; threshold: number; members: string[] } | null;
+}
+
+/** `GET /v1/billing/:escrow`. */
+export interface EscrowInfo {
+  /** 0x-hex id. */
+  id: string;
+  owner: string;
+  balance: string;
+  /** Epoch from which the unused deposit may be refunded (null until closed). */
+  refundEpoch: string | null;
+  invoices: { id: number; validator: string; amount: string; usageHash: string }[];
+  height: string;
+}
+
+/** `GET /v1/supply`: totalSupply + burned = genesis supply + minted. */
+export interface SupplyInfo {
+  height: string;
+  total: string;
+  burned: string;
+  minted: string;
+  rewardPool: string;
 }
 
 /** `GET /healthz`. */
@@ -289,6 +335,10 @@ export interface ApiRoutes {
   "GET /v1/unbonding/:address": { response: UnbondingInfo };
   "GET /v1/slashing/:validator": { response: SlashingInfoJson };
   "GET /v1/evidence": { response: EvidenceInfo };
+  "GET /v1/rewards/:address": { response: RewardsInfo };
+  "GET /v1/work/:epoch/:validator": { response: WorkReportInfo };
+  "GET /v1/oracle": { response: OracleInfo };
+  "GET /v1/billing/:escrow": { response: EscrowInfo };
   "GET /admin/peers": { response: { peers: PeerJson[]; faults: FaultsJson } };
   "POST /admin/faults": { body: SetFaultRequest; response: { faults: FaultsJson } };
   "DELETE /admin/faults": { response: { faults: FaultsJson } };

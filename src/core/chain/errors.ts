@@ -25,7 +25,11 @@ export type TxErrorType =
   | { code: "TX_TOMBSTONED"; validator: string }
   | { code: "TX_NOT_AUTHORIZED"; reason: string }
   | { code: "TX_BAD_ARGUMENT"; reason: string }
-  | { code: "TX_MALFORMED"; reason: string };
+  | { code: "TX_MALFORMED"; reason: string }
+  | { code: "TX_NOT_FOUND"; what: string }
+  | { code: "TX_DUPLICATE"; what: string }
+  | { code: "TX_OUT_OF_WINDOW"; what: string; epoch: bigint; current: bigint }
+  | { code: "TX_BAD_QUORUM"; reason: string; have: number; need: number };
 export class TxError extends ChainError<TxErrorType> {}
 
 /** Why a block was rejected. */

@@ -8,6 +8,7 @@ import {
   struct,
   toHex,
   U64_MAX,
+  u8,
   u32,
   u64,
   type ValueOf,
@@ -26,8 +27,10 @@ import {
   sha256,
 } from "../crypto/index.js";
 import { FastposError } from "../errors.js";
+import { committeeIssues } from "./apply/oracle-rotate.js";
 import { type Params, ParamsCodec, PRESETS, type PresetName } from "./params.js";
 import { crossCheckParams, decimal, paramsSchema, paramsToJson } from "./params-schema.js";
+import { MAX_ORACLE_MEMBERS } from "./product-tx.js";
 
 /**
  * Genesis (DESIGN.md §3): JSON for humans, hashed over its canonical codec encoding (never over JSON).
@@ -55,8 +58,17 @@ export interface Genesis {
   params: Params;
   accounts: GenesisAccount[];
   validators: GenesisValidator[];
-  /** Account allowed to set validators' workWeight (applied at the next epoch); null = nobody. */
+  /**
+   * DEVNET SHORTCUT: an account allowed to set validators' workWeight directly (applied at the next epoch);
+   * null = nobody. Real chains set it null and let the oracle committee's attestations move workWeight.
+   */
   workWeightAuthority: string | null;
+  /** The oracle committee (docs/product-layer.md): N ed25519 keys, M of which must sign; null = none. */
+  oracle: GenesisOracle | null;
+}
+export interface GenesisOracle {
+  threshold: number;
+  members: Uint8Array[];
 }
 
 export type GenesisErrorType = { code: "GENESIS_INVALID"; issues: string[] };
@@ -93,6 +105,14 @@ const genesisSchema = z
       .min(1, "at least one validator is required")
       .max(1000),
     workWeightAuthority: address.nullable().default(null),
+    oracle: z
+      .object({
+        threshold: z.int().min(1).max(MAX_ORACLE_MEMBERS),
+        members: z.array(hex32).min(1).max(MAX_ORACLE_MEMBERS),
+      })
+      .strict()
+      .nullable()
+      .default(null),
   })
   .strict();
 
@@ -147,6 +167,7 @@ export function validateGenesis(json: unknown): Genesis {
   );
   if (supply > U64_MAX) issues.push("accounts: total supply (balances + stakes) exceeds 2^64-1");
   if (Number.isNaN(Date.parse(g.genesisTime))) issues.push("genesisTime: not a real date");
+  if (g.oracle) issues.push(...committeeIssues(g.oracle).map((i) => `oracle.${i}`));
   if (issues.length)
     throw new GenesisError({ code: "GENESIS_INVALID", issues }, `invalid genesis: ${issues.join("; ")}`);
   return g;
@@ -169,6 +190,7 @@ export const GenesisCodec = struct({
     1000,
   ),
   workWeightAuthority: option(fixedBytes(20)),
+  oracle: option(struct({ threshold: u8, members: vector(fixedBytes(32), MAX_ORACLE_MEMBERS) })),
 });
 export type EncodedGenesis = ValueOf<typeof GenesisCodec>;
 
@@ -193,6 +215,7 @@ export function hashGenesis(g: Genesis): Uint8Array {
         workWeight: v.workWeight,
       })),
       workWeightAuthority: g.workWeightAuthority ? decodeAddress(g.workWeightAuthority) : null,
+      oracle: g.oracle,
     }),
   );
 }
@@ -212,6 +235,7 @@ export function genesisToJson(g: Genesis): string {
       workWeight: v.workWeight,
     })),
     workWeightAuthority: g.workWeightAuthority,
+    oracle: g.oracle ? { threshold: g.oracle.threshold, members: g.oracle.members.map(toHex) } : null,
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
@@ -225,6 +249,7 @@ export interface CreateGenesisOptions {
   validators: GenesisValidator[];
   accounts?: GenesisAccount[] | undefined;
   workWeightAuthority?: string | null | undefined;
+  oracle?: GenesisOracle | null | undefined;
 }
 
 /** Builds and validates a genesis. */
@@ -236,6 +261,7 @@ export function createGenesis(o: CreateGenesisOptions): Genesis {
     accounts: o.accounts ?? [],
     validators: o.validators,
     workWeightAuthority: o.workWeightAuthority ?? null,
+    oracle: o.oracle ?? null,
   };
   return validateGenesis(JSON.parse(genesisToJson(g)));
 }
@@ -275,6 +301,27 @@ export function deriveDevValidators(
     secrets.push({ accountKey: acct.secretKey, consensusKey: cons.secretKey });
   }
   return { validators, accounts, secrets };
+}
+
+/** Account index of dev oracle member 0 (members are ordinary account keys, so keystores hold them). */
+export const ORACLE_ACCOUNT_BASE = 2000;
+
+/**
+ * A dev oracle committee: `count` account keys at indexes ORACLE_ACCOUNT_BASE + i of the mnemonic (default
+ * DEV_MNEMONIC), threshold ⌊count/2⌋ + 1.
+ */
+export function deriveDevOracle(
+  count: number,
+  mnemonic = DEV_MNEMONIC,
+): { oracle: GenesisOracle; secrets: Uint8Array[] } {
+  const seed = mnemonicToSeed(mnemonic);
+  const keys = Array.from({ length: count }, (_, i) =>
+    derivePath(seed, ACCOUNT_PATH(ORACLE_ACCOUNT_BASE + i)),
+  );
+  return {
+    oracle: { threshold: Math.floor(count / 2) + 1, members: keys.map((k) => k.publicKey) },
+    secrets: keys.map((k) => k.secretKey),
+  };
 }
 
 /** The deterministic default genesis: `count` validators from DEV_MNEMONIC, each operator funded. */

@@ -20,6 +20,8 @@ export const decimal = (max = U64_MAX) =>
 
 /** A fraction in basis points: 0 … 10000 (= 100%). */
 const basisPoints = z.int().min(0).max(10_000, "is in basis points: at most 10000 (100%)");
+/** Keeps minting for 2^20 epochs far below 2^64 (overflow would halt the chain, so genesis refuses it). */
+const MAX_REWARD_PER_EPOCH = 1n << 40n;
 /** Keeps `height + downtimeJailDuration` far from 2^64 for any reachable height. */
 const MAX_JAIL_DURATION = 1n << 48n;
 
@@ -66,6 +68,15 @@ export const paramsSchema = z
     downtimeJailDuration: decimal(MAX_JAIL_DURATION),
     slashFractionDowntime: basisPoints,
     timeouts: timeoutsSchema,
+    // Product layer (docs/product-layer.md); defaults keep older genesis files valid.
+    rewardPerEpoch: decimal(MAX_REWARD_PER_EPOCH).default(0n),
+    maxWorkWeightChangeBps: basisPoints.default(2_000),
+    challengeWindowEpochs: decimal(1000n).default(2n),
+    challengeBond: decimal().default(1_000n),
+    slashFractionFraud: basisPoints.default(1_000),
+    challengerRewardBps: basisPoints.default(1_000),
+    protocolFeeBps: basisPoints.default(100),
+    billingNoticeEpochs: decimal(1_000_000n).default(2n),
   })
   .strict();
 
@@ -115,5 +126,13 @@ export function paramsToJson(p: Params) {
       precommitDelta: t.precommitDelta,
       commitWait: t.commitWait,
     },
+    rewardPerEpoch: String(p.rewardPerEpoch),
+    maxWorkWeightChangeBps: p.maxWorkWeightChangeBps,
+    challengeWindowEpochs: String(p.challengeWindowEpochs),
+    challengeBond: String(p.challengeBond),
+    slashFractionFraud: p.slashFractionFraud,
+    challengerRewardBps: p.challengerRewardBps,
+    protocolFeeBps: p.protocolFeeBps,
+    billingNoticeEpochs: String(p.billingNoticeEpochs),
   };
 }

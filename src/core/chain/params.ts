@@ -50,6 +50,22 @@ export const ParamsCodec = struct({
   /** Share of stake burned for downtime, in basis points. */
   slashFractionDowntime: u32,
   timeouts: TimeoutsCodec,
+  /** Product layer (docs/product-layer.md): tokens minted into the reward pool at each epoch boundary. */
+  rewardPerEpoch: u64,
+  /** Most an attested score may move a workWeight in one epoch, in bps of max(workWeight, 1.0). */
+  maxWorkWeightChangeBps: u32,
+  /** Epochs after a work report's epoch during which it may be challenged (and its rewards vest). */
+  challengeWindowEpochs: u64,
+  /** Tokens a challenger bonds; returned (plus a share of the slash) if the committee finds fraud. */
+  challengeBond: u64,
+  /** Share of a fraudulent reporter's stake slashed, in basis points. */
+  slashFractionFraud: u32,
+  /** Share of the fraud slash paid to the challenger instead of burned, in basis points. */
+  challengerRewardBps: u32,
+  /** Share of each settled invoice paid into the reward pool, in basis points. */
+  protocolFeeBps: u32,
+  /** Epochs between `billing-close` and the refund of an escrow's unused deposit. */
+  billingNoticeEpochs: u64,
 });
 export type Params = ValueOf<typeof ParamsCodec>;
 
@@ -73,6 +89,15 @@ const base = {
   minSignedPerWindow: 500,
   downtimeJailDuration: 20n,
   slashFractionDowntime: 100,
+  // Product layer. No inflation by default (devnets opt in: see devnet/genesis-inputs.ts).
+  rewardPerEpoch: 0n,
+  maxWorkWeightChangeBps: 2_000,
+  challengeWindowEpochs: 2n,
+  challengeBond: 1_000n,
+  slashFractionFraud: 1_000,
+  challengerRewardBps: 1_000,
+  protocolFeeBps: 100,
+  billingNoticeEpochs: 2n,
 };
 
 /**

@@ -1,4 +1,5 @@
 import {
+  bytesEqual,
   concatBytes,
   decode,
   encode,
@@ -15,6 +16,17 @@ import {
 import { addressBytes, decodeAddress } from "../crypto/index.js";
 import { type Genesis, hashGenesis, isoToMs } from "./genesis.js";
 import { type Params, ParamsCodec } from "./params.js";
+import {
+  ChallengeRecordCodec,
+  EscrowCodec,
+  MINTED_KEY,
+  ORACLE_KEY,
+  REWARD_POOL_KEY,
+  readU64,
+  TOKEN_PREFIXES,
+  ValidatorRewardsCodec,
+} from "./product-state.js";
+import { OracleCommitteeCodec } from "./product-tx.js";
 import { putHistorySet, writeSetHistory } from "./slashing-state.js";
 import { StateTree } from "./state-tree.js";
 import { createValidatorSet, type ValidatorSet } from "./validator-set.js";
@@ -165,6 +177,7 @@ export function stateFromGenesis(g: Genesis): State {
     .sort((a, b) => (toHex(a) < toHex(b) ? -1 : 1));
   tree = tree.set(VALIDATOR_INDEX_KEY, encode(AddressListCodec, index));
   if (g.workWeightAuthority) tree = tree.set(AUTHORITY_KEY, decodeAddress(g.workWeightAuthority));
+  if (g.oracle) tree = tree.set(ORACLE_KEY, encode(OracleCommitteeCodec, { version: 0n, ...g.oracle }));
   // The genesis set is the first entry of the set history (evidence about heights 1… is checked against it).
   const set = validatorSetFromTree(tree);
   tree = writeSetHistory(putHistorySet(tree, 1n, set), [1n]);
@@ -182,8 +195,10 @@ export function stateFromGenesis(g: Genesis): State {
 }
 
 /**
- * Total supply: all balances plus all validator stake and unbonding tokens. Every transition conserves
- * `totalSupply + burnedSupply` (slashing moves tokens from stake to burned; see slashing-queries.ts).
+ * Total supply: all balances, validator stake and unbonding tokens, plus the product layer's holdings
+ * (reward pool, vesting and accrued rewards, delegator reward pots, challenge bonds, escrow balances; see
+ * product-state.ts). Every transition keeps `totalSupply + burnedSupply = genesis supply + mintedSupply`
+ * (slashing moves tokens to burned; epoch rewards mint `rewardPerEpoch`). PERF: O(state): tests and audits.
  */
 export function totalSupply(state: State): bigint {
   let sum = 0n;
@@ -191,6 +206,17 @@ export function totalSupply(state: State): bigint {
     if (key[0] === 1) sum += decode(AccountCodec, value).balance;
     else if (key[0] === 2) sum += decode(ValidatorCodec, value).stake;
     else if (key[0] === 4) for (const e of decode(UnbondingQueueCodec, value)) sum += e.amount;
+    else if (key[0] === TOKEN_PREFIXES.validatorRewards) sum += decode(ValidatorRewardsCodec, value).pot;
+    else if (key[0] === TOKEN_PREFIXES.accrued || key[0] === TOKEN_PREFIXES.vesting)
+      sum += decode(u64, value);
+    else if (key[0] === TOKEN_PREFIXES.challenge) sum += decode(ChallengeRecordCodec, value).bond;
+    else if (key[0] === TOKEN_PREFIXES.escrow) sum += decode(EscrowCodec, value).balance;
+    else if (bytesEqual(key, REWARD_POOL_KEY)) sum += decode(u64, value);
   }
   return sum;
+}
+
+/** Tokens minted as epoch rewards since genesis. */
+export function mintedSupply(state: State): bigint {
+  return readU64(state.tree, MINTED_KEY);
 }

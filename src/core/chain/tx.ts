@@ -14,20 +14,36 @@ import {
 import {
   addressFromPublicKey,
   decodeAddress,
-  encodeAddress,
   getPublicKey,
   sha256,
   sign,
   signBytes,
 } from "../crypto/index.js";
 import { TxError } from "./errors.js";
+import {
+  BillingDepositCodec,
+  BillingInvoiceCodec,
+  BillingOpenCodec,
+  BillingSettleCodec,
+  ChallengeCodec,
+  EscrowRefCodec,
+  OracleAttestCodec,
+  OracleRotateCodec,
+  ResolveChallengeCodec,
+  WithdrawRewardsCodec,
+  WorkReportCodec,
+} from "./product-tx.js";
+import { payloadFromJsonValue, payloadToJsonValue } from "./tx-json.js";
 import { Address20, PublicKey32, Signature64 } from "./vote.js";
 
 /**
  * Transactions (DESIGN.md §3): `{chainId, from (public key), nonce, fee, payload, signature}`. The payload is
  * a tagged union; tags are part of the wire format and are reserved up front:
  *   1 transfer · 2 bond · 3 unbond · 4 delegate · 5 undelegate · 6 unjail · 7 edit-validator ·
- *   8 evidence · 9 work-report · 10 challenge · 11 settle · 12 set-work-weight
+ *   8 evidence (reserved) · 9 work-report · 10 challenge · 11 settle · 12 set-work-weight ·
+ *   13 oracle-attest · 14 resolve-challenge · 15 oracle-rotate · 16 withdraw-rewards · 17 billing-open ·
+ *   18 billing-deposit · 19 billing-invoice · 20 billing-close · 21 billing-refund
+ * Product-layer payloads (9–11, 13–21) are defined in product-tx.ts (docs/product-layer.md).
  * A tx with an unassigned tag fails to decode (CODEC_UNKNOWN_TAG).
  */
 export const TransferCodec = struct({ to: Address20, amount: u64 });
@@ -39,7 +55,7 @@ export const ValidatorRefCodec = struct({ validator: Address20 });
 export const EditValidatorCodec = struct({ validator: Address20, name: string(64), commission: u32 });
 export const SetWorkWeightCodec = struct({ validator: Address20, workWeight: u32 });
 
-/** Payload registry. Tags are wire format: never renumber; 8–11 stay reserved (evidence, work-report, …). */
+/** Payload registry. Tags are wire format: never renumber; 8 stays reserved (evidence). */
 export const TxPayloadCodec = union({
   transfer: [1, TransferCodec],
   bond: [2, BondCodec],
@@ -48,7 +64,19 @@ export const TxPayloadCodec = union({
   undelegate: [5, StakeMoveCodec],
   unjail: [6, ValidatorRefCodec],
   "edit-validator": [7, EditValidatorCodec],
+  "work-report": [9, WorkReportCodec],
+  challenge: [10, ChallengeCodec],
+  settle: [11, BillingSettleCodec],
   "set-work-weight": [12, SetWorkWeightCodec],
+  "oracle-attest": [13, OracleAttestCodec],
+  "resolve-challenge": [14, ResolveChallengeCodec],
+  "oracle-rotate": [15, OracleRotateCodec],
+  "withdraw-rewards": [16, WithdrawRewardsCodec],
+  "billing-open": [17, BillingOpenCodec],
+  "billing-deposit": [18, BillingDepositCodec],
+  "billing-invoice": [19, BillingInvoiceCodec],
+  "billing-close": [20, EscrowRefCodec],
+  "billing-refund": [21, EscrowRefCodec],
 });
 export type TxPayload = ValueOf<typeof TxPayloadCodec>;
 
@@ -175,55 +203,18 @@ export function createTransferTx(o: {
 
 /** The amount a payload moves out of the sender's balance (0 for payloads that move none). */
 export function payloadSpend(p: TxPayload): bigint {
-  return p.type === "transfer" || p.type === "bond" || p.type === "delegate" ? p.value.amount : 0n;
+  if (p.type === "transfer" || p.type === "bond" || p.type === "delegate" || p.type === "billing-deposit")
+    return p.value.amount;
+  return p.type === "billing-open" ? p.value.deposit : 0n;
 }
 
-/** How each payload field is written in JSON. */
-const FIELD_KIND: Record<string, "address" | "hex" | "u64" | "u32" | "string"> = {
-  to: "address",
-  validator: "address",
-  consensusKey: "hex",
-  amount: "u64",
-  name: "string",
-  commission: "u32",
-  workWeight: "u32",
-};
-
-function payloadToJson(p: TxPayload): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(p.value)) {
-    const kind = FIELD_KIND[k];
-    out[k] =
-      kind === "address"
-        ? encodeAddress(v as Uint8Array)
-        : kind === "hex"
-          ? toHex(v as Uint8Array)
-          : kind === "u64"
-            ? String(v)
-            : (v as string | number);
-  }
-  return out;
+function payloadToJson(p: TxPayload): Record<string, unknown> {
+  return payloadToJsonValue(p.value as Record<string, unknown>);
 }
 
 function payloadFromJson(type: string, j: Record<string, unknown>): TxPayload {
-  const value: Record<string, unknown> = {};
-  const codec = TxPayloadCodec;
-  for (const [k, raw] of Object.entries(j)) {
-    const kind = FIELD_KIND[k];
-    if (!kind) throw new Error(`unknown payload field ${k}`);
-    value[k] =
-      kind === "address"
-        ? decodeAddress(String(raw))
-        : kind === "hex"
-          ? fromHex(String(raw), 32)
-          : kind === "u64"
-            ? BigInt(String(raw))
-            : kind === "u32"
-              ? Number(raw)
-              : String(raw);
-  }
-  const payload = { type, value } as TxPayload;
-  encode(codec, payload); // validates the shape (throws CodecError on a wrong type or missing field)
+  const payload = { type, value: payloadFromJsonValue(j) } as TxPayload;
+  encode(TxPayloadCodec, payload); // validates the shape (throws CodecError on a wrong type or missing field)
   return payload;
 }
 
@@ -238,7 +229,7 @@ export function txToJson(tx: Tx) {
     publicKey: toHex(b.from),
     nonce: b.nonce.toString(),
     fee: b.fee.toString(),
-    payload: payloadToJson(b.payload) as { to?: string; amount?: string } & Record<string, string | number>,
+    payload: payloadToJson(b.payload) as { to?: string; amount?: string } & Record<string, unknown>,
     signature: toHex(tx.signature),
   };
 }

@@ -13,6 +13,12 @@ export const DOMAIN = {
   prevote: "fastpos/prevote/v1",
   precommit: "fastpos/precommit/v1",
   handshake: "fastpos/p2p-handshake/v1",
+  /** Oracle committee (docs/product-layer.md): a member's score for one validator's epoch report. */
+  oracleAttest: "fastpos/oracle-attest/v1",
+  /** Oracle committee: a verdict on a challenged work report. */
+  oracleResolve: "fastpos/oracle-resolve/v1",
+  /** Oracle committee: the next committee (rotation by M-of-N of the current one). */
+  oracleRotate: "fastpos/oracle-rotate/v1",
 } as const;
 
 /** The kinds of signed message: a key of `DOMAIN`. */

@@ -89,6 +89,7 @@ export async function supplySnapshot(n: DevnetNode, addresses: string[]): Promis
         unbonding: unbonding.reduce((t, u) => t + u.entries.reduce((s, e) => s + BigInt(e.amount), 0n), 0n),
         total: BigInt(supply.total),
         burned: BigInt(supply.burned),
+        minted: BigInt(supply.minted),
       };
     }
     await new Promise((r) => setTimeout(r, 50));

@@ -30,6 +30,8 @@ export interface SupplySnapshot {
   /** What the node itself reports (`GET /v1/supply`) at the same height: its total and the tokens burned. */
   total: bigint;
   burned: bigint;
+  /** Tokens minted as epoch rewards since genesis (product layer). */
+  minted: bigint;
 }
 
 export const INVARIANT = {
@@ -113,21 +115,21 @@ export function checkTxInclusion(
 
 /**
  * Supply conserved on every node: what it reports as total + burned (slashing burns) equals the genesis
- * supply, and the devnet's accounts + stake + unbonding, read one by one, add up to that total (every
- * account that can hold funds in a scenario is one the devnet or its load made).
+ * supply plus what epoch rewards minted, and the devnet's accounts + stake + unbonding, read one by one,
+ * are no more than that total (the rest sits in the product layer's pools, escrows and bonds).
  */
 export function checkSupply(expected: bigint, snapshots: SupplySnapshot[]): CheckResult {
   const problems: string[] = [];
   for (const s of snapshots) {
     const walked = s.balances + s.staked + s.unbonding;
-    const kept = s.total + s.burned;
+    const kept = s.total + s.burned - s.minted;
     if (kept !== expected)
       problems.push(
-        `${s.node} at height ${s.height}: total ${s.total} + burned ${s.burned} = ${kept}, ${kept > expected ? "+" : "−"}${kept > expected ? kept - expected : expected - kept} against genesis`,
+        `${s.node} at height ${s.height}: total ${s.total} + burned ${s.burned} − minted ${s.minted} = ${kept}, ${kept > expected ? "+" : "−"}${kept > expected ? kept - expected : expected - kept} against genesis`,
       );
-    if (walked !== s.total)
+    if (walked > s.total)
       problems.push(
-        `${s.node} at height ${s.height}: balances ${s.balances} + staked ${s.staked} + unbonding ${s.unbonding} = ${walked}, but the node reports a total of ${s.total}`,
+        `${s.node} at height ${s.height}: balances ${s.balances} + staked ${s.staked} + unbonding ${s.unbonding} = ${walked}, more than the node's reported total ${s.total}`,
       );
   }
   return result(

@@ -7,7 +7,6 @@ import type {
   ConsensusView,
   NodeStatus,
   SubmitTxResponse,
-  SupplyInfo,
   ValidatorInfoJson,
   ValidatorsInfo,
   VoteValueJson,
@@ -20,8 +19,7 @@ import {
   selfStake,
 } from "../../core/chain/apply/staking-store.js";
 import { blockToJson, decodeBlock } from "../../core/chain/block.js";
-import { burnedSupply } from "../../core/chain/slashing-queries.js";
-import { getAccount, type State, totalSupply, VALIDATOR_INDEX_KEY } from "../../core/chain/state.js";
+import { getAccount, type State, VALIDATOR_INDEX_KEY } from "../../core/chain/state.js";
 import { decodeTx, type Tx, txFromJson, txToJson } from "../../core/chain/tx.js";
 import { proposerFor } from "../../core/chain/validator-set.js";
 import type { Evidence } from "../../core/chain/vote.js";
@@ -35,6 +33,7 @@ import type { Transport } from "../p2p/transport.js";
 import type { Store } from "../store.js";
 import { contractRoute } from "./contract-route.js";
 import { ApiError, type ApiRequest, type Route } from "./http.js";
+import { productRoutes } from "./product-routes.js";
 import { slashingRoutes, validatorSlashingFields } from "./slashing-routes.js";
 
 /** See the file header. */
@@ -98,22 +97,6 @@ async function blockAt(ctx: ApiContext, height: bigint) {
   return blockToJson(decodeBlock(raw));
 }
 
-/**
- * Supply at the node's height. PERF/SECURITY: summing walks the whole state, so it is computed once per
- * height and cached; a flood of requests costs one walk per block, not one per request.
- */
-function createSupplyCache() {
-  let last: SupplyInfo | null = null;
-  return {
-    at(state: State): SupplyInfo {
-      const height = state.height.toString();
-      if (last?.height !== height)
-        last = { height, total: totalSupply(state).toString(), burned: burnedSupply(state).toString() };
-      return last;
-    },
-  };
-}
-
 function statusOf(ctx: ApiContext): NodeStatus {
   const s = ctx.state();
   const cs = ctx.consensus();
@@ -174,7 +157,6 @@ function voteValue(sv: { vote: { blockHash: Uint8Array | null } } | undefined): 
 export function apiRoutes(ctx: ApiContext): Route[] {
   /** A 200 answer; its type is checked against the route's response by `contractRoute`. */
   const ok = <T>(json: T) => ({ json });
-  const supply = createSupplyCache();
   return [
     contractRoute("GET /healthz", () => ok({ status: "ok" })),
     contractRoute("GET /readyz", () => {
@@ -192,7 +174,6 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       }),
     },
     contractRoute("GET /v1/status", () => ok(statusOf(ctx))),
-    contractRoute("GET /v1/supply", () => ok(supply.at(ctx.state()))),
     contractRoute("GET /v1/consensus", () => ok(consensusView(ctx))),
     contractRoute("GET /v1/blocks/latest", async () => ok(await blockAt(ctx, ctx.state().height))),
     contractRoute("GET /v1/blocks/:height", async (r) =>
@@ -290,6 +271,7 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       return ok({ address, height: s.height.toString(), entries });
     }),
     ...slashingRoutes(ctx),
+    ...productRoutes(ctx),
     contractRoute("GET /admin/peers", () =>
       ok({ peers: ctx.transport.peers(), faults: ctx.transport.faults() }),
     ),

@@ -43,7 +43,13 @@ const STATUS_KEYS: AllKeys<NodeStatus> = {
   mempool: true,
   uptimeSeconds: true,
 };
-const SUPPLY_KEYS: AllKeys<SupplyInfo> = { height: true, total: true, burned: true };
+const SUPPLY_KEYS: AllKeys<SupplyInfo> = {
+  height: true,
+  total: true,
+  burned: true,
+  minted: true,
+  rewardPool: true,
+};
 const CONSENSUS_KEYS: AllKeys<ConsensusView> = {
   height: true,
   round: true,

@@ -53,8 +53,8 @@ describe("memoizeBytes", () => {
 });
 
 describe("signing domains", () => {
-  it("uses five distinct versioned tags", () => {
-    expect(new Set(Object.values(DOMAIN)).size).toBe(5);
+  it("uses eight distinct versioned tags (consensus, p2p, oracle)", () => {
+    expect(new Set(Object.values(DOMAIN)).size).toBe(8);
     for (const tag of Object.values(DOMAIN)) expect(tag).toMatch(/^fastpos\/[a-z0-9-]+\/v1$/);
   });
 

@@ -251,3 +251,24 @@ describe("watch reducer: slashing", () => {
     expect(s.validators.find((v) => v.address === A)?.slashed).toBe("0");
   });
 });
+
+describe("watch reducer: rewards (product layer)", () => {
+  it("shows each validator's operator rewards once polled, and keeps them across consensus views", () => {
+    let s = initialWatchState([{ name: "node0", url: "http://127.0.0.1:1" }]);
+    const view = {
+      height: "5",
+      round: 0,
+      step: "propose" as const,
+      proposer: "0xaa",
+      totalPower: "10",
+      validators: [{ address: "0xaa", power: "10", workWeight: "12000", rounds: [] }],
+      rounds: [],
+    };
+    s = watchReducer(s, { type: "consensus", node: "node0", at: 1, view });
+    expect(s.validators[0]).toMatchObject({ workWeight: "1.20", rewards: "–" });
+    s = watchReducer(s, { type: "rewards", rewards: { "0xaa": "250000" } });
+    expect(s.validators[0]?.rewards).toBe("250000");
+    s = watchReducer(s, { type: "consensus", node: "node0", at: 2, view: { ...view, height: "6" } });
+    expect(s.validators[0]?.rewards).toBe("250000");
+  });
+});

@@ -1,11 +1,13 @@
 import { bytesEqual } from "../../codec/index.js";
 import { readCommittedEvidence, writeCommittedEvidence } from "../slashing-state.js";
-import type { State } from "../state.js";
+import { type State, VALIDATOR_INDEX_KEY } from "../state.js";
 import type { StateTree } from "../state-tree.js";
 import { hashValidatorSet, type ValidatorSet, withoutValidators } from "../validator-set.js";
 import { endsEpoch, processEpochBoundary } from "./epoch.js";
 import type { Penalty } from "./penalty.js";
+import { processEpochRewards } from "./rewards.js";
 import { recordValidatorSet } from "./set-history.js";
+import { epochOf, readIndex } from "./staking-store.js";
 
 /**
  * After the txs: decides the set for the next height and keeps the slashing bookkeeping bounded.
@@ -33,6 +35,14 @@ export function finishBlock(
   );
   const boundary = endsEpoch(height, state.params);
   if (boundary) {
+    // Rewards of the ending epoch first: its set (minus validators jailed in this block) and workWeights.
+    tree = processEpochRewards(
+      tree,
+      epochOf(height, state.params),
+      nextSet,
+      state.params,
+      readIndex(tree, VALIDATOR_INDEX_KEY),
+    );
     const r = processEpochBoundary(tree, height, state.params, nextSet);
     tree = r.tree;
     nextSet = r.set;

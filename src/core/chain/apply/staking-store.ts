@@ -19,6 +19,7 @@ import {
   validatorKey,
 } from "../state.js";
 import type { StateTree } from "../state-tree.js";
+import { settleDelegation } from "./reward-settle.js";
 
 /**
  * Typed access to staking state for the apply functions (DESIGN.md §3), with checked u64 arithmetic.
@@ -108,6 +109,8 @@ export function putShares(
   delegator: Uint8Array,
   shares: bigint,
 ): StateTree {
+  // Rewards earned on the old shares are settled first (apply/reward-settle.ts).
+  tree = settleDelegation(tree, validator, delegator, shares);
   const key = delegationKey(validator, delegator);
   return shares === 0n ? tree.delete(key) : tree.set(key, encode(DelegationCodec, { shares }));
 }

@@ -7,6 +7,7 @@ import type { StateTree } from "../state-tree.js";
 import type { Tx, TxPayload, UnsignedTx } from "../tx.js";
 import { applyBond } from "./bond.js";
 import { applyDelegate } from "./delegate.js";
+import { applyProductTx } from "./product-tx.js";
 import { applyTransferTx, PendingState } from "./transfer.js";
 import { validateTxSignature, validateTxStatic } from "./tx-rules.js";
 import { applyUndelegate } from "./undelegate.js";
@@ -123,5 +124,7 @@ function applyOtherTx(
       return applyUnjail(next, sender, p.value, ctx);
     case "set-work-weight":
       return applySetWorkWeight(next, sender, p.value);
+    default:
+      return applyProductTx(next, b, p, sender, ctx);
   }
 }
