@@ -51,9 +51,10 @@ export function sendByzantine(sim: Simulator, n: SimNode, msg: Msg): boolean {
     if (signed) twin = { ...msg, signed, block };
   }
   if (twin) {
-    sim.send(n, msg, delay, even);
-    sim.send(n, twin, delay, odd);
-  } else sim.send(n, msg, delay, cut.size ? (p) => cut.has(p) : undefined);
+    sim.send(n, msg, delay, even, true);
+    sim.send(n, twin, delay, odd, true);
+  } else if (cut.size) sim.send(n, msg, delay, (p) => cut.has(p), true);
+  else sim.send(n, msg, delay);
   const dup = has(n, "duplicate");
   if (dup) for (let k = 1; k < (dup.count ?? 3); k++) sim.send(n, msg, delay + k * 7, (p) => cut.has(p));
   if (has(n, "forge") && msg.kind === "vote") forge(sim, n, msg);

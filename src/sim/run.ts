@@ -111,6 +111,7 @@ export function reportOf(sim: Simulator, reached: boolean): SimReport {
       total: s.sent.proposal + s.sent.prevote + s.sent.precommit,
       lost: s.lost,
       resent: s.resent,
+      relayed: s.relayed,
       stale: s.stale,
       afterDecision: s.late,
       futureDropped: s.futureDropped,

@@ -95,6 +95,7 @@ export class Simulator {
         evidence: new Map(),
         behaviours: [],
         heightStart: 0,
+        relayed: new Set(),
         syncing: false,
         syncAsked: 0n,
       };
@@ -171,7 +172,9 @@ export class Simulator {
           e.out.state[e.to] = 2;
           e.out.pending--;
         }
+        this.markHas(e.msg, e.to);
         this.route(n, e.msg);
+        if (e.out?.selective) this.relay(n, e.msg);
         return;
       }
       case "timeout": {
@@ -205,6 +208,33 @@ export class Simulator {
   }
 
   // ---- message intake ----
+
+  /** Which nodes hold each message (any copy): relays skip them. */
+  private holders = new WeakMap<Msg, Uint8Array>();
+
+  private markHas(msg: Msg, node: number): Uint8Array {
+    let h = this.holders.get(msg);
+    if (!h) {
+      h = new Uint8Array(this.nodes.length);
+      this.holders.set(msg, h);
+    }
+    h[node] = 1;
+    return h;
+  }
+
+  /**
+   * Gossip relay (the paper's assumption: what one correct process receives, every correct process
+   * eventually receives). Honest broadcasts reach everyone directly, so only messages their author sent to
+   * some peers (byzantine equivocation halves, withholding) are relayed, once per honest receiver, to the
+   * peers that do not hold them — which is also how the twin of an equivocation meets its sibling.
+   */
+  private relay(n: SimNode, msg: Msg): void {
+    if (n.behaviours.length || msg.height !== n.engine.height || n.relayed.has(msg)) return;
+    n.relayed.add(msg);
+    const holders = this.markHas(msg, n.id);
+    this.stats.relayed++;
+    this.send(n, msg, 0, (p) => holders[p] === 1);
+  }
 
   private route(n: SimNode, msg: Msg): void {
     const h = n.engine.height;
@@ -414,7 +444,7 @@ export class Simulator {
     this.send(n, msg, 0);
   }
 
-  send(n: SimNode, msg: Msg, delayMs: number, skip?: (peer: number) => boolean): Outgoing {
+  send(n: SimNode, msg: Msg, delayMs: number, skip?: (peer: number) => boolean, selective = false): Outgoing {
     const size = this.nodes.length;
     const out: Outgoing = {
       msg,
@@ -422,6 +452,7 @@ export class Simulator {
       pending: size - 1,
       delayMs,
       ...(skip ? { skip } : {}),
+      ...(selective ? { selective } : {}),
     };
     out.state[n.id] = 2;
     if (skip) {
@@ -477,6 +508,7 @@ export class Simulator {
     n.wal = [];
     n.walHeight = height;
     n.own = [];
+    n.relayed = new Set();
     n.blocks = new Map();
     n.heightStart = this.now;
     n.engine = state;

@@ -10,6 +10,7 @@ export class Stats {
   sent = { proposal: 0, prevote: 0, precommit: 0 };
   lost = 0;
   resent = 0;
+  relayed = 0;
   stale = 0;
   late = 0;
   futureDropped = 0;

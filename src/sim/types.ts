@@ -22,6 +22,8 @@ export interface Outgoing {
   delayMs: number;
   /** Peers that must not get it (the `withhold` behaviour, equivocation halves). */
   skip?: (peer: number) => boolean;
+  /** The author sent it to some peers only: honest receivers relay it to the others (gossip). */
+  selective?: boolean;
 }
 
 /** One consensus-WAL record: the input and, for proposals and built values, the block it names. */
@@ -59,6 +61,8 @@ export interface SimNode {
   evidence: Map<string, DuplicateVoteEvidence>;
   behaviours: Behaviour[];
   heightStart: number;
+  /** Messages of the current height this node relayed (each once). */
+  relayed: Set<Msg>;
   syncing: boolean;
   /** Last height a sync was asked for (one request per height). */
   syncAsked: bigint;
