@@ -59,7 +59,7 @@ export type FaultAction =
   | { kind: "byzantine"; nodes: number[]; behaviours: Behaviour[] }
   | { kind: "honest"; nodes: number[] };
 
-export type Fault = FaultAction & { at: Trigger; line?: number };
+export type Fault = FaultAction & { at: Trigger; line?: number; index?: number };
 
 /** A step function with the engine's signature: the real `step`, or a test's deliberately broken one. */
 export type EngineStep = (state: ConsensusState, event: ConsensusEvent) => ReturnType<typeof step>;

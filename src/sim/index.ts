@@ -5,4 +5,5 @@ export * from "./render.js";
 export * from "./run.js";
 export * from "./scenario.js";
 export { Simulator } from "./simulator.js";
+export * from "./sweep.js";
 export type { TraceLine } from "./types.js";

@@ -161,10 +161,13 @@ export function parseSimScenario(text: string, file = "(scenario)"): ScenarioSet
         `line ${lineOf(path)}: ${pathText(path)}: validator ${bad[0]} does not exist (validators: ${n})`,
       );
   };
-  faults.forEach((f, i) => {
+  (h.faults ?? []).forEach((_raw, i) => {
+    const f = faults.find((x) => x.index === i);
+    if (!f) return;
     if ("nodes" in f) check(f.nodes, ["faults", i]);
     if (f.kind === "partition") check(f.groups.flat(), ["faults", i]);
   });
+
   for (const [i, b] of (h.byzantine ?? []).entries()) check(b.nodes, ["byzantine", i, "nodes"]);
   if (issues.length) throw invalid(file, issues);
   const out: ScenarioSettings = { faults };
@@ -259,7 +262,7 @@ function faultOf(
       break;
     }
   }
-  return { ...action, at: at.data, line };
+  return { ...action, at: at.data, line, index: i };
 }
 
 /** Line of the deepest node on `path` that exists (a missing key points at its parent). */

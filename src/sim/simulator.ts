@@ -97,7 +97,7 @@ export class Simulator {
         heightStart: 0,
         relayed: new Set(),
         syncing: false,
-        syncAsked: 0n,
+        nextSyncAt: 0,
       };
     });
     for (const b of config.byzantine) for (const i of b.nodes) this.nodeAt(i).behaviours = b.behaviours;
@@ -254,7 +254,7 @@ export class Simulator {
       }
       // The sender is ahead: it has committed this node's height. Ask it for the blocks (block sync),
       // once per height; a node only slightly late usually decides on its own before the answer comes.
-      if (msg.height > n.chain.height + 1n && n.syncAsked < h) this.requestSync(n, msg.from);
+      if (msg.height > n.chain.height + 1n) this.requestSync(n, msg.from);
       return;
     }
     if (n.engine.step === "commit") {
@@ -484,6 +484,14 @@ export class Simulator {
   private gossip(): void {
     for (const n of this.nodes) {
       if (!n.alive) continue;
+      // Peers sent messages of later heights: they have blocks this node lacks (a lost precommit is never
+      // re-sent once its author moved on, so without this a node could wait for ever).
+      for (const [peer, list] of n.future) {
+        if (list.some((m) => m.height > n.chain.height + 1n)) {
+          this.requestSync(n, peer);
+          break;
+        }
+      }
       for (const out of n.own) {
         if (out.pending === 0) continue;
         for (let p = 0; p < this.nodes.length; p++) {
@@ -623,10 +631,11 @@ export class Simulator {
     this.emit({ type: "violation", at: this.now, text });
   }
 
+  /** Asks `peer` for the blocks this node lacks: one request in flight, at most one per gossip interval. */
   private requestSync(n: SimNode, peer: number): void {
-    if (n.syncing) return;
+    if (n.syncing || this.now < n.nextSyncAt) return;
     n.syncing = true;
-    n.syncAsked = n.engine.height;
+    n.nextSyncAt = this.now + this.config.gossipMs;
     this.stats.syncRequests++;
     this.schedule({
       at: this.now + this.net.delay(n.id, peer),

@@ -64,8 +64,8 @@ export interface SimNode {
   /** Messages of the current height this node relayed (each once). */
   relayed: Set<Msg>;
   syncing: boolean;
-  /** Last height a sync was asked for (one request per height). */
-  syncAsked: bigint;
+  /** Virtual time before which no new sync request is sent. */
+  nextSyncAt: number;
 }
 
 export type Scheduled =
