@@ -583,6 +583,8 @@ export class Simulator {
         block,
         this.byAddress.get(toHex(block.header.proposer)) ?? -1,
       );
+      if (this.trace && !synced)
+        this.emit({ type: "consensus", node: `v${n.id}`, at: this.now, view: consensusView(n) });
       this.emit({
         type: "newBlock",
         node: `v${n.id}`,
@@ -767,6 +769,38 @@ export class Simulator {
     const peers = this.nodes.filter((p) => p.id !== i && p.alive && this.net.connected(i, p.id));
     if (peers.length) this.requestSync(n, this.rng.pick(peers).id);
   }
+}
+
+/** The engine's round state in the API's `GET /v1/consensus` shape (what `watch` shows), for the trace. */
+function consensusView(n: SimNode) {
+  const e = n.engine;
+  const set = e.validators;
+  const mark = (v: SignedVote | undefined) =>
+    v ? (v.vote.blockHash ? toHex(v.vote.blockHash) : "nil") : null;
+  const rounds = [...e.rounds].sort((a, b) => a[0] - b[0]).slice(-3);
+  return {
+    height: e.height.toString(),
+    round: e.round,
+    step: e.step,
+    proposer: toHex(proposerFor(set, e.round).address),
+    totalPower: set.totalPower.toString(),
+    validators: set.validators.map((v, i) => ({
+      address: toHex(v.address),
+      power: v.power.toString(),
+      workWeight: v.workWeight.toString(),
+      rounds: rounds.map(([round, rs]) => ({
+        round,
+        prevote: mark(rs.prevotes.votes[i]),
+        precommit: mark(rs.precommits.votes[i]),
+      })),
+    })),
+    rounds: rounds.map(([round, rs]) => ({
+      round,
+      proposal: rs.proposal ? toHex(rs.proposal.signed.proposal.blockHash) : null,
+      prevotePower: rs.prevotes.total.toString(),
+      precommitPower: rs.precommits.total.toString(),
+    })),
+  };
 }
 
 export function describeFault(f: Fault): string {

@@ -58,4 +58,26 @@ describe("fastpos sim (CLI)", () => {
     expect(lines.some((l) => l.type === "offline")).toBe(true);
     expect(lines.at(-1).type).toBe("summary");
   }, 60_000);
+
+  it("watch --replay plays a trace back: one line per block off a TTY, NDJSON frames with --json", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sim-"));
+    const trace = join(dir, "t.ndjson");
+    expect((await run(["sim", "--validators", "4", "--heights", "6", "--trace", trace])).exitCode).toBe(0);
+    const text = await run(["watch", "--replay", trace]);
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout.match(/^t=\d+ms height \d+ round \d+/gm)).toHaveLength(6);
+    expect(text.stdout).toMatch(/replayed 6 heights: safety OK, liveness OK, digest 0x[0-9a-f]{64}/);
+    const json = await run(["watch", "--replay", trace, "--json"]);
+    const frames = json.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    const last = frames.filter((f) => f.type === "frame").at(-1);
+    expect(last.height).toBe(6);
+    expect(last.validators).toHaveLength(4);
+    writeFileSync(join(dir, "bad.ndjson"), '{"type":"sim","at":0}\nnot json\n');
+    const bad = await run(["watch", "--replay", join(dir, "bad.ndjson")]);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr.split("\n")[0]).toMatch(/line 2: not JSON/);
+  }, 120_000);
 });
