@@ -130,7 +130,10 @@ export function reportOf(sim: Simulator, reached: boolean): SimReport {
       txsCommitted: sim.load.committed,
       txRejected: s.txRejected,
       penalties: s.penalties.slice(0, 50),
-      finalValidators: Math.max(...honest.map((n) => n.chain.validatorSet.validators.length), 0),
+      finalValidators: Math.max(
+        ...honest.filter((n) => n.alive).map((n) => n.chain.validatorSet.validators.length),
+        0,
+      ),
     },
     proposers: s.proposerCount.map((blocks, node) => ({ node, blocks })),
     work: {
