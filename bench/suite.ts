@@ -192,9 +192,7 @@ async function main() {
   results.help = { medianMs: median(help), runsMs: help };
   const simHeights = quick ? 10 : 100;
   log(`fastpos sim --validators 100 --heights ${simHeights}`);
-  const sim = withHomeSync(() =>
-    cli(["sim", "--validators", "100", "--heights", String(simHeights)], tmpdir(), 3_600_000),
-  );
+  const sim = cli(["sim", "--validators", "100", "--heights", String(simHeights)], tmpdir(), 3_600_000);
   results.sim = {
     validators: 100,
     heights: simHeights,
