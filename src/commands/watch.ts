@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Flags } from "@oclif/core";
 import { BaseCommand } from "../cli/base-command.js";
 import { UserError } from "../cli/errors.js";
@@ -9,6 +10,7 @@ import { decodeAddress, isValidAddress } from "../core/crypto/index.js";
 import { controlNode } from "../devnet/control.js";
 import { pickDevnet } from "../devnet/state.js";
 import { resolveHome } from "../keystore/home.js";
+import { actionAt, parseTrace } from "../tui/replay.js";
 import { haltBanner, quorumHealth } from "../tui/watch-layout.js";
 import { initialWatchState, type WatchAction, type WatchState, watchReducer } from "../tui/watch-reducer.js";
 import { pollAll, startWatchSource, type WatchTarget } from "../tui/watch-source.js";
@@ -25,16 +27,30 @@ export default class Watch extends BaseCommand {
     "<%= config.bin %> watch --node http://127.0.0.1:26660 --node http://127.0.0.1:26661",
     "<%= config.bin %> watch --once --json | jq .height",
     "<%= config.bin %> watch --json | head -20",
+    "<%= config.bin %> watch --replay run.ndjson --speed 20",
   ];
   static override flags = {
-    devnet: devnetFlag({ description: "Devnet to watch [default: the only one]", exclusive: ["node"] }),
-    node: Flags.string({ description: "Node API URL (repeatable) instead of a devnet", multiple: true }),
+    devnet: devnetFlag({
+      description: "Devnet to watch [default: the only one]",
+      exclusive: ["node", "replay"],
+    }),
+    node: Flags.string({
+      description: "Node API URL (repeatable) instead of a devnet",
+      multiple: true,
+      exclusive: ["replay"],
+    }),
+    replay: Flags.string({
+      description: "Play back a `fastpos sim --trace` file instead of watching nodes",
+      helpValue: "FILE",
+    }),
+    speed: Flags.integer({ description: "--replay: virtual ms per wall ms", default: 10, min: 1 }),
     once: Flags.boolean({ description: "Print one snapshot and exit" }),
     interval: Flags.integer({ description: "Poll interval in ms", default: 250, min: 50 }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Watch);
+    if (flags.replay) return this.replay(flags.replay, flags.speed);
     const home = resolveHome(flags.home);
     let targets: WatchTarget[];
     let devnetName: string | undefined;
@@ -150,6 +166,82 @@ export default class Watch extends BaseCommand {
               (await controlNode(home, pickDevnet(home, devnetName), node, action)).result,
           }
         : {}),
+    });
+  }
+
+  /** `--replay FILE`: the TUI paced by the trace's virtual time, or frames as text / NDJSON off a TTY. */
+  private async replay(file: string, speed: number): Promise<void> {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (err) {
+      throw new UserError(
+        "TRACE_UNREADABLE",
+        `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`,
+        {
+          hint: "give a file written by `fastpos sim --trace FILE`",
+        },
+      );
+    }
+    const trace = parseTrace(text);
+    if ("error" in trace)
+      throw new UserError("TRACE_INVALID", `${file} line ${trace.line}: ${trace.error}`, {
+        hint: "give a file written by `fastpos sim --trace FILE`",
+      });
+    let state: WatchState = initialWatchState(trace.nodes);
+    if (this.jsonMode || !isInteractive()) {
+      // One frame per block: the screen's state after it (NDJSON), or one line of text.
+      for (const a of trace.actions) {
+        state = watchReducer(state, a);
+        if (a.type === "message") {
+          if (this.jsonMode) process.stdout.write(`${JSON.stringify({ type: "message", text: a.text })}\n`);
+          else this.log(`  ${a.text}`);
+        }
+        if (a.type !== "newBlock") continue;
+        const b = state.blocks[0];
+        if (this.jsonMode) {
+          const { paused: _p, selected: _s, help: _h, confirm: _c, message: _m, nodes: _n, ...frame } = state;
+          process.stdout.write(`${JSON.stringify({ type: "frame", at: a.at, ...frame })}\n`);
+        } else if (b)
+          this.log(
+            `t=${a.at}ms height ${b.height} round ${b.round} txs ${b.txs} proposer ${b.proposer} latency ${b.latencyMs}ms`,
+          );
+      }
+      const s = trace.summary as {
+        safety?: { ok: boolean };
+        liveness?: { ok: boolean };
+        digest?: string;
+      } | null;
+      if (this.jsonMode) process.stdout.write(`${JSON.stringify({ type: "summary", report: s })}\n`);
+      else if (s)
+        this.log(
+          `replayed ${state.blocks[0]?.height ?? 0} heights: safety ${s.safety?.ok ? "OK" : "VIOLATED"}, liveness ${s.liveness?.ok ? "OK" : "FAILED"}, digest ${s.digest}`,
+        );
+      return;
+    }
+    const { renderWatch } = await import("../tui/render-watch.js");
+    const start = Date.now();
+    await renderWatch({
+      initial: state,
+      reducer: (s, a) =>
+        watchReducer(s, "at" in a && typeof a.at === "number" ? { ...a, at: start + a.at } : a),
+      subscribe: (dispatch) => {
+        let i = 0;
+        let at = 0;
+        let timer: NodeJS.Timeout | undefined;
+        const next = () => {
+          const due = (Date.now() - start) * speed;
+          while (i < trace.actions.length && actionAt(trace.actions[i] as WatchAction, at) <= due) {
+            const a = trace.actions[i++] as WatchAction;
+            at = actionAt(a, at);
+            dispatch(a);
+          }
+          if (i < trace.actions.length) timer = setTimeout(next, 50);
+          else dispatch({ type: "message", text: "replay finished (q to quit)" });
+        };
+        next();
+        return () => clearTimeout(timer);
+      },
     });
   }
 }

@@ -100,6 +100,8 @@ const ALLOWED_LAYERS: Record<string, string[]> = {
     "tui",
     "node",
     "cli",
+    // `fastpos sim` runs the simulator (DESIGN.md §1: sim/ is used by its command only).
+    "sim",
   ],
   sim: ["core", "core/codec", "core/crypto", "core/chain", "core/consensus"],
   root: [
@@ -213,6 +215,21 @@ describe("architecture (DESIGN.md §1)", () => {
     for (const { abs, rel } of files.filter((f) => f.rel.startsWith("core/"))) {
       const code = stripComments(readFileSync(abs, "utf8"));
       for (const re of CORE_FORBIDDEN_CALLS) if (re.test(code)) violations.push(`${rel}: uses ${re.source}`);
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it("sim/ is deterministic: no clock, Math.random, env or timers; packages: only node:crypto (signing), yaml, zod", () => {
+    const violations: string[] = [];
+    const sim = files.filter((f) => f.rel.startsWith("sim/"));
+    expect(sim.length).toBeGreaterThan(0);
+    for (const { abs, rel } of sim) {
+      const source = readFileSync(abs, "utf8");
+      const code = stripComments(source);
+      for (const re of CORE_FORBIDDEN_CALLS) if (re.test(code)) violations.push(`${rel}: uses ${re.source}`);
+      for (const spec of importsOf(source))
+        if (!spec.startsWith(".") && !/^(node:crypto|yaml|zod)$/.test(spec))
+          violations.push(`${rel}: imports package "${spec}"`);
     }
     expect(violations).toEqual([]);
   });

@@ -1,0 +1,207 @@
+import {
+  type AppliedBlock,
+  applyBlock,
+  type Block,
+  type BuiltBlock,
+  buildBlock,
+  type Commit,
+  hashBlock,
+  type State,
+  type Tx,
+  txSignBytes,
+  type UnsignedTx,
+  verifyCommit,
+  voteSignBytes,
+} from "../core/chain/index.js";
+import type { Evidence } from "../core/chain/vote.js";
+import { ProposalCodec, type SignedProposal, type SignedVote } from "../core/chain/vote.js";
+import { encode, toHex } from "../core/codec/index.js";
+import { signBytes } from "../core/crypto/index.js";
+import type { Rng } from "./rng.js";
+import type { SimSigner } from "./signer.js";
+import type { World } from "./world.js";
+
+/**
+ * The simulator's bridge to the real chain (core/chain): block building, re-execution before prevote,
+ * signature checks and block-sync commit checks — each a pure function, so its result is computed once
+ * per distinct input and shared by all simulated nodes (PERF: at 100 validators every node would otherwise
+ * re-run the same `applyBlock` and re-check the same signature; the verdict cannot differ between nodes).
+ */
+export class ChainGlue {
+  /** Message object → signature verdict. Identity keys: a forged copy is a new object, checked afresh. */
+  private sigOk = new WeakMap<object, boolean>();
+  /** "parentHash/blockHash" → re-execution result (or the error code that made the block invalid). */
+  private applied = new Map<string, AppliedBlock | string>();
+  private appliedAt: string[] = [];
+  private commitsOk = new WeakMap<Commit, boolean>();
+  verifies = 0;
+  applies = 0;
+
+  constructor(
+    private readonly world: World,
+    private readonly signer: SimSigner,
+  ) {}
+
+  hashOf(block: Block): Uint8Array {
+    return hashBlock(block);
+  }
+
+  get chainId(): string {
+    return this.world.genesis.chainId;
+  }
+
+  /** Signature check of a vote or proposal against the claimed signer's key (once per message object). */
+  checkMessage(o: { signed: SignedVote | SignedProposal }, publicKey: Uint8Array | undefined): boolean {
+    const hit = this.sigOk.get(o.signed);
+    if (hit !== undefined) return hit;
+    let ok = false;
+    if (publicKey) {
+      this.verifies++;
+      ok = this.signer.check(publicKey, this.signBytesOf(o.signed), o.signed.signature);
+    }
+    this.sigOk.set(o.signed, ok);
+    return ok;
+  }
+
+  signBytesOf(s: SignedVote | SignedProposal): Uint8Array {
+    return "vote" in s
+      ? voteSignBytes(this.chainId, s.vote)
+      : signBytes("proposal", this.chainId, encode(ProposalCodec, s.proposal));
+  }
+
+  /**
+   * Re-executes `block` on `state` (the paper's valid(v), DESIGN.md §3), once per (parent, block). With the
+   * fake signer the chain cannot check fake commit signatures, so a block is valid only as its builder
+   * executed it (registered by `build`).
+   */
+  execute(state: State, block: Block): AppliedBlock | string {
+    const key = `${toHex(state.lastBlockHash)}/${toHex(hashBlock(block))}`;
+    const hit = this.applied.get(key);
+    if (hit !== undefined) return hit;
+    let r: AppliedBlock | string;
+    if (this.signer.kind === "fake") r = "BLOCK_UNCHECKED_FAKE_SIGNER";
+    else {
+      this.applies++;
+      try {
+        r = applyBlock(state, block, { verifiedTxs: this.verifiedTxs });
+      } catch (err) {
+        r = (err as { code?: string }).code ?? "BLOCK_INVALID";
+      }
+    }
+    this.remember(key, r);
+    return r;
+  }
+
+  private remember(key: string, r: AppliedBlock | string): void {
+    this.applied.set(key, r);
+    this.appliedAt.push(key);
+    // Blocks of long-past heights are never asked for again; keep the memo bounded.
+    if (this.appliedAt.length > 4096) for (const k of this.appliedAt.splice(0, 2048)) this.applied.delete(k);
+  }
+
+  /** A proposer's block from the mempool and evidence pool (buildBlock drops invalid txs and evidence). */
+  build(
+    state: State,
+    o: {
+      txs: readonly Tx[];
+      timeMs: number;
+      proposer: Uint8Array;
+      lastCommit: Commit | null;
+      evidence: Evidence[];
+    },
+  ): BuiltBlock {
+    const built = buildBlock(state, {
+      txs: o.txs,
+      time: BigInt(o.timeMs),
+      proposer: o.proposer,
+      lastCommit: o.lastCommit,
+      evidence: o.evidence,
+      verifiedTxs: this.verifiedTxs,
+    });
+    // With the fake signer, what the builder executed is the only check there is.
+    if (this.signer.kind === "fake")
+      this.remember(`${toHex(state.lastBlockHash)}/${toHex(built.hash)}`, built);
+    return built;
+  }
+
+  /** Block sync: the fetched block's commit, checked against the set the node knows (once per commit). */
+  commitValid(state: State, block: Block, commit: Commit): boolean {
+    const hit = this.commitsOk.get(commit);
+    if (hit !== undefined) return hit;
+    let ok = this.signer.kind === "fake";
+    if (!ok) {
+      try {
+        verifyCommit(commit, state.validatorSet, this.chainId, {
+          height: block.header.height,
+          blockHash: hashBlock(block),
+        });
+        ok = true;
+      } catch {
+        ok = false;
+      }
+    }
+    this.commitsOk.set(commit, ok);
+    return ok;
+  }
+
+  /** Txs checked once at admission (the mempool's signature cache, DESIGN.md §5). */
+  readonly verifiedTxs = new Set<Tx>();
+}
+
+/**
+ * The tx load: transfers between the validators' operator accounts at `rate` per second of virtual time,
+ * signed (real or fake signer) and checked once at admission, as a node's mempool does. One shared pool:
+ * gossip of txs is not modelled, every proposer sees every admitted tx.
+ */
+export class TxLoad {
+  pool: Tx[] = [];
+  private nonces: bigint[];
+  private carry = 0;
+  admitted = 0;
+  committed = 0;
+
+  constructor(
+    private readonly world: World,
+    private readonly accounts: SimSigner,
+    private readonly glue: ChainGlue,
+    private readonly rng: Rng,
+    private readonly rate: number,
+  ) {
+    this.nonces = world.keys.map(() => 0n);
+  }
+
+  /** Admits the txs of `ms` of virtual time. */
+  tick(ms: number): void {
+    this.carry += (this.rate * ms) / 1000;
+    const n = Math.floor(this.carry);
+    this.carry -= n;
+    const keys = this.world.keys;
+    for (let i = 0; i < n; i++) {
+      const a = this.rng.int(keys.length);
+      const b = (a + 1 + this.rng.int(keys.length - 1)) % keys.length;
+      const from = keys[a] as World["keys"][number];
+      const body: UnsignedTx = {
+        chainId: this.world.genesis.chainId,
+        from: from.accountPublic,
+        nonce: this.nonces[a] as bigint,
+        fee: this.world.params.minFee,
+        payload: { type: "transfer", value: { to: (keys[b] as World["keys"][number]).account, amount: 1n } },
+      };
+      const bytes = txSignBytes(body);
+      const tx: Tx = { body, signature: this.accounts.sign(a, bytes) };
+      if (!this.accounts.check(from.accountPublic, bytes, tx.signature)) continue;
+      this.nonces[a] = (this.nonces[a] as bigint) + 1n;
+      this.glue.verifiedTxs.add(tx);
+      this.pool.push(tx);
+      this.admitted++;
+    }
+  }
+
+  /** Drops the txs a committed block carried (or a builder rejected). */
+  remove(txs: readonly Tx[]): void {
+    if (!txs.length) return;
+    const gone = new Set(txs);
+    this.pool = this.pool.filter((t) => !gone.has(t));
+    for (const t of txs) this.glue.verifiedTxs.delete(t);
+  }
+}

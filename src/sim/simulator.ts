@@ -1,0 +1,826 @@
+import { evidenceKeyOf } from "../core/chain/apply/evidence.js";
+import { type Block, type Commit, hashBlock, type Penalty } from "../core/chain/index.js";
+import { indexOfValidator, proposerFor, type ValidatorInfo } from "../core/chain/validator-set.js";
+import type { Proposal, SignedProposal, SignedVote, Vote } from "../core/chain/vote.js";
+import { toHex } from "../core/codec/index.js";
+import {
+  type ConsensusEffect,
+  type ConsensusEvent,
+  createConsensusState,
+  step as realStep,
+} from "../core/consensus/index.js";
+import { byzantineExtras, sendByzantine } from "./byzantine.js";
+import { ChainGlue, TxLoad } from "./chain-glue.js";
+import type { EngineStep, Fault, SimConfig } from "./config.js";
+import { EventHeap } from "./heap.js";
+import { Network } from "./network.js";
+import { createRng, type Rng } from "./rng.js";
+import { createSigner, type SimSigner } from "./signer.js";
+import { Stats } from "./stats.js";
+import type { Msg, Outgoing, Scheduled, SimNode, TraceLine, WalRecord } from "./types.js";
+import { createWorld, type World } from "./world.js";
+
+const LOAD_TICK_MS = 100;
+
+/**
+ * The deterministic simulator (DESIGN.md §1 `sim/`, issue 21): N real consensus engines (core/consensus
+ * `step`) each on its own real chain state (core/chain: blocks built, re-executed before prevote,
+ * committed; staking, downtime and double-sign slashing included), over a virtual clock and network.
+ * Nodes keep what a real node keeps: a consensus WAL replayed on restart, a double-sign guard that survives
+ * crashes, a bounded future-height buffer, an evidence pool, block sync from peers. Safety is checked at
+ * every decision. One event loop, no wall clock, randomness only from the seed.
+ */
+export class Simulator {
+  readonly world: World;
+  readonly nodes: SimNode[];
+  readonly stats: Stats;
+  readonly glue: ChainGlue;
+  readonly net: Network;
+  readonly signer: SimSigner;
+  readonly load: TxLoad;
+  now = 0;
+  private queue = new EventHeap<Scheduled>();
+  readonly rng: Rng;
+  private readonly engine: EngineStep;
+  private readonly byAddress = new Map<string, number>();
+  /** Height → first decided hash anywhere; a different one later is a safety violation. */
+  readonly decisions = new Map<bigint, string>();
+  readonly violations: string[] = [];
+  private firedHeights = new Set<number>();
+  private trace: ((line: TraceLine) => void) | undefined;
+
+  constructor(
+    readonly config: SimConfig,
+    o: { trace?: (line: TraceLine) => void; world?: World } = {},
+  ) {
+    this.trace = o.trace;
+    this.world = o.world ?? createWorld(config);
+    this.rng = createRng(config.seed);
+    this.engine = config.engine ?? realStep;
+    this.signer = createSigner(config.fakeSigner ? "fake" : "real", this.world.keys);
+    const accounts = createSigner(
+      config.fakeSigner ? "fake" : "real",
+      this.world.keys.map((k) => ({ secretKey: k.accountSecret, publicKey: k.accountPublic })),
+    );
+    this.glue = new ChainGlue(this.world, this.signer);
+    this.net = new Network(config.validators, config.links, this.rng.fork("net"));
+    this.load = new TxLoad(this.world, accounts, this.glue, this.rng.fork("load"), config.txRate);
+    this.stats = new Stats(config.validators);
+    const s0 = this.world.state0;
+    this.nodes = this.world.keys.map((k, id) => {
+      this.byAddress.set(k.addressHex, id);
+      return {
+        id,
+        address: k.address,
+        addressHex: k.addressHex,
+        publicKey: k.publicKey,
+        alive: true,
+        incarnation: 0,
+        engine: createConsensusState({
+          height: 1n,
+          validators: s0.validatorSet,
+          self: k.address,
+          timeouts: s0.params.timeouts,
+        }),
+        chain: s0,
+        lastCommit: null,
+        blocks: new Map(),
+        history: [],
+        wal: [],
+        walHeight: 0n,
+        replay: null,
+        signed: new Map(),
+        refused: 0,
+        own: [],
+        future: new Map(),
+        evidence: new Map(),
+        behaviours: [],
+        heightStart: 0,
+        relayed: new Set(),
+        syncing: false,
+        nextSyncAt: 0,
+      };
+    });
+    for (const b of config.byzantine) for (const i of b.nodes) this.nodeAt(i).behaviours = b.behaviours;
+  }
+
+  nodeAt(i: number): SimNode {
+    const n = this.nodes[i];
+    if (!n) throw new RangeError(`no node ${i}`);
+    return n;
+  }
+
+  emit(line: TraceLine): void {
+    this.trace?.(line);
+  }
+
+  schedule(e: Scheduled): void {
+    this.queue.push(e.at, e);
+  }
+
+  // ---- run ----
+
+  start(): void {
+    this.emit({
+      type: "sim",
+      at: 0,
+      chainId: this.world.genesis.chainId,
+      seed: this.config.seed,
+      validators: this.nodes.map((n) => ({ node: `v${n.id}`, address: n.addressHex })),
+    });
+    for (const n of this.nodes) this.startHeight(n, 1n);
+    this.schedule({ at: this.config.gossipMs, type: "gossip" });
+    if (this.config.txRate > 0) this.schedule({ at: LOAD_TICK_MS, type: "load" });
+    this.config.faults.forEach((f, index) => {
+      if ("timeMs" in f.at) this.schedule({ at: f.at.timeMs, type: "fault", index });
+    });
+  }
+
+  /** Runs until every live honest node committed `config.heights`, or the time limit; true if reached. */
+  run(): boolean {
+    const target = BigInt(this.config.heights);
+    this.target = target;
+    while (!this.doneCheck()) {
+      if (this.queue.peekAt() > this.config.maxTimeMs) return false;
+      const next = this.queue.pop() as Scheduled;
+      this.now = Math.max(this.now, next.at);
+      this.dispatch(next);
+    }
+    return true;
+  }
+
+  private target = 0n;
+  /** Set when a commit, crash or behaviour change may have finished the run (checked then only). */
+  private dirty = true;
+
+  private doneCheck(): boolean {
+    if (!this.dirty) return false;
+    this.dirty = false;
+    for (const n of this.nodes)
+      if (n.alive && !n.behaviours.length && n.chain.height < this.target) return false;
+    return true;
+  }
+
+  private dispatch(e: Scheduled): void {
+    switch (e.type) {
+      case "msg": {
+        const n = this.nodeAt(e.to);
+        if (!n.alive) {
+          if (e.out && e.out.state[e.to] === 1) e.out.state[e.to] = 0;
+          return;
+        }
+        if (e.out && e.out.state[e.to] !== 2) {
+          e.out.state[e.to] = 2;
+          e.out.pending--;
+        }
+        this.markHas(e.msg, e.to);
+        this.route(n, e.msg);
+        if (e.out?.selective) this.relay(n, e.msg);
+        return;
+      }
+      case "timeout": {
+        const n = this.nodeAt(e.to);
+        if (n.alive && n.incarnation === e.inc) this.feed(n, { event: e.event });
+        return;
+      }
+      case "newHeight": {
+        const n = this.nodeAt(e.to);
+        if (n.alive && n.incarnation === e.inc) this.startHeight(n, e.height);
+        return;
+      }
+      case "gossip":
+        this.gossip();
+        this.schedule({ at: this.now + this.config.gossipMs, type: "gossip" });
+        return;
+      case "load":
+        this.load.tick(LOAD_TICK_MS);
+        this.schedule({ at: this.now + LOAD_TICK_MS, type: "load" });
+        return;
+      case "fault":
+        this.applyFault(this.config.faults[e.index] as Fault);
+        return;
+      case "syncReq":
+        this.serveSync(e.to, e.from, e.height);
+        return;
+      case "syncResp":
+        this.applySync(this.nodeAt(e.to), e.items);
+        return;
+    }
+  }
+
+  // ---- message intake ----
+
+  /** Which nodes hold each message (any copy): relays skip them. */
+  private holders = new WeakMap<Msg, Uint8Array>();
+
+  private markHas(msg: Msg, node: number): Uint8Array {
+    let h = this.holders.get(msg);
+    if (!h) {
+      h = new Uint8Array(this.nodes.length);
+      this.holders.set(msg, h);
+    }
+    h[node] = 1;
+    return h;
+  }
+
+  /**
+   * Gossip relay (the paper's assumption: what one correct process receives, every correct process
+   * eventually receives). Honest broadcasts reach everyone directly, so only messages their author sent to
+   * some peers (byzantine equivocation halves, withholding) are relayed, once per honest receiver, to the
+   * peers that do not hold them — which is also how the twin of an equivocation meets its sibling.
+   */
+  private relay(n: SimNode, msg: Msg): void {
+    if (n.behaviours.length || msg.height !== n.engine.height || n.relayed.has(msg)) return;
+    n.relayed.add(msg);
+    const holders = this.markHas(msg, n.id);
+    this.stats.relayed++;
+    this.send(n, msg, 0, (p) => holders[p] === 1);
+  }
+
+  private route(n: SimNode, msg: Msg): void {
+    const h = n.engine.height;
+    if (msg.height < h) {
+      this.stats.stale++;
+      return;
+    }
+    const key = this.keyOf(n, msg);
+    if (msg.height > h) {
+      if (msg.height > h + BigInt(this.config.futureBuffer.window)) {
+        this.stats.futureDropped++;
+      } else if (this.checkSig(msg, key)) {
+        const list = n.future.get(msg.from) ?? [];
+        n.future.set(msg.from, list);
+        if (list.length < this.config.futureBuffer.perPeer) list.push(msg);
+        else this.stats.futureDropped++;
+      }
+      // The sender is ahead: it has committed this node's height. Ask it for the blocks (block sync),
+      // once per height; a node only slightly late usually decides on its own before the answer comes.
+      if (msg.height > n.chain.height + 1n) this.requestSync(n, msg.from);
+      return;
+    }
+    if (n.engine.step === "commit") {
+      this.stats.late++;
+      return;
+    }
+    if (
+      msg.kind === "proposal" &&
+      toHex(proposerFor(n.engine.validators, msg.round).address) !== toHex(msg.signed.proposal.proposer)
+    ) {
+      this.stats.wrongProposer++; // only proposer(h, r) may propose: not worth a signature check
+      return;
+    }
+    if (!this.checkSig(msg, key)) return;
+    if (msg.kind === "proposal") {
+      const valid = this.proposalValid(n, msg);
+      n.blocks.set(toHex(msg.signed.proposal.blockHash), msg.block);
+      this.feed(n, { event: { type: "proposal", proposal: msg.signed, valid }, block: msg.block });
+    } else this.feed(n, { event: { type: "vote", vote: msg.signed } });
+  }
+
+  /** The claimed signer's key in the node's current set (undefined: not a validator, dropped). */
+  private keyOf(n: SimNode, msg: Msg): Uint8Array | undefined {
+    const who = msg.kind === "vote" ? msg.signed.vote.validator : msg.signed.proposal.proposer;
+    const set = n.engine.validators;
+    const i = indexOfValidator(set, who);
+    if (i >= 0) return (set.validators[i] as ValidatorInfo).publicKey;
+    const j = this.byAddress.get(toHex(who));
+    return j === undefined ? undefined : this.nodeAt(j).publicKey;
+  }
+
+  private checkSig(msg: Msg, key: Uint8Array | undefined): boolean {
+    if (this.glue.checkMessage(msg, key)) return true;
+    this.stats.badSignatures++;
+    return false;
+  }
+
+  private proposalValid(n: SimNode, msg: Extract<Msg, { kind: "proposal" }>): boolean {
+    const block = msg.block;
+    if (toHex(hashBlock(block)) !== toHex(msg.signed.proposal.blockHash)) return false;
+    const drift = n.chain.params.maxTimeDriftMs;
+    if (Number(block.header.time) > this.world.genesisMs + this.now + drift) return false;
+    const r = this.glue.execute(n.chain, block);
+    if (typeof r === "string") this.stats.invalidBlocks++;
+    return typeof r !== "string";
+  }
+
+  // ---- the engine ----
+
+  /** Logs the input to the WAL, steps the engine, runs the effects. */
+  feed(n: SimNode, rec: WalRecord): void {
+    n.wal.push(rec);
+    if (rec.block) n.blocks.set(toHex(hashBlock(rec.block)), rec.block);
+    this.stats.steps++;
+    const { state, effects } = this.engine(n.engine, rec.event);
+    n.engine = state;
+    for (const e of effects) this.effect(n, e);
+  }
+
+  private effect(n: SimNode, e: ConsensusEffect): void {
+    switch (e.type) {
+      case "requestValue": {
+        // Replaying the WAL after a restart: the block built before the crash is in it; build no other.
+        if (n.replay?.some((r) => r.event.type === "valueReady" && r.event.round === e.round)) return;
+        const block = this.buildFor(n, 0);
+        this.feed(n, {
+          event: { type: "valueReady", height: e.height, round: e.round, blockHash: hashBlock(block) },
+          block,
+        });
+        return;
+      }
+      case "propose": {
+        const signed = this.signProposal(n, e.proposal);
+        if (!signed) return;
+        const block = n.blocks.get(toHex(e.proposal.blockHash)) as Block;
+        const msg: Msg = {
+          kind: "proposal",
+          from: n.id,
+          height: e.proposal.height,
+          round: e.proposal.round,
+          signed,
+          block,
+        };
+        this.feed(n, { event: { type: "proposal", proposal: signed, valid: true }, block });
+        this.broadcast(n, msg);
+        return;
+      }
+      case "vote": {
+        const signed = this.signVote(n, e.vote);
+        if (!signed) return;
+        this.feed(n, { event: { type: "vote", vote: signed } });
+        this.broadcast(n, { kind: "vote", from: n.id, height: e.vote.height, round: e.vote.round, signed });
+        return;
+      }
+      case "scheduleTimeout":
+        this.schedule({
+          at: this.now + e.durationMs,
+          type: "timeout",
+          to: n.id,
+          inc: n.incarnation,
+          event: { type: "timeout", kind: e.kind, height: e.height, round: e.round },
+        });
+        return;
+      case "decide":
+        this.commit(n, e.height, e.round, toHex(e.blockHash), e.commit);
+        return;
+      case "evidence": {
+        const v = evidenceKeyOf(e.evidence);
+        n.evidence.set(`${toHex(v.validator)}/${v.height}/${v.round}/${v.type}`, e.evidence);
+        this.stats.evidenceSeen++;
+        return;
+      }
+      case "roundStep":
+        if (e.step === "propose") byzantineExtras(this, n, e.height, e.round);
+        return;
+    }
+  }
+
+  /** Builds this node's block for its current height (`salt` > 0 gives a conflicting twin). */
+  buildFor(n: SimNode, salt: number): Block {
+    const built = this.glue.build(n.chain, {
+      txs: this.load.pool,
+      timeMs: this.world.genesisMs + this.now + salt,
+      proposer: n.address,
+      lastCommit: n.lastCommit,
+      evidence: [...n.evidence.values()],
+    });
+    if (built.rejected.length) {
+      this.stats.txRejected += built.rejected.length;
+      this.load.remove(built.rejected.map((r) => this.load.pool[r.index]).filter((t) => t !== undefined));
+    }
+    for (const r of built.rejectedEvidence) {
+      if (r.error.code === "EVIDENCE_FUTURE") continue;
+      const v = evidenceKeyOf(r.evidence);
+      n.evidence.delete(`${toHex(v.validator)}/${v.height}/${v.round}/${v.type}`);
+    }
+    n.blocks.set(toHex(built.hash), built.block);
+    return built.block;
+  }
+
+  // ---- signing: the double-sign guard (DESIGN.md §4), persisted across crashes ----
+
+  private guard(n: SimNode, key: string, value: string, bytes: Uint8Array): Uint8Array | null {
+    const prev = n.signed.get(key);
+    if (prev) {
+      if (prev.value === value) return prev.signature;
+      n.refused++;
+      return null;
+    }
+    const signature = this.signer.sign(n.id, bytes);
+    this.stats.signatures++;
+    n.signed.set(key, { value, signature });
+    return signature;
+  }
+
+  signVote(n: SimNode, vote: Vote, bypassGuard = false): SignedVote | null {
+    const value = vote.blockHash ? toHex(vote.blockHash) : "nil";
+    const bytes = this.glue.signBytesOf({ vote, signature: new Uint8Array(64) });
+    if (bypassGuard) {
+      this.stats.signatures++;
+      return { vote, signature: this.signer.sign(n.id, bytes) };
+    }
+    const sig = this.guard(n, `${vote.height}/${vote.round}/${vote.type}`, value, bytes);
+    return sig ? { vote, signature: sig } : null;
+  }
+
+  signProposal(n: SimNode, proposal: Proposal, bypassGuard = false): SignedProposal | null {
+    const bytes = this.glue.signBytesOf({ proposal, signature: new Uint8Array(64) });
+    if (bypassGuard) {
+      this.stats.signatures++;
+      return { proposal, signature: this.signer.sign(n.id, bytes) };
+    }
+    const sig = this.guard(
+      n,
+      `${proposal.height}/${proposal.round}/proposal`,
+      toHex(proposal.blockHash),
+      bytes,
+    );
+    return sig ? { proposal, signature: sig } : null;
+  }
+
+  // ---- sending ----
+
+  /** Sends an own message to every peer and keeps it for gossip re-sends; byzantine nodes twist it. */
+  broadcast(n: SimNode, msg: Msg): void {
+    if (n.behaviours.length && sendByzantine(this, n, msg)) return;
+    this.send(n, msg, 0);
+  }
+
+  send(n: SimNode, msg: Msg, delayMs: number, skip?: (peer: number) => boolean, selective = false): Outgoing {
+    const size = this.nodes.length;
+    const out: Outgoing = {
+      msg,
+      state: new Uint8Array(size),
+      pending: size - 1,
+      delayMs,
+      ...(skip ? { skip } : {}),
+      ...(selective ? { selective } : {}),
+    };
+    out.state[n.id] = 2;
+    if (skip) {
+      for (let p = 0; p < size; p++) {
+        if (p !== n.id && skip(p)) {
+          out.state[p] = 2;
+          out.pending--;
+        }
+      }
+    }
+    n.own.push(out);
+    for (let p = 0; p < size; p++) if (out.state[p] === 0) this.sendTo(n.id, out, p);
+    return out;
+  }
+
+  private sendTo(from: number, out: Outgoing, p: number): void {
+    const delays = this.net.sample(from, p);
+    this.stats.countSend(out.msg);
+    if (!delays.length) {
+      this.stats.lost++;
+      return;
+    }
+    out.state[p] = 1;
+    for (const d of delays)
+      this.schedule({ at: this.now + d + out.delayMs, type: "msg", to: p, out, msg: out.msg });
+  }
+
+  /** Gossip tick: own messages of the current height are re-sent to peers that have not got them. */
+  private gossip(): void {
+    for (const n of this.nodes) {
+      if (!n.alive) continue;
+      // Peers sent messages of later heights: they have blocks this node lacks (a lost precommit is never
+      // re-sent once its author moved on, so without this a node could wait for ever).
+      for (const [peer, list] of n.future) {
+        if (list.some((m) => m.height > n.chain.height + 1n)) {
+          this.requestSync(n, peer);
+          break;
+        }
+      }
+      for (const out of n.own) {
+        if (out.pending === 0) continue;
+        for (let p = 0; p < this.nodes.length; p++) {
+          if (out.state[p] === 0) {
+            this.stats.resent++;
+            this.sendTo(n.id, out, p);
+          }
+        }
+      }
+    }
+  }
+
+  // ---- heights, commits, sync ----
+
+  startHeight(n: SimNode, height: bigint): void {
+    const { state, effects } = this.engine(n.engine, {
+      type: "newHeight",
+      height,
+      validators: n.chain.validatorSet,
+    });
+    if (effects.length === 0) return; // a stale newHeight
+    n.wal = [];
+    n.walHeight = height;
+    n.own = [];
+    n.relayed = new Set();
+    n.blocks = new Map();
+    n.heightStart = this.now;
+    n.engine = state;
+    this.stats.steps++;
+    for (const e of effects) this.effect(n, e);
+    const buffered: Msg[] = [];
+    for (const list of n.future.values()) buffered.push(...list);
+    n.future = new Map();
+    for (const m of buffered) {
+      if (m.height === height) this.route(n, m);
+      else if (m.height > height) {
+        const list = n.future.get(m.from) ?? [];
+        n.future.set(m.from, list);
+        list.push(m);
+      }
+    }
+    byzantineExtras(this, n, height, -1);
+  }
+
+  private commit(n: SimNode, height: bigint, round: number, hash: string, commit: Commit): void {
+    const block = n.blocks.get(hash);
+    const r = block ? this.glue.execute(n.chain, block) : "BLOCK_UNKNOWN";
+    if (!block || typeof r === "string") {
+      this.violation(
+        `node v${n.id} decided ${hash.slice(0, 18)}… at height ${height} but cannot apply it (${r})`,
+      );
+      return;
+    }
+    this.record(n, block, commit, round, false, r.penalties);
+    n.chain = r.state;
+    this.dirty = true;
+    n.lastCommit = commit;
+    this.schedule({
+      at: this.now + n.chain.params.timeouts.commitWait,
+      type: "newHeight",
+      to: n.id,
+      inc: n.incarnation,
+      height: height + 1n,
+    });
+  }
+
+  /** Safety check and statistics for one committed block on one node. */
+  private record(
+    n: SimNode,
+    block: Block,
+    commit: Commit,
+    round: number,
+    synced: boolean,
+    penalties: readonly Penalty[],
+  ): void {
+    const height = block.header.height;
+    const hash = toHex(hashBlock(block));
+    n.history.push({ block, commit });
+    const prev = this.decisions.get(height);
+    if (prev === undefined) {
+      this.decisions.set(height, hash);
+      this.load.remove(block.txs);
+      this.load.committed += block.txs.length;
+      for (const p of penalties) this.stats.penalty(height, p);
+      this.stats.firstCommit(
+        height,
+        this.now,
+        round,
+        block,
+        this.byAddress.get(toHex(block.header.proposer)) ?? -1,
+      );
+      if (this.trace && !synced)
+        this.emit({ type: "consensus", node: `v${n.id}`, at: this.now, view: consensusView(n) });
+      this.emit({
+        type: "newBlock",
+        node: `v${n.id}`,
+        at: this.now,
+        block: {
+          height: height.toString(),
+          hash,
+          txs: block.txs.length,
+          proposer: toHex(block.header.proposer),
+          latencyMs: this.now - n.heightStart,
+          round,
+        },
+      });
+      this.onHeight(Number(height));
+    } else if (prev !== hash) {
+      this.violation(
+        `two blocks at height ${height}: ${prev.slice(0, 18)}… and ${hash.slice(0, 18)}… (node v${n.id})`,
+      );
+    }
+    // A commit must carry >2/3 of the power of the set that decided it.
+    const set = n.chain.validatorSet;
+    let power = 0n;
+    for (const s of commit.signatures) {
+      const i = indexOfValidator(set, s.validator);
+      if (i >= 0) power += (set.validators[i] as ValidatorInfo).power;
+    }
+    if (3n * power <= 2n * set.totalPower) this.violation(`weak commit at height ${height} on node v${n.id}`);
+    if (!synced) this.stats.commitLatency(this.now - n.heightStart);
+    this.emit({
+      type: "status",
+      node: `v${n.id}`,
+      at: this.now,
+      status: {
+        chainId: this.world.genesis.chainId,
+        height: height.toString(),
+        peers: this.nodes.length - 1,
+        validator: n.addressHex,
+        consensus: { round, step: "commit" },
+        mempool: { txs: this.load.pool.length },
+      },
+    });
+  }
+
+  violation(text: string): void {
+    this.violations.push(text);
+    this.emit({ type: "violation", at: this.now, text });
+  }
+
+  /** Asks `peer` for the blocks this node lacks: one request in flight, at most one per gossip interval. */
+  private requestSync(n: SimNode, peer: number): void {
+    if (n.syncing || this.now < n.nextSyncAt) return;
+    n.syncing = true;
+    n.nextSyncAt = this.now + this.config.gossipMs;
+    this.stats.syncRequests++;
+    this.schedule({
+      at: this.now + this.net.delay(n.id, peer),
+      type: "syncReq",
+      to: peer,
+      from: n.id,
+      height: n.chain.height + 1n,
+    });
+  }
+
+  private serveSync(server: number, client: number, from: bigint): void {
+    const s = this.nodeAt(server);
+    const c = this.nodeAt(client);
+    if (!s.alive || !this.net.connected(server, client)) {
+      c.syncing = false;
+      return;
+    }
+    const items = s.history.slice(Number(from) - 1);
+    this.schedule({
+      at: this.now + this.net.delay(server, client),
+      type: "syncResp",
+      to: client,
+      from: server,
+      items,
+    });
+  }
+
+  private applySync(n: SimNode, items: { block: Block; commit: Commit }[]): void {
+    n.syncing = false;
+    if (!n.alive) return;
+    let applied = 0;
+    for (const { block, commit } of items) {
+      if (block.header.height !== n.chain.height + 1n) continue;
+      if (!this.glue.commitValid(n.chain, block, commit)) break;
+      const r = this.glue.execute(n.chain, block);
+      if (typeof r === "string") break;
+      this.record(n, block, commit, commit.round, true, r.penalties);
+      n.chain = r.state;
+      this.dirty = true;
+      n.lastCommit = commit;
+      applied++;
+    }
+    if (applied) {
+      this.stats.synced += applied;
+      n.incarnation++; // timers of the abandoned height are void
+      this.startHeight(n, n.chain.height + 1n);
+    }
+  }
+
+  // ---- faults ----
+
+  private onHeight(height: number): void {
+    if (this.firedHeights.has(height)) return;
+    this.firedHeights.add(height);
+    this.config.faults.forEach((f, index) => {
+      if ("height" in f.at && f.at.height === height) this.schedule({ at: this.now, type: "fault", index });
+    });
+  }
+
+  applyFault(f: Fault): void {
+    this.stats.faults++;
+    this.dirty = true;
+    this.emit({ type: "fault", at: this.now, text: describeFault(f) });
+    switch (f.kind) {
+      case "crash":
+        for (const i of f.nodes) this.crash(i);
+        return;
+      case "restart":
+        for (const i of f.nodes) this.restart(i);
+        return;
+      case "partition":
+        this.net.partition(f.groups);
+        return;
+      case "heal":
+        this.net.heal();
+        return;
+      case "links":
+        this.net.setModel(f.links);
+        return;
+      case "byzantine":
+        for (const i of f.nodes) this.nodeAt(i).behaviours = f.behaviours;
+        return;
+      case "honest":
+        for (const i of f.nodes) this.nodeAt(i).behaviours = [];
+        return;
+    }
+  }
+
+  crash(i: number): void {
+    const n = this.nodeAt(i);
+    if (!n.alive) return;
+    n.alive = false;
+    n.incarnation++;
+    n.syncing = false;
+    this.stats.crashes++;
+    this.emit({ type: "offline", node: `v${i}`, at: this.now });
+  }
+
+  /**
+   * Restart: the chain and the signer state are on disk; the engine starts fresh at the next height and
+   * the consensus WAL of that height is replayed, so a node never forgets a lock (no amnesia). Then it asks
+   * a peer for blocks it missed.
+   */
+  restart(i: number): void {
+    const n = this.nodeAt(i);
+    if (n.alive) return;
+    n.alive = true;
+    n.future = new Map();
+    const height = n.chain.height + 1n;
+    const wal = n.wal;
+    const walHeight = n.walHeight;
+    n.replay = walHeight === height ? wal : null;
+    n.engine = createConsensusState({
+      height,
+      validators: n.chain.validatorSet,
+      self: n.address,
+      timeouts: n.chain.params.timeouts,
+    });
+    this.startHeight(n, height);
+    if (walHeight === height) {
+      this.stats.walReplayed += wal.length;
+      for (const rec of wal) {
+        if (rec.event.type === "newHeight") continue;
+        this.feed(n, rec);
+      }
+    }
+    n.replay = null;
+    this.stats.restarts++;
+    const peers = this.nodes.filter((p) => p.id !== i && p.alive && this.net.connected(i, p.id));
+    if (peers.length) this.requestSync(n, this.rng.pick(peers).id);
+  }
+}
+
+/** The engine's round state in the API's `GET /v1/consensus` shape (what `watch` shows), for the trace. */
+function consensusView(n: SimNode) {
+  const e = n.engine;
+  const set = e.validators;
+  const mark = (v: SignedVote | undefined) =>
+    v ? (v.vote.blockHash ? toHex(v.vote.blockHash) : "nil") : null;
+  const rounds = [...e.rounds].sort((a, b) => a[0] - b[0]).slice(-3);
+  return {
+    height: e.height.toString(),
+    round: e.round,
+    step: e.step,
+    proposer: toHex(proposerFor(set, e.round).address),
+    totalPower: set.totalPower.toString(),
+    validators: set.validators.map((v, i) => ({
+      address: toHex(v.address),
+      power: v.power.toString(),
+      workWeight: v.workWeight.toString(),
+      rounds: rounds.map(([round, rs]) => ({
+        round,
+        prevote: mark(rs.prevotes.votes[i]),
+        precommit: mark(rs.precommits.votes[i]),
+      })),
+    })),
+    rounds: rounds.map(([round, rs]) => ({
+      round,
+      proposal: rs.proposal ? toHex(rs.proposal.signed.proposal.blockHash) : null,
+      prevotePower: rs.prevotes.total.toString(),
+      precommitPower: rs.precommits.total.toString(),
+    })),
+  };
+}
+
+export function describeFault(f: Fault): string {
+  const at = "timeMs" in f.at ? `t=${f.at.timeMs}ms` : `height ${f.at.height}`;
+  const nodes = (l: number[]) => l.map((i) => `v${i}`).join(",");
+  switch (f.kind) {
+    case "crash":
+    case "restart":
+    case "honest":
+      return `${at}: ${f.kind} ${nodes(f.nodes)}`;
+    case "byzantine":
+      return `${at}: byzantine ${nodes(f.nodes)} (${f.behaviours.map((b) => b.kind).join(", ")})`;
+    case "partition":
+      return `${at}: partition ${f.groups.map((g) => `[${nodes(g)}]`).join(" | ")}`;
+    case "heal":
+      return `${at}: heal`;
+    case "links":
+      return `${at}: links ${JSON.stringify(f.links)}`;
+  }
+}
+
+export type { ConsensusEvent };
