@@ -14,6 +14,7 @@ import type { FastposError } from "../core/errors.js";
 import { createAdmission } from "./admission.js";
 import { eventTypesFilter, jsonText, sendEvent, startApiServer } from "./api/http.js";
 import { apiRoutes } from "./api/routes.js";
+import { createBackupJobs } from "./backup/node-job.js";
 import { loadChainState } from "./chain-state.js";
 import { type ConfigLayer, loadConfig, type NodeConfig } from "./config.js";
 import { createDriver } from "./driver.js";
@@ -236,6 +237,13 @@ export async function createNode(
         onFaultsChanged: () => savePersistedFaults(home, transport.faults()),
         startedAt: Date.now(),
         maxBatchTxs: config.api.maxBatchTxs,
+        backups: createBackupJobs({
+          store,
+          dataDir: join(home, "data"),
+          chainId: state.chainId,
+          genesisHash: state.genesisHash,
+          log: logger,
+        }),
       }),
       onEvents: (ws, req) => {
         subscribers.set(ws, eventTypesFilter(req.url));
