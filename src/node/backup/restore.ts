@@ -36,6 +36,16 @@ export interface RestoreOptions {
   force?: boolean;
   /** Accept the backup's (older) signer state on a validator home that has none. */
   forceOldSignerState?: boolean;
+  /**
+   * Never take the backup's signer state (a devnet snapshot restores one node's database into every node's
+   * home: that signer state belongs to another validator).
+   */
+  ignoreBackupSigner?: boolean;
+  /**
+   * Keep `data/consensus.wal` (a devnet snapshot saved it with the signer state: a validator one height
+   * past the database re-sends what it signed there instead of being unable to sign that height again).
+   */
+  keepWal?: boolean;
   now?: Date;
 }
 
@@ -83,7 +93,9 @@ export async function restoreHome(
   const homeSigner = readSignerState(join(dataDir, SIGNER_STATE_FILE));
   const tmp = join(dataDir, "db.restoring");
   rmSync(tmp, { recursive: true, force: true });
-  const { height, entries, backupSigner } = await importBackup(file, tmp, genesis);
+  const imported = await importBackup(file, tmp, genesis);
+  const { height, entries } = imported;
+  const backupSigner = o.ignoreBackupSigner ? null : imported.backupSigner;
   try {
     const validator = config.validatorKey !== null;
     let signer: RestoreResult["signer"] = homeSigner ? "home" : "none";
@@ -103,7 +115,7 @@ export async function restoreHome(
     if (signer === "backup" && backupSigner)
       writeFileAtomicSync(join(dataDir, SIGNER_STATE_FILE), backupSigner.raw);
     // The WAL belongs to the height the old database was at; the signer state alone guards signing.
-    rmSync(join(dataDir, "consensus.wal"), { force: true });
+    if (!o.keepWal) rmSync(join(dataDir, "consensus.wal"), { force: true });
     return { home, height, entries, signer, signerAt: signerAt && signerText(signerAt), replaced };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
