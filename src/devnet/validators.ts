@@ -41,7 +41,14 @@ async function waitTx(client: ReturnType<typeof createClient>, hash: string) {
 export async function addValidator(
   home: string,
   d: DevnetFile,
-  o: { name?: string | undefined; stake: bigint; funder: string; onProgress?: (m: string) => void },
+  o: {
+    name?: string | undefined;
+    stake: bigint;
+    funder: string;
+    /** The new node joins by state sync (a verified snapshot from the others) instead of every block. */
+    stateSync?: boolean;
+    onProgress?: (m: string) => void;
+  },
 ): Promise<AddValidatorResult> {
   const name = o.name ?? `node${d.nodes.length}`;
   if (d.nodes.some((n) => n.name === name)) {
@@ -82,7 +89,7 @@ export async function addValidator(
     chainId: d.chainId,
   });
   await waitTx(api, fund.hash);
-  o.onProgress?.(`starting ${name} and syncing`);
+  o.onProgress?.(`starting ${name} and syncing${o.stateSync ? " (state sync)" : ""}`);
   const [p2pPort, apiPort] = (await freePorts(2)) as [number, number];
   const node: DevnetNode = {
     name,
@@ -105,6 +112,7 @@ export async function addValidator(
       api: { listen: net.apiListen },
       log: { stderr: false },
       devnet: { faults: true },
+      ...(o.stateSync ? { stateSync: { enabled: true } } : {}),
     },
   });
   d.nodes.push(node);

@@ -24,10 +24,12 @@ import { listenError } from "./listen-error.js";
 import { createLogger } from "./logger.js";
 import { Mempool } from "./mempool.js";
 import { saveMempool, takeSavedMempool } from "./mempool-file.js";
-import { TX_GOSSIP_TYPES } from "./messages.js";
+import { MSG, SNAPSHOT_TYPES, TX_GOSSIP_TYPES } from "./messages.js";
 import { createMetrics } from "./metrics.js";
 import { createTransport } from "./p2p/transport.js";
 import { openSigner } from "./signer.js";
+import { createSnapshotService } from "./snapshot/service.js";
+import { runStateSyncIfAsked, type StateSyncRun } from "./state-sync-start.js";
 import { openStore } from "./store.js";
 import { createTxGossip } from "./tx-gossip.js";
 import { openWal } from "./wal.js";
@@ -65,7 +67,7 @@ export async function createNode(
   const store = await openStore(join(home, "data", "db"));
   const cleanups: (() => Promise<void> | void)[] = [() => store.close()];
   try {
-    const state = await loadChainState(store, genesis);
+    let state = await loadChainState(store, genesis);
     const signer = validatorKey
       ? openSigner(join(home, "data"), validatorKey.secretKey, validatorKey.publicKey)
       : null;
@@ -87,6 +89,17 @@ export async function createNode(
       }
     };
     let driverRef: ReturnType<typeof createDriver> | undefined;
+    /** The state-sync client while it runs (before the driver exists). */
+    let syncRef: StateSyncRun | undefined;
+    const snapshots = createSnapshotService({
+      dataDir: join(home, "data"),
+      ...config.snapshot,
+      chunkBytes: Math.min(config.snapshot.chunkBytes, Math.floor(config.p2p.maxFrameBytes / 2)),
+      send: (peer, type, payload) => transport.send(peer, type, payload),
+      misbehave: (peer, reason) => transport.misbehave(peer, reason),
+      log: logger,
+      onAnswer: (peer, type, payload) => syncRef?.onMessage(peer, type, payload),
+    });
 
     const transport = createTransport({
       chainId: state.chainId,
@@ -110,14 +123,19 @@ export async function createNode(
       logger,
       onMessage: (peer, type, payload) => {
         if (TX_GOSSIP_TYPES.includes(type)) return gossip.onMessage(peer.id, type, payload);
+        if (SNAPSHOT_TYPES.includes(type)) return snapshots.onMessage(peer.id, type, payload);
+        if (syncRef && type === MSG.blockResponse) return syncRef.onMessage(peer.id, type, payload);
         driverRef?.onMessage(peer.id, type, payload);
       },
       onPeerConnected: (peer) => {
         metrics.peers.set(transport.peers().length);
+        syncRef?.onPeerConnected(peer.id);
         driverRef?.onPeerConnected(peer);
       },
       onPeerDisconnected: (peer) => {
         metrics.peers.set(transport.peers().length);
+        snapshots.onPeerDisconnected(peer.id);
+        syncRef?.onPeerDisconnected(peer.id);
         driverRef?.onPeerDisconnected(peer);
       },
     });
@@ -185,6 +203,18 @@ export async function createNode(
       throw listenError("p2p", config.p2p.listen, err);
     });
     cleanups.unshift(() => transport.stop());
+    state = await runStateSyncIfAsked({
+      config,
+      state,
+      store,
+      genesis,
+      transport,
+      logger,
+      signal: abort.signal,
+      setClient: (c) => {
+        syncRef = c;
+      },
+    });
     const storedCommit = await store.commitAt(state.height);
     const driver = createDriver({
       state,
@@ -204,6 +234,7 @@ export async function createNode(
       beforePropose: () => gossip.flush(),
       expediteTxs: (hashes) => gossip.expedite(hashes),
       maxFrameBytes: Math.floor(config.p2p.maxFrameBytes / 2),
+      onCommitted: (s) => snapshots.onCommitted(s),
     });
     driverRef = driver;
     cleanups.unshift(() => driver.stop());

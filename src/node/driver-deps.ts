@@ -33,6 +33,8 @@ export interface DriverDeps {
   beforePropose?: () => void;
   /** Asks tx gossip to admit these txs (hex hashes) first: a proposal being assembled waits for them. */
   expediteTxs?: (hashes: string[]) => void;
+  /** After each block is committed (decided or synced): e.g. the state snapshot writer (issue 17). */
+  onCommitted?: (state: State) => void;
   /** Most bytes of txs in one `blockTxs` frame (default 1 MiB). */
   maxFrameBytes?: number;
 }

@@ -200,6 +200,7 @@ export function createDriver(deps: DriverDeps) {
     const b = { block, bytes, applied, commit, startedAt: heightStartedAt, now: performance.now() };
     state = await commitBlock(cdeps, b);
     lastCommit = commit;
+    deps.onCommitted?.(state);
     evidence.onCommitted(block.evidence);
   }
 

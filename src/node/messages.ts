@@ -21,6 +21,11 @@ export const MSG = {
   compactProposal: FIRST_APP_FRAME + 9,
   blockTxsRequest: FIRST_APP_FRAME + 10,
   blockTxs: FIRST_APP_FRAME + 11,
+  // State sync (issue 17); numbered apart so other new types can take the next free numbers.
+  snapshotsRequest: FIRST_APP_FRAME + 20,
+  snapshots: FIRST_APP_FRAME + 21,
+  chunkRequest: FIRST_APP_FRAME + 22,
+  chunk: FIRST_APP_FRAME + 23,
 } as const;
 
 /** A proposal with its block (canonical block bytes). */
@@ -118,3 +123,18 @@ export const BlockResponseCodec = struct({
 
 /** Most blocks sent in one response. */
 export const MAX_SYNC_BATCH = 32;
+
+/** Frame types of state sync (routed to node/snapshot/service.ts and the state-sync client). */
+export const SNAPSHOT_TYPES: readonly number[] = [
+  MSG.snapshotsRequest,
+  MSG.snapshots,
+  MSG.chunkRequest,
+  MSG.chunk,
+];
+/** Most manifests a peer offers in one `snapshots` frame (its newest). */
+export const MAX_OFFERED_SNAPSHOTS = 8;
+/** `snapshotsRequest` has an empty payload; the answer lists encoded manifests (`core/chain/snapshot.ts`). */
+export const SnapshotsMsgCodec = struct({ manifests: vector(bytes(2 << 20), MAX_OFFERED_SNAPSHOTS) });
+export const ChunkRequestCodec = struct({ height: u64, index: u32 });
+/** One chunk (empty `data`: the peer does not have it). */
+export const ChunkMsgCodec = struct({ height: u64, index: u32, data: bytes(16 << 20) });

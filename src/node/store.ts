@@ -165,6 +165,19 @@ export interface Store {
    * (a restore builds a new database this way). @throws StoreError STORE_NOT_EMPTY
    */
   importEntries(entries: [Uint8Array, Uint8Array][]): Promise<void>;
+  /**
+   * Writes a state-synced snapshot into a store still at height 0 in one batch (replacing the genesis state): the snapshot height's block and
+   * commit, the state entries, the meta entries, and that height — the store then looks like one that
+   * committed up to it, without the blocks before (issue 17). @throws StoreError STORE_NOT_EMPTY
+   */
+  importSnapshot(s: {
+    height: bigint;
+    hash: Uint8Array;
+    block: Uint8Array;
+    commit: Uint8Array;
+    state: Iterable<[Uint8Array, Uint8Array]>;
+    meta: Record<string, Uint8Array>;
+  }): Promise<void>;
   /** Reloads the height after `importEntries` (the import may have set it). */
   reloadHeight(): Promise<bigint>;
   putMeta(name: string, value: Uint8Array): Promise<void>;
@@ -307,6 +320,25 @@ export async function openStore(path: string): Promise<Store> {
       await batch.write({ sync: true });
     },
     reloadHeight: readHeight,
+    async importSnapshot(snap) {
+      if (height !== 0n)
+        throw new StoreError(
+          { code: "STORE_NOT_EMPTY", path },
+          `cannot state-sync into ${path}: it holds blocks`,
+        );
+      const hb = u64(snap.height);
+      const batch = db.batch();
+      // The genesis state a first start wrote is replaced by the snapshot's, in the same batch.
+      for await (const k of db.keys({ gte: key(P.state), lt: key(P.state + 1) })) batch.del(k);
+      batch.put(key(P.blockByHeight, hb), snap.block);
+      batch.put(key(P.heightByHash, snap.hash), hb);
+      batch.put(key(P.commit, hb), snap.commit);
+      for (const [k, v] of snap.state) batch.put(key(P.state, k), v);
+      for (const [name, value] of Object.entries(snap.meta)) batch.put(key(P.meta, utf8.encode(name)), value);
+      batch.put(key(P.meta, utf8.encode("height")), hb);
+      await batch.write({ sync: true });
+      height = snap.height;
+    },
     async initState(entries, meta) {
       const batch = db.batch();
       for (const [k, v] of entries) batch.put(key(P.state, k), v);

@@ -23,6 +23,10 @@ export default class DevnetAddValidator extends BaseCommand {
     name: Flags.string({ description: "Name of the new validator's node [default: nodeN]" }),
     stake: Flags.string({ description: "Self-stake to bond", default: "1000000" }),
     from: Flags.string({ description: "Funded devnet account that pays for the stake", default: "alice" }),
+    "state-sync": Flags.boolean({
+      description:
+        "The new node joins by state sync (a verified snapshot the others wrote) instead of replaying every block",
+    }),
   };
 
   async run(): Promise<void> {
@@ -34,6 +38,7 @@ export default class DevnetAddValidator extends BaseCommand {
         name: flags.name,
         stake: parseAmount("stake", flags.stake),
         funder: flags.from,
+        stateSync: flags["state-sync"],
         onProgress: (m) => spin.update(m),
       });
       spin.stop();
