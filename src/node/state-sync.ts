@@ -264,7 +264,12 @@ export function createStateSync(deps: StateSyncDeps) {
           continue;
         }
         const m = offer.manifest;
-        const proved = await verifiedBlock(offer, [...offer.peers][0] as string);
+        // The header from the first offering peer that proves it (a silent one is just skipped).
+        let proved: Awaited<ReturnType<typeof verifiedBlock>> = null;
+        for (const peer of [...offer.peers]) {
+          proved = await verifiedBlock(offer, peer);
+          if (proved) break;
+        }
         if (!proved) continue;
         deps.log.info(
           { height: String(m.height), chunks: chunkCount(m), peers: offer.peers.size },
