@@ -128,6 +128,13 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    pruning: z
+      .object({
+        /** Keep only the newest this many blocks (0: keep every block). State and snapshots are kept. */
+        keepBlocks: z.int().min(0).default(0),
+      })
+      .strict()
+      .prefault({}),
     stateSync: z
       .object({
         /** On a fresh node: fetch a verified state snapshot from peers instead of replaying every block. */

@@ -27,6 +27,7 @@ import { saveMempool, takeSavedMempool } from "./mempool-file.js";
 import { MSG, SNAPSHOT_TYPES, TX_GOSSIP_TYPES } from "./messages.js";
 import { createMetrics } from "./metrics.js";
 import { createTransport } from "./p2p/transport.js";
+import { createPruner } from "./pruning.js";
 import { openSigner } from "./signer.js";
 import { createSnapshotService } from "./snapshot/service.js";
 import { runStateSyncIfAsked, type StateSyncRun } from "./state-sync-start.js";
@@ -215,6 +216,7 @@ export async function createNode(
         syncRef = c;
       },
     });
+    const pruner = createPruner({ store, keepBlocks: config.pruning.keepBlocks, log: logger });
     const storedCommit = await store.commitAt(state.height);
     const driver = createDriver({
       state,
@@ -234,7 +236,10 @@ export async function createNode(
       beforePropose: () => gossip.flush(),
       expediteTxs: (hashes) => gossip.expedite(hashes),
       maxFrameBytes: Math.floor(config.p2p.maxFrameBytes / 2),
-      onCommitted: (s) => snapshots.onCommitted(s),
+      onCommitted: (s) => {
+        snapshots.onCommitted(s);
+        pruner.onCommitted(s.height);
+      },
     });
     driverRef = driver;
     cleanups.unshift(() => driver.stop());

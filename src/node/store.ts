@@ -178,6 +178,16 @@ export interface Store {
     state: Iterable<[Uint8Array, Uint8Array]>;
     meta: Record<string, Uint8Array>;
   }): Promise<void>;
+  /**
+   * Deletes blocks `from`..`below - 1` with their commits, hash index and tx index entries, in one batch
+   * (`pruning.keepBlocks`, issue 17); `describe` tells the hash and tx hashes of a block's bytes. The
+   * state and the blocks from `below` on are untouched. Resolves to the number of blocks deleted.
+   */
+  pruneBlocks(
+    from: bigint,
+    below: bigint,
+    describe: (block: Uint8Array) => { hash: Uint8Array; txs: Uint8Array[] },
+  ): Promise<number>;
   /** Reloads the height after `importEntries` (the import may have set it). */
   reloadHeight(): Promise<bigint>;
   putMeta(name: string, value: Uint8Array): Promise<void>;
@@ -320,6 +330,24 @@ export async function openStore(path: string): Promise<Store> {
       await batch.write({ sync: true });
     },
     reloadHeight: readHeight,
+    async pruneBlocks(from, below, describe) {
+      const batch = db.batch();
+      let n = 0;
+      for (let h = from; h < below; h++) {
+        const hb = u64(h);
+        const block = await get(key(P.blockByHeight, hb));
+        if (!block) continue;
+        const d = describe(block);
+        batch.del(key(P.blockByHeight, hb));
+        batch.del(key(P.heightByHash, d.hash));
+        batch.del(key(P.commit, hb));
+        for (const t of d.txs) batch.del(key(P.tx, t));
+        n++;
+      }
+      batch.put(key(P.meta, utf8.encode("prunedBelow")), u64(below));
+      await batch.write({ sync: true });
+      return n;
+    },
     async importSnapshot(snap) {
       if (height !== 0n)
         throw new StoreError(
