@@ -117,10 +117,10 @@ export const ConfigSchema = z
         interval: z.int().min(0).default(1000),
         /** Snapshots kept (older ones are deleted). */
         keep: z.int().min(1).max(100).default(2),
-        /** Size of each snapshot chunk. */
+        /** Size of each snapshot chunk (small sizes are for tests: more chunks, more frames). */
         chunkBytes: z
           .int()
-          .min(1024)
+          .min(256)
           .max(16 << 20)
           .default(256 << 10),
         /** SECURITY: chunk requests served per second to one peer (bursts of twice that). */

@@ -11,11 +11,11 @@ import { killAllDevnets } from "../helpers/devnet.js";
 import { connectRawPeer, type RawPeer, until } from "../helpers/raw-peer.js";
 
 /**
- * State sync on real processes (issue 17): the devnet writes a snapshot every 10 blocks (1 KiB chunks, so
- * even a small state has several); a new validator joins by state sync, is bonded and votes; a fresh node
+ * State sync on real processes (issue 17): the devnet writes a snapshot every 10 blocks (256-byte chunks, so
+ * even a small state has several per peer); a new validator joins by state sync, is bonded and votes; a fresh node
  * whose peers include one that serves corrupted chunks bans it and still completes the sync.
  */
-const SNAP_ENV = { FASTPOS_SNAPSHOT_INTERVAL: "10", FASTPOS_SNAPSHOT_CHUNK_BYTES: "1024" };
+const SNAP_ENV = { FASTPOS_SNAPSHOT_INTERVAL: "10", FASTPOS_SNAPSHOT_CHUNK_BYTES: "256" };
 
 describe("state sync (real devnet)", () => {
   let home: string;
