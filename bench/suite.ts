@@ -7,8 +7,9 @@
  *   2. submit→final latency at 50% of that rate
  *   3. `devnet up -n 5` → first final block (median of 5)
  *   4. empty-block catch-up ("replay") speed: a stopped validator restarts ~200 blocks behind
- *   5. `fastpos --help` wall time (median of 10)
- *   6. `fastpos sim`: 100 validators with ed25519 signatures, wall time per simulated height (issue 21)
+ *   5. state sync vs block sync of the same chain (in-process: bytes and CPU time, as ratios; bench/state-sync.ts)
+ *   6. `fastpos --help` wall time (median of 10)
+ *   7. `fastpos sim`: 100 validators with ed25519 signatures, wall time per simulated height (issue 21)
  *
  * Every run also measures the host's speed (single-core signature verifications/s through THE verify rule,
  * before and after the loads), because this shared machine's speed drifts by 10–20% between hours: tx/s as
@@ -22,6 +23,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { createClient } from "../src/client/client.js";
 import { verifiesPerSecond } from "./host-speed.js";
+import { runStateSyncBench } from "./state-sync.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -181,6 +183,11 @@ async function main() {
     };
   });
 
+  const ssAccounts = quick ? 10_000 : 100_000;
+  const ssBlocks = quick ? 300 : 2000;
+  log(`state sync vs block sync: ${ssAccounts} accounts, ${ssBlocks} blocks (in-process)`);
+  results.stateSync = runStateSyncBench(ssAccounts, ssBlocks);
+
   const helpRuns = quick ? 3 : 10;
   log(`fastpos --help, ${helpRuns} runs`);
   const help: number[] = [];
@@ -241,6 +248,11 @@ async function main() {
     [
       `empty-block catch-up (${r.catchUp.blocks} blocks)`,
       `**${r.catchUp.blocksPerS} blocks/s** (${r.catchUp.ms} ms)`,
+      "",
+    ],
+    [
+      `state sync vs block sync (${r.stateSync.accounts} accounts, ${r.stateSync.blocks} blocks, in-process)`,
+      `block sync ${r.stateSync.blockSync.ms} ms / ${r.stateSync.blockSync.bytes} B; state sync ${r.stateSync.stateSync.ms} ms / ${r.stateSync.stateSync.bytes} B: **×${r.stateSync.timeRatio} time, ×${r.stateSync.bytesRatio} bytes** (snapshot write ${r.stateSync.snapshotWriteMs} ms)`,
       "",
     ],
     ["`fastpos --help`", `**${r.help.medianMs} ms** (median)`, ""],

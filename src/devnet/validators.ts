@@ -54,6 +54,8 @@ export async function addValidator(
     stake: bigint;
     funder: string;
     syncTimeoutMs?: number;
+    /** The new node joins by state sync (a verified snapshot from the others) instead of every block. */
+    stateSync?: boolean;
     onProgress?: (m: string) => void;
   },
 ): Promise<AddValidatorResult & { resumed: boolean }> {
@@ -97,7 +99,7 @@ export async function addValidator(
     );
     account = acc;
     consensusKey = consensus.publicKey;
-    node = await createValidatorHome(dir, d, provider, name, consensus);
+    node = await createValidatorHome(dir, d, provider, name, consensus, o.stateSync === true);
     d.nodes.push(node);
     writeDevnet(home, d);
   }
@@ -116,7 +118,7 @@ export async function addValidator(
     await waitTx(api, fund.hash);
   }
   if ((await provider.inspect(d, node))?.state !== "running") {
-    o.onProgress?.(`starting ${name}`);
+    o.onProgress?.(`starting ${name}${o.stateSync ? " (state sync)" : ""}`);
     await provider.start(d, node);
     writeDevnet(home, d);
   }
@@ -159,6 +161,7 @@ async function createValidatorHome(
   provider: NodeProvider,
   name: string,
   consensus: { publicKey: Uint8Array; secretKey: Uint8Array },
+  stateSync: boolean,
 ): Promise<DevnetNode> {
   const [p2pPort, apiPort] = (await freePorts(2)) as [number, number];
   const node: DevnetNode = {
@@ -183,6 +186,7 @@ async function createValidatorHome(
       log: { stderr: false },
       consensus: { emptyBlocksIntervalMs: d.blockTimeMs ?? 0 },
       devnet: { faults: true },
+      ...(stateSync ? { stateSync: { enabled: true } } : {}),
     },
   });
   return node;

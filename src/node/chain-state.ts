@@ -55,6 +55,11 @@ function decodeSet(s: {
   };
 }
 
+/** The meta entry naming the genesis a store belongs to (written once, with the first state). */
+export function genesisHashMeta(state: State): Record<string, Uint8Array> {
+  return { genesisHash: state.genesisHash };
+}
+
 /** The meta entry to write with a block. */
 export function chainMeta(state: State): Record<string, Uint8Array> {
   return {
@@ -65,6 +70,21 @@ export function chainMeta(state: State): Record<string, Uint8Array> {
       validatorSet: encodeSet(state.validatorSet),
       lastValidatorSet: encodeSet(state.lastValidatorSet),
     }),
+  };
+}
+
+/**
+ * The validator sets (with proposer priorities) of an encoded chain meta entry, as a state snapshot's
+ * manifest carries it. @throws CodecError when malformed
+ */
+export function decodeChainMeta(raw: Uint8Array) {
+  const m = decode(ChainMetaCodec, raw);
+  return {
+    height: m.height,
+    lastBlockHash: m.lastBlockHash,
+    lastBlockTime: m.lastBlockTime,
+    validatorSet: decodeSet(m.validatorSet),
+    lastValidatorSet: decodeSet(m.lastValidatorSet),
   };
 }
 

@@ -122,6 +122,48 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    snapshot: z
+      .object({
+        /** Write a state snapshot every this many blocks, for peers that state-sync (0: never). */
+        interval: z.int().min(0).default(1000),
+        /** Snapshots kept (older ones are deleted). */
+        keep: z.int().min(1).max(100).default(2),
+        /** Size of each snapshot chunk (small sizes are for tests: more chunks, more frames). */
+        chunkBytes: z
+          .int()
+          .min(256)
+          .max(16 << 20)
+          .default(256 << 10),
+        /** SECURITY: chunk requests served per second to one peer (bursts of twice that). */
+        chunksPerSecondPerPeer: z.int().min(1).default(50),
+      })
+      .strict()
+      .prefault({}),
+    pruning: z
+      .object({
+        /** Keep only the newest this many blocks (0: keep every block). State and snapshots are kept. */
+        keepBlocks: z.int().min(0).default(0),
+      })
+      .strict()
+      .prefault({}),
+    stateSync: z
+      .object({
+        /** On a fresh node: fetch a verified state snapshot from peers instead of replaying every block. */
+        enabled: z.boolean().default(false),
+        /** A trusted header: the snapshot must be at this height (0: trust the genesis validator set). */
+        trustHeight: z.int().min(0).default(0),
+        /** The trusted header's block hash (0x-hex), with trustHeight. */
+        trustHash: z
+          .string()
+          .regex(/^(0x[0-9a-fA-F]{64})?$/, "must be a 0x-hex block hash")
+          .default(""),
+        /** How long snapshot offers are collected before one is chosen. */
+        discoveryMs: z.int().min(0).default(3000),
+        /** Longest the state sync may take before the node gives up (exit 1). */
+        timeoutMs: z.int().min(1000).default(120_000),
+      })
+      .strict()
+      .prefault({}),
     devnet: z
       .object({
         /** Enables the admin fault API (drop or delay p2p traffic per peer). Never on real networks. */

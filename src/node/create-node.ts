@@ -14,6 +14,7 @@ import type { FastposError } from "../core/errors.js";
 import { createAdmission } from "./admission.js";
 import { eventTypesFilter, jsonText, sendEvent, startApiServer } from "./api/http.js";
 import { apiRoutes } from "./api/routes.js";
+import { createBackupJobs } from "./backup/node-job.js";
 import { assertByzantineAllowed, BYZANTINE_WARNING } from "./byzantine.js";
 import { loadChainState } from "./chain-state.js";
 import { type ConfigLayer, loadConfig, type NodeConfig } from "./config.js";
@@ -25,10 +26,13 @@ import { listenError } from "./listen-error.js";
 import { createLogger } from "./logger.js";
 import { Mempool } from "./mempool.js";
 import { saveMempool, takeSavedMempool } from "./mempool-file.js";
-import { TX_GOSSIP_TYPES } from "./messages.js";
+import { MSG, SNAPSHOT_TYPES, TX_GOSSIP_TYPES } from "./messages.js";
 import { createMetrics } from "./metrics.js";
 import { createTransport } from "./p2p/transport.js";
+import { createPruner } from "./pruning.js";
 import { openSigner, unguardedSigner } from "./signer.js";
+import { createSnapshotService } from "./snapshot/service.js";
+import { runStateSyncIfAsked, type StateSyncRun } from "./state-sync-start.js";
 import { openStore } from "./store.js";
 import { createTxGossip } from "./tx-gossip.js";
 import { openWal } from "./wal.js";
@@ -66,7 +70,7 @@ export async function createNode(
   const store = await openStore(join(home, "data", "db"));
   const cleanups: (() => Promise<void> | void)[] = [() => store.close()];
   try {
-    const state = await loadChainState(store, genesis);
+    let state = await loadChainState(store, genesis);
     const byzantine = config.unsafe.byzantine;
     if (byzantine) {
       assertByzantineAllowed({
@@ -101,6 +105,17 @@ export async function createNode(
       }
     };
     let driverRef: ReturnType<typeof createDriver> | undefined;
+    /** The state-sync client while it runs (before the driver exists). */
+    let syncRef: StateSyncRun | undefined;
+    const snapshots = createSnapshotService({
+      dataDir: join(home, "data"),
+      ...config.snapshot,
+      chunkBytes: Math.min(config.snapshot.chunkBytes, Math.floor(config.p2p.maxFrameBytes / 2)),
+      send: (peer, type, payload) => transport.send(peer, type, payload),
+      misbehave: (peer, reason) => transport.misbehave(peer, reason),
+      log: logger,
+      onAnswer: (peer, type, payload) => syncRef?.onMessage(peer, type, payload),
+    });
 
     const transport = createTransport({
       chainId: state.chainId,
@@ -124,14 +139,19 @@ export async function createNode(
       logger,
       onMessage: (peer, type, payload) => {
         if (TX_GOSSIP_TYPES.includes(type)) return gossip.onMessage(peer.id, type, payload);
+        if (SNAPSHOT_TYPES.includes(type)) return snapshots.onMessage(peer.id, type, payload);
+        if (syncRef && type === MSG.blockResponse) return syncRef.onMessage(peer.id, type, payload);
         driverRef?.onMessage(peer.id, type, payload);
       },
       onPeerConnected: (peer) => {
         metrics.peers.set(transport.peers().length);
+        syncRef?.onPeerConnected(peer.id);
         driverRef?.onPeerConnected(peer);
       },
       onPeerDisconnected: (peer) => {
         metrics.peers.set(transport.peers().length);
+        snapshots.onPeerDisconnected(peer.id);
+        syncRef?.onPeerDisconnected(peer.id);
         driverRef?.onPeerDisconnected(peer);
       },
     });
@@ -199,6 +219,19 @@ export async function createNode(
       throw listenError("p2p", config.p2p.listen, err);
     });
     cleanups.unshift(() => transport.stop());
+    state = await runStateSyncIfAsked({
+      config,
+      state,
+      store,
+      genesis,
+      transport,
+      logger,
+      signal: abort.signal,
+      setClient: (c) => {
+        syncRef = c;
+      },
+    });
+    const pruner = createPruner({ store, keepBlocks: config.pruning.keepBlocks, log: logger });
     const storedCommit = await store.commitAt(state.height);
     const driver = createDriver({
       state,
@@ -227,6 +260,10 @@ export async function createNode(
             sign: unguardedSigner(validatorKey.secretKey, validatorKey.publicKey),
           },
         }),
+      onCommitted: (s) => {
+        snapshots.onCommitted(s);
+        pruner.onCommitted(s.height);
+      },
     });
     driverRef = driver;
     cleanups.unshift(() => driver.stop());
@@ -261,6 +298,13 @@ export async function createNode(
         onFaultsChanged: () => savePersistedFaults(home, transport.faults()),
         startedAt: Date.now(),
         maxBatchTxs: config.api.maxBatchTxs,
+        backups: createBackupJobs({
+          store,
+          dataDir: join(home, "data"),
+          chainId: state.chainId,
+          genesisHash: state.genesisHash,
+          log: logger,
+        }),
       }),
       onEvents: (ws, req) => {
         subscribers.set(ws, eventTypesFilter(req.url));

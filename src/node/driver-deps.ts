@@ -37,6 +37,8 @@ export interface DriverDeps {
   expediteTxs?: (hashes: string[]) => void;
   /** Idle mode: longest wait for work before an empty block (node config `consensus.emptyBlocksIntervalMs`; 0 = off). */
   emptyBlocksIntervalMs?: number;
+  /** After each block is committed (decided or synced): e.g. the state snapshot writer (issue 17). */
+  onCommitted?: (state: State) => void;
   /** Most bytes of txs in one `blockTxs` frame (default 1 MiB). */
   maxFrameBytes?: number;
   /** The persisted evidence pool (opened by the composition root against `state`). */

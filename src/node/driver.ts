@@ -239,6 +239,7 @@ export function createDriver(deps: DriverDeps) {
     lastCommit = commit;
     evidence.onCommitted(block.evidence, state);
     metrics.evidencePending.set(evidence.size);
+    deps.onCommitted?.(state);
   }
 
   async function commitDecided(height: bigint, round: number, blockHash: Uint8Array, commit: Commit) {

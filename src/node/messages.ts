@@ -21,8 +21,12 @@ export const MSG = {
   compactProposal: FIRST_APP_FRAME + 9,
   blockTxsRequest: FIRST_APP_FRAME + 10,
   blockTxs: FIRST_APP_FRAME + 11,
-  /** NOTE: numbered apart from the others so frames added meanwhile elsewhere (state sync) do not collide. */
-  evidence: FIRST_APP_FRAME + 20,
+  evidence: FIRST_APP_FRAME + 12,
+  // State sync (issue 17).
+  snapshotsRequest: FIRST_APP_FRAME + 13,
+  snapshots: FIRST_APP_FRAME + 14,
+  chunkRequest: FIRST_APP_FRAME + 15,
+  chunk: FIRST_APP_FRAME + 16,
 } as const;
 
 /** A proposal with its block (canonical block bytes). */
@@ -125,3 +129,17 @@ export const MAX_SYNC_BATCH = 32;
 export const MAX_EVIDENCE_BATCH = 16;
 /** Evidence gossip (issue 15): items checked by the receiver before it keeps or relays them. */
 export const EvidenceMsgCodec = struct({ items: vector(EvidenceCodec, MAX_EVIDENCE_BATCH) });
+/** Frame types of state sync (routed to node/snapshot/service.ts and the state-sync client). */
+export const SNAPSHOT_TYPES: readonly number[] = [
+  MSG.snapshotsRequest,
+  MSG.snapshots,
+  MSG.chunkRequest,
+  MSG.chunk,
+];
+/** Most manifests a peer offers in one `snapshots` frame (its newest). */
+export const MAX_OFFERED_SNAPSHOTS = 8;
+/** `snapshotsRequest` has an empty payload; the answer lists encoded manifests (`core/chain/snapshot.ts`). */
+export const SnapshotsMsgCodec = struct({ manifests: vector(bytes(2 << 20), MAX_OFFERED_SNAPSHOTS) });
+export const ChunkRequestCodec = struct({ height: u64, index: u32 });
+/** One chunk (empty `data`: the peer does not have it). */
+export const ChunkMsgCodec = struct({ height: u64, index: u32, data: bytes(16 << 20) });

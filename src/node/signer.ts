@@ -80,7 +80,7 @@ export interface Signer {
  */
 export function openSigner(dir: string, secretKey: Uint8Array, publicKey: Uint8Array): Signer {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const stateFile = join(dir, "signer-state.json");
+  const stateFile = join(dir, SIGNER_STATE_FILE);
   const lockFile = join(dir, "signer.lock");
   const key = signingKey(secretKey, publicKey);
   acquireLock(lockFile);
@@ -144,10 +144,41 @@ export function openSigner(dir: string, secretKey: Uint8Array, publicKey: Uint8A
   };
 }
 
+/** The signer state's file name in `<home>/data` (backups carry it; restores never move it backwards). */
+export const SIGNER_STATE_FILE = "signer-state.json";
+
+/**
+ * The last (height, round, step) a signer state file records, or null when there is none.
+ * @throws SignerError SIGNER_STATE_CORRUPT as `openSigner` would
+ */
+export function readSignerState(file: string): { height: bigint; round: number; step: number } | null {
+  const s = readState(file);
+  return s && { height: s.height, round: s.round, step: s.step };
+}
+
+/** Negative when signer position `a` is before `b` (height, then round, then step). */
+export const compareSignerState = compareHrs;
+
 function readState(file: string): LastSign | null {
   if (!existsSync(file)) return null;
+  return parseState(file, readFileSync(file, "utf8"));
+}
+
+/**
+ * The (height, round, step) of a signer state's text (e.g. one carried in a backup); `file` names it in
+ * errors. @throws SignerError SIGNER_STATE_CORRUPT
+ */
+export function parseSignerState(
+  file: string,
+  text: string,
+): { height: bigint; round: number; step: number } {
+  const s = parseState(file, text);
+  return { height: s.height, round: s.round, step: s.step };
+}
+
+function parseState(file: string, text: string): LastSign {
   try {
-    const j = JSON.parse(readFileSync(file, "utf8"));
+    const j = JSON.parse(text);
     const state = {
       height: BigInt(j.height),
       round: Number(j.round),

@@ -23,7 +23,9 @@ const P = {
 export type StoreErrorType =
   | { code: "STORE_LOCKED"; path: string; pid: number | null; hint: string }
   | { code: "STORE_OPEN_FAILED"; path: string; reason: string; hint: string }
-  | { code: "STORE_HEIGHT_GAP"; expected: string; got: string };
+  | { code: "STORE_HEIGHT_GAP"; expected: string; got: string }
+  | { code: "STORE_CORRUPT"; path: string; reason: string; hint: string }
+  | { code: "STORE_NOT_EMPTY"; path: string };
 export class StoreError extends FastposError<StoreErrorType> {}
 
 /** One committed block, ready to write. */
@@ -94,6 +96,27 @@ function openError(path: string, err: unknown): StoreError {
   );
 }
 
+/** The hint of every corrupted-database error: the recovery procedures in docs/operations.md. */
+export const CORRUPT_HINT =
+  "stop the node and restore the database from a backup (`fastpos node restore --in FILE --home HOME --force`), or move data/db away and sync again from peers; keep data/signer-state.json (docs/operations.md)";
+
+/**
+ * LevelDB reports damage it finds while reading (a bad block checksum, a missing table file) as
+ * LEVEL_CORRUPTION or LEVEL_IO_ERROR: those become STORE_CORRUPT, a user-facing error with the recovery
+ * hint, never a stack trace (issue 17). Anything else is rethrown unchanged.
+ */
+function readError(path: string, err: unknown): unknown {
+  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = e?.code ?? e?.cause?.code;
+  const reason = e?.cause?.message ?? e?.message ?? String(err);
+  if (code !== "LEVEL_CORRUPTION" && code !== "LEVEL_IO_ERROR" && !/corrupt/i.test(reason)) return err;
+  return new StoreError(
+    { code: "STORE_CORRUPT", path, reason, hint: CORRUPT_HINT },
+    `the database ${path} is corrupted: ${reason}`,
+    { cause: err },
+  );
+}
+
 /**
  * The pid holding the POSIX lock on `lockFile` (LevelDB's LOCK), from Linux's /proc/locks; null when it
  * cannot be told (another OS, no entry). Best effort, for the error message only.
@@ -131,6 +154,42 @@ export interface Store {
   /** Writes the genesis state (height 0) in one batch; only valid on an empty store. */
   initState(entries: Iterable<[Uint8Array, Uint8Array]>, meta: Record<string, Uint8Array>): Promise<void>;
   getMeta(name: string): Promise<Uint8Array | undefined>;
+  /**
+   * Every entry of the database (raw keys, prefix byte included) from ONE LevelDB iterator: its implicit
+   * snapshot makes the dump consistent at one height while blocks keep being committed (backups, issue 17).
+   * @throws StoreError STORE_CORRUPT when LevelDB finds damage on the way
+   */
+  dumpEntries(): AsyncIterable<[Uint8Array, Uint8Array]>;
+  /**
+   * Writes raw entries (from `dumpEntries`) in one batch; only into a store that was empty when opened
+   * (a restore builds a new database this way). @throws StoreError STORE_NOT_EMPTY
+   */
+  importEntries(entries: [Uint8Array, Uint8Array][]): Promise<void>;
+  /**
+   * Writes a state-synced snapshot into a store still at height 0 in one batch (replacing the genesis state): the snapshot height's block and
+   * commit, the state entries, the meta entries, and that height — the store then looks like one that
+   * committed up to it, without the blocks before (issue 17). @throws StoreError STORE_NOT_EMPTY
+   */
+  importSnapshot(s: {
+    height: bigint;
+    hash: Uint8Array;
+    block: Uint8Array;
+    commit: Uint8Array;
+    state: Iterable<[Uint8Array, Uint8Array]>;
+    meta: Record<string, Uint8Array>;
+  }): Promise<void>;
+  /**
+   * Deletes blocks `from`..`below - 1` with their commits, hash index and tx index entries, in one batch
+   * (`pruning.keepBlocks`, issue 17); `describe` tells the hash and tx hashes of a block's bytes. The
+   * state and the blocks from `below` on are untouched. Resolves to the number of blocks deleted.
+   */
+  pruneBlocks(
+    from: bigint,
+    below: bigint,
+    describe: (block: Uint8Array) => { hash: Uint8Array; txs: Uint8Array[] },
+  ): Promise<number>;
+  /** Reloads the height after `importEntries` (the import may have set it). */
+  reloadHeight(): Promise<bigint>;
   putMeta(name: string, value: Uint8Array): Promise<void>;
   close(): Promise<void>;
 }
@@ -152,12 +211,27 @@ export async function openStore(path: string): Promise<Store> {
   // classic-level hands back Buffers; callers get plain Uint8Arrays (same bytes, no Buffer semantics).
   const plain = (v: Uint8Array) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
   const get = async (k: Uint8Array) => {
-    const v = await db.get(k);
+    let v: Uint8Array | undefined;
+    try {
+      v = await db.get(k);
+    } catch (err) {
+      throw readError(path, err);
+    }
     return v === undefined ? undefined : plain(v);
   };
   let height = 0n;
-  const h = await get(key(P.meta, utf8.encode("height")));
-  if (h) height = readU64(h);
+  const readHeight = async () => {
+    const h = await get(key(P.meta, utf8.encode("height")));
+    height = h ? readU64(h) : 0n;
+    return height;
+  };
+  try {
+    await readHeight();
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
+  let empty: boolean | undefined;
 
   return {
     height: async () => height,
@@ -226,9 +300,72 @@ export async function openStore(path: string): Promise<Store> {
       return { height: readU64(v.subarray(0, 8)), index: new DataView(v.buffer, v.byteOffset).getUint32(8) };
     },
     async *stateEntries() {
-      for await (const [k, v] of db.iterator({ gte: key(P.state), lt: key(P.state + 1) })) {
-        yield [plain(k.subarray(1)), plain(v)];
+      try {
+        for await (const [k, v] of db.iterator({ gte: key(P.state), lt: key(P.state + 1) })) {
+          yield [plain(k.subarray(1)), plain(v)];
+        }
+      } catch (err) {
+        throw readError(path, err);
       }
+    },
+    async *dumpEntries() {
+      try {
+        for await (const [k, v] of db.iterator()) yield [plain(k), plain(v)];
+      } catch (err) {
+        throw readError(path, err);
+      }
+    },
+    async importEntries(entries) {
+      if (empty === undefined) {
+        empty = true;
+        for await (const _ of db.keys({ limit: 1 })) empty = false;
+      }
+      if (!empty)
+        throw new StoreError(
+          { code: "STORE_NOT_EMPTY", path },
+          `cannot import into ${path}: it already holds data`,
+        );
+      const batch = db.batch();
+      for (const [k, v] of entries) batch.put(k, v);
+      await batch.write({ sync: true });
+    },
+    reloadHeight: readHeight,
+    async pruneBlocks(from, below, describe) {
+      const batch = db.batch();
+      let n = 0;
+      for (let h = from; h < below; h++) {
+        const hb = u64(h);
+        const block = await get(key(P.blockByHeight, hb));
+        if (!block) continue;
+        const d = describe(block);
+        batch.del(key(P.blockByHeight, hb));
+        batch.del(key(P.heightByHash, d.hash));
+        batch.del(key(P.commit, hb));
+        for (const t of d.txs) batch.del(key(P.tx, t));
+        n++;
+      }
+      batch.put(key(P.meta, utf8.encode("prunedBelow")), u64(below));
+      await batch.write({ sync: true });
+      return n;
+    },
+    async importSnapshot(snap) {
+      if (height !== 0n)
+        throw new StoreError(
+          { code: "STORE_NOT_EMPTY", path },
+          `cannot state-sync into ${path}: it holds blocks`,
+        );
+      const hb = u64(snap.height);
+      const batch = db.batch();
+      // The genesis state a first start wrote is replaced by the snapshot's, in the same batch.
+      for await (const k of db.keys({ gte: key(P.state), lt: key(P.state + 1) })) batch.del(k);
+      batch.put(key(P.blockByHeight, hb), snap.block);
+      batch.put(key(P.heightByHash, snap.hash), hb);
+      batch.put(key(P.commit, hb), snap.commit);
+      for (const [k, v] of snap.state) batch.put(key(P.state, k), v);
+      for (const [name, value] of Object.entries(snap.meta)) batch.put(key(P.meta, utf8.encode(name)), value);
+      batch.put(key(P.meta, utf8.encode("height")), hb);
+      await batch.write({ sync: true });
+      height = snap.height;
     },
     async initState(entries, meta) {
       const batch = db.batch();
@@ -240,4 +377,13 @@ export async function openStore(path: string): Promise<Store> {
     putMeta: (name, value) => db.put(key(P.meta, utf8.encode(name)), value, { sync: true }),
     close: () => db.close(),
   };
+}
+
+const HEIGHT_KEY = key(P.meta, utf8.encode("height"));
+
+/** The committed height a dumped entry records, when `k` is the store's height key (else undefined). */
+export function heightOfDumpEntry(k: Uint8Array, v: Uint8Array): bigint | undefined {
+  if (k.length !== HEIGHT_KEY.length || v.length !== 8) return undefined;
+  for (let i = 0; i < k.length; i++) if (k[i] !== HEIGHT_KEY[i]) return undefined;
+  return readU64(v);
 }

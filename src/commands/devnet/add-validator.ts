@@ -31,6 +31,10 @@ export default class DevnetAddValidator extends BaseCommand {
       default: ADD_VALIDATOR_SYNC_TIMEOUT_MS / 1000,
       min: 1,
     }),
+    "state-sync": Flags.boolean({
+      description:
+        "The new node joins by state sync (a verified snapshot the others wrote) instead of replaying every block",
+    }),
   };
 
   async run(): Promise<void> {
@@ -43,6 +47,7 @@ export default class DevnetAddValidator extends BaseCommand {
         stake: parseAmount("stake", flags.stake),
         funder: flags.from,
         syncTimeoutMs: flags.timeout * 1000,
+        stateSync: flags["state-sync"],
         onProgress: (m) => spin.update(m),
       });
       spin.stop();

@@ -44,6 +44,10 @@ export default class NodeStart extends BaseCommand {
       description: "Static peer ws:// URL (repeatable; replaces the configured list)",
       multiple: true,
     }),
+    "state-sync": Flags.boolean({
+      description:
+        "On a fresh node: fetch a verified state snapshot from peers, then block-sync to the tip (config stateSync.enabled)",
+    }),
     "log-level": Flags.string({
       description: "Log level",
       options: ["trace", "debug", "info", "warn", "error", "fatal", "silent"],
@@ -60,6 +64,7 @@ export default class NodeStart extends BaseCommand {
       };
     if (flags["api-listen"]) layer.api = { listen: flags["api-listen"] };
     if (flags["log-level"]) layer.log = { level: flags["log-level"] };
+    if (flags["state-sync"]) layer.stateSync = { enabled: true };
     const home = resolve(flags.home);
     assertNodeHome(home);
     const node = await createNode(home, { env: process.env, flags: layer });

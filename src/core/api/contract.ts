@@ -315,6 +315,18 @@ export interface SetFaultRequest {
   persist?: boolean;
 }
 
+/** A backup the node writes into `<home>/data/backups/` (`POST|GET /admin/backup`, issue 17). */
+export interface BackupJobJson {
+  id: string;
+  state: "running" | "done" | "failed";
+  /** File name in `<home>/data/backups/`. */
+  file: string;
+  /** The committed height the backup holds, once done. */
+  height: string | null;
+  bytes: number | null;
+  error?: string;
+}
+
 /**
  * Every JSON route, keyed `"METHOD /path"` with `:params` as in the router. `/admin/*` routes need the
  * node's bearer token. Not listed: `/metrics` (Prometheus text) and the WebSocket `EVENTS_PATH`.
@@ -342,6 +354,8 @@ export interface ApiRoutes {
   "GET /admin/peers": { response: { peers: PeerJson[]; faults: FaultsJson } };
   "POST /admin/faults": { body: SetFaultRequest; response: { faults: FaultsJson } };
   "DELETE /admin/faults": { response: { faults: FaultsJson } };
+  "POST /admin/backup": { body: Record<string, never>; response: BackupJobJson };
+  "GET /admin/backup": { response: BackupJobJson };
 }
 
 /** `"GET /v1/status"`, … */

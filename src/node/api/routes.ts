@@ -60,6 +60,8 @@ export interface ApiContext {
   startedAt: number;
   /** Most txs in one `/v1/txs/batch` request (config `api.maxBatchTxs`). */
   maxBatchTxs: number;
+  /** Backups written by this node (`POST|GET /admin/backup`). */
+  backups?: ReturnType<typeof import("../backup/node-job.js").createBackupJobs>;
 }
 
 /**
@@ -282,6 +284,15 @@ export function apiRoutes(ctx: ApiContext): Route[] {
       ctx.transport.setFault(peer, fault);
       ctx.onFaultsChanged?.();
       return ok({ faults: ctx.transport.faults() });
+    }),
+    contractRoute("POST /admin/backup", () => {
+      if (!ctx.backups) throw new ApiError(404, "NOT_FOUND", "this node does not write backups");
+      return { status: 202, json: ctx.backups.start() };
+    }),
+    contractRoute("GET /admin/backup", () => {
+      const job = ctx.backups?.status();
+      if (!job) throw new ApiError(404, "NO_BACKUP", "no backup was started on this node");
+      return ok(job);
     }),
     contractRoute("DELETE /admin/faults", () => {
       for (const id of Object.keys(ctx.transport.faults())) ctx.transport.setFault(id, null);
