@@ -42,7 +42,7 @@ export const ManifestSchema = z
       .default("local"),
     chainId: z.string().min(1).max(64).optional(),
     preset: z.enum(["dev", "test", "mainnet-like"]).default("dev"),
-    provider: z.enum(["process", "docker"]).default("process"),
+    provider: z.enum(["process", "docker", "swarm"]).default("process"),
     /** Docker provider settings (ignored by the process provider). */
     docker: z
       .object({

@@ -44,6 +44,15 @@ export async function addValidator(
   o: { name?: string | undefined; stake: bigint; funder: string; onProgress?: (m: string) => void },
 ): Promise<AddValidatorResult> {
   const name = o.name ?? `node${d.nodes.length}`;
+  if (d.provider === "compose")
+    throw new DevnetError(
+      {
+        code: "DEVNET_BAD_OPTION",
+        option: "provider",
+        hint: "add the validator to the original devnet, then export it again",
+      },
+      `devnet "${d.name}" runs from a docker-compose file, which has a fixed set of validators`,
+    );
   if (d.nodes.some((n) => n.name === name)) {
     throw new DevnetError(
       { code: "DEVNET_EXISTS", name },
@@ -92,7 +101,7 @@ export async function addValidator(
     pid: null,
     validator: addressFromPublicKey(consensus.publicKey),
     logFile: join(dir, name, "logs", "stdout.log"),
-    ...(d.provider === "docker" ? { container: null } : {}),
+    ...(d.provider !== "process" ? { container: null } : {}),
   };
   const net = provider.network(d, node, d.nodes);
   initNodeHome({

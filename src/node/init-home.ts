@@ -89,7 +89,8 @@ export function initHomeFromSource(home: string, src: InitSource): InitFromSourc
   const vkFile = join(home, INIT_FILES.validatorKey);
   if (!created && src.validatorKey && existsSync(vkFile)) {
     const have = readKeyFile(vkFile);
-    if (toHex(have.publicKey) !== toHex(getPublicKey(src.validatorKey))) throw mismatch(home, "validator key");
+    if (toHex(have.publicKey) !== toHex(getPublicKey(src.validatorKey)))
+      throw mismatch(home, "validator key");
   }
   const nkFile = join(home, INIT_FILES.nodeKey);
   if (!created && src.nodeKey && existsSync(nkFile)) {

@@ -60,7 +60,8 @@ function sourceError(file: string, reason: string, hint: string): NodeHomeError 
  */
 export function parseSecretKey(text: string, where: string): Uint8Array {
   const t = text.trim();
-  const hint = "give 64 hex digits or a key file as `fastpos node init` writes it ({address, publicKey, secretKey})";
+  const hint =
+    "give 64 hex digits or a key file as `fastpos node init` writes it ({address, publicKey, secretKey})";
   let secretHex: unknown = t;
   let publicHex: unknown;
   if (t.startsWith("{")) {
@@ -105,13 +106,16 @@ export function indexFromHostname(name = hostname()): number {
 }
 
 /**
- * Reads an init source directory; with `index`, `<index>.<file>` wins over `<file>`.
+ * Reads an init source directory, or several looked through in order (swarm: secrets in /run/secrets,
+ * configs in /etc/fastpos); with `index`, `<index>.<file>` wins over `<file>`.
  * @throws NodeHomeError NODE_GENESIS_MISSING without a genesis, NODE_INIT_INVALID for a bad key
  */
-export function readInitDir(dir: string, index?: number): InitSource {
+export function readInitDir(dirs: string | string[], index?: number): InitSource {
+  const list = typeof dirs === "string" ? [dirs] : dirs;
+  const dir = list.join(", ");
   const pick = (name: string): string | undefined => {
     const candidates = index === undefined ? [name] : [`${index}.${name}`, name];
-    for (const c of candidates) if (existsSync(join(dir, c))) return join(dir, c);
+    for (const c of candidates) for (const d of list) if (existsSync(join(d, c))) return join(d, c);
     return undefined;
   };
   const genesis = pick(INIT_FILES.genesis);
@@ -119,7 +123,7 @@ export function readInitDir(dir: string, index?: number): InitSource {
     throw new NodeHomeError(
       {
         code: "NODE_GENESIS_MISSING",
-        file: join(dir, INIT_FILES.genesis),
+        file: join(list[0] ?? ".", INIT_FILES.genesis),
         hint: "mount the network's genesis.json (secret, config or ConfigMap) into the init directory",
       },
       `no ${INIT_FILES.genesis} in ${dir}`,

@@ -29,7 +29,7 @@ export default class NodeInit extends BaseCommand {
     "<%= config.bin %> node init --home ./node1 --genesis genesis.json --validator-key val1 --peer ws://127.0.0.1:26656",
     "<%= config.bin %> node init --home ./full --genesis genesis.json --json",
     "<%= config.bin %> node init --home /var/lib/fastpos --from-dir /run/secrets",
-    "FASTPOS_INIT_GENESIS=\"$(cat genesis.json)\" <%= config.bin %> node init --home ./n --from-env",
+    'FASTPOS_INIT_GENESIS="$(cat genesis.json)" <%= config.bin %> node init --home ./n --from-env',
   ];
   static override flags = {
     home: Flags.string({ description: "Node home directory to create", required: true }),

@@ -52,11 +52,13 @@ export default class NodeStart extends BaseCommand {
     }),
     "init-from-dir": Flags.string({
       description:
-        "First make --home a node home from DIR (genesis.json, config.yaml, validator-key.json, node-key.json, admin-token; e.g. /run/secrets); kept on restart",
+        "First make --home a node home from DIR (genesis.json, config.yaml, validator-key.json, node-key.json, admin-token; e.g. /run/secrets; repeatable, searched in order); kept on restart",
       exclusive: ["init-from-env"],
+      multiple: true,
     }),
     "init-from-env": Flags.boolean({
-      description: "First make --home a node home from FASTPOS_INIT_* variables (see `fastpos node init --help`)",
+      description:
+        "First make --home a node home from FASTPOS_INIT_* variables (see `fastpos node init --help`)",
     }),
     "init-index": Flags.string({
       description: "With --init-from-dir: prefer N.<file> (N, or `hostname` for a StatefulSet pod NAME-N)",
@@ -78,7 +80,10 @@ export default class NodeStart extends BaseCommand {
     // Container entrypoint mode (issue 20): the home lives on a data volume and is made from secrets.
     if (flags["init-from-dir"] || flags["init-from-env"]) {
       const src = flags["init-from-dir"]
-        ? readInitDir(resolve(flags["init-from-dir"]), parseInitIndex(flags["init-index"]))
+        ? readInitDir(
+            flags["init-from-dir"].map((x) => resolve(x)),
+            parseInitIndex(flags["init-index"]),
+          )
         : readInitEnv(process.env);
       const r = initHomeFromSource(home, src);
       process.stderr.write(

@@ -144,7 +144,23 @@ export class LogDemuxer {
   }
 }
 
-export function createDockerProvider(docker: Docker, settings: DockerSettings): NodeProvider {
+/**
+ * What a provider built on the docker one does its own way: `compose` creates containers with
+ * docker-compose and tears the project down with it; everything else (start, stop, kill, pause, logs,
+ * inspect) is the same engine call on a container found by name.
+ */
+export interface DockerProviderOverrides {
+  kind: "compose";
+  /** Creates the node's container (named `n.container`) without starting it. */
+  create(d: DevnetFile, n: DevnetNode): Promise<void>;
+  teardown(d: DevnetFile): Promise<string[]>;
+}
+
+export function createDockerProvider(
+  docker: Docker,
+  settings: DockerSettings,
+  overrides?: DockerProviderOverrides,
+): NodeProvider {
   const labelsFor = (d: DevnetFile, n: DevnetNode) => ({
     [LABEL_DEVNET]: d.name,
     [LABEL_NODE]: n.name,
@@ -261,7 +277,7 @@ export function createDockerProvider(docker: Docker, settings: DockerSettings): 
   };
 
   const provider: NodeProvider = {
-    kind: "docker",
+    kind: overrides?.kind ?? "docker",
 
     network(d, n, peers) {
       if (settings.network === "host") return loopbackNetwork(n, peers);
@@ -277,7 +293,7 @@ export function createDockerProvider(docker: Docker, settings: DockerSettings): 
     async start(d, n) {
       let st = await state(d, n);
       if (!st) {
-        await create(d, n);
+        await (overrides ? overrides.create(d, n) : create(d, n));
         st = await state(d, n);
       }
       if (st?.Paused) await call(container(d, n).unpause());
@@ -433,5 +449,6 @@ export function createDockerProvider(docker: Docker, settings: DockerSettings): 
       return stopped.sort();
     },
   };
+  if (overrides) provider.teardown = (d) => overrides.teardown(d);
   return provider;
 }

@@ -1,7 +1,7 @@
 import type { DevnetFile, DevnetNode } from "../state.js";
 
 /** Where a devnet's nodes run (DESIGN.md §6). Recorded in devnet.json; every lifecycle command dispatches on it. */
-export type ProviderKind = "process" | "docker";
+export type ProviderKind = "process" | "docker" | "compose" | "swarm";
 
 export type NodeRunState = "running" | "paused" | "stopped";
 
