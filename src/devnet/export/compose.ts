@@ -96,7 +96,6 @@ export function composeExport(input: ExportInput, apiPorts: number[]): ExportFil
       command: ["node", "start", "--home", CONTAINER_HOME, "--init-from-dir", "/run/secrets"],
       environment: { ...NODE_ENV_VARS, NODE_OPTIONS: "--max-semi-space-size=4 --max-old-space-size=192" },
       init: true,
-      restart: "no",
       ports: [`127.0.0.1:${port}:${CONTAINER_API_PORT}`],
       volumes: [`${n.name}-data:${CONTAINER_HOME}`],
       secrets: mounts,
