@@ -27,23 +27,36 @@ export async function request<T>(
   opts: HttpOptions = {},
 ): Promise<T> {
   const url = `${baseUrl.replace(/\/$/, "")}${path}`;
+  // NOTE: a ref'd timer, not AbortSignal.timeout (unref'd): a connection a proxy accepts and then drops
+  // (docker-proxy before the container listens) can leave fetch pending with no handle of its own, and the
+  // CLI then exited 13 ("unsettled top-level await") instead of retrying or timing out.
+  const ctl = new AbortController();
+  const timer = setTimeout(
+    () => ctl.abort(new DOMException("timed out", "TimeoutError")),
+    opts.timeoutMs ?? 10_000,
+  );
   let res: Response;
+  let text: string;
   try {
-    res = await fetch(url, {
-      method,
-      headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...opts.headers },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
-    });
-  } catch (err) {
-    const timedOut = (err as Error).name === "TimeoutError";
-    throw new ClientError(
-      { code: "NODE_UNREACHABLE", url },
-      timedOut ? `node at ${baseUrl} did not answer in time` : `cannot reach the node at ${baseUrl}`,
-      { cause: err },
-    );
+    try {
+      res = await fetch(url, {
+        method,
+        headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...opts.headers },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal: ctl.signal,
+      });
+      text = await res.text();
+    } catch (err) {
+      const timedOut = (err as Error).name === "TimeoutError" || ctl.signal.aborted;
+      throw new ClientError(
+        { code: "NODE_UNREACHABLE", url },
+        timedOut ? `node at ${baseUrl} did not answer in time` : `cannot reach the node at ${baseUrl}`,
+        { cause: err },
+      );
+    }
+  } finally {
+    clearTimeout(timer);
   }
-  const text = await res.text();
   let json: unknown;
   try {
     json = text ? JSON.parse(text) : null;

@@ -104,7 +104,11 @@ describe("initHomeFromSource", () => {
     expect(readKeyFile(join(home, "validator-key.json")).secretKey).toEqual(secret(4));
     expect(readFileSync(join(home, "admin-token"), "utf8").trim()).toBe("tok");
     const cfg = loadConfig(home);
-    expect(cfg).toMatchObject({ moniker: "n0", validatorKey: "validator-key.json", nodeKey: "node-key.json" });
+    expect(cfg).toMatchObject({
+      moniker: "n0",
+      validatorKey: "validator-key.json",
+      nodeKey: "node-key.json",
+    });
     expect(r.nodeId).toBe(toHex(getPublicKey(secret(5))));
   });
 
