@@ -342,7 +342,8 @@ export function createSwarmProvider(docker: Docker, s: SwarmSettings): NodeProvi
       await call(docker.getContainer(c.Id).kill({ signal: "SIGKILL" })).catch((err) => {
         if (statusCode(err) !== 409) throw err;
       });
-      await waitFor(async () => !(await running(d, n)), 10_000);
+      // Until the orchestrator has seen the task die too: a `start` right after must not take it for live.
+      await waitFor(async () => !(await running(d, n)) && (await liveTasks(d, n)).length === 0, 20_000);
       return "killed";
     },
 
