@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
@@ -118,6 +118,17 @@ export function readInitDir(dirs: string | string[], index?: number): InitSource
     for (const c of candidates) for (const d of list) if (existsSync(join(d, c))) return join(d, c);
     return undefined;
   };
+  // An ordinal with no files of its own (a StatefulSet scaled past its keys) must not start as a stray
+  // full node with a default config: say so.
+  if (
+    index !== undefined &&
+    !list.some((d) => existsSync(d) && readdirSync(d).some((f) => f.startsWith(`${index}.`)))
+  )
+    throw sourceError(
+      dir,
+      `holds no files for ordinal ${index} (${index}.config.yaml, ${index}.validator-key.json, …)`,
+      "the exported validator set is fixed: add validators to the devnet and export again",
+    );
   const genesis = pick(INIT_FILES.genesis);
   if (!genesis)
     throw new NodeHomeError(

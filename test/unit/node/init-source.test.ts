@@ -64,6 +64,7 @@ describe("init sources (homes that travel)", () => {
     expect(src.config).toEqual({ moniker: "two" });
     expect(readInitDir([a, b]).validatorKey).toEqual(secret(1));
     expect(() => readInitDir([a])).toThrow(/no genesis\.json/);
+    expect(() => readInitDir([a, b], 5)).toThrow(/no files for ordinal 5/);
   });
 
   it("takes the StatefulSet ordinal from the pod's hostname", () => {
