@@ -149,6 +149,14 @@ describe.runIf(docker)("fastpos devnet --provider swarm (real engine, single-nod
     expect(await waitUntil(async () => (await heightOf(up.nodes[2].apiUrl)) >= target, 120_000)).toBe(true);
   }, 400_000);
 
+  it("restarts a node (0 → 1 replica at once) and it serves again", async () => {
+    const r = await cli(["devnet", "restart", "node1", "--json"], 180_000);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.json()).toMatchObject({ result: "restarted" });
+    const target = (await heightOf(up.nodes[0].apiUrl)) + 2;
+    expect(await waitUntil(async () => (await heightOf(up.nodes[1].apiUrl)) >= target, 120_000)).toBe(true);
+  }, 300_000);
+
   it("pauses and resumes a node's container, and shows its logs", async () => {
     expect((await cli(["devnet", "pause", "node3"])).code).toBe(0);
     const st = (await cli(["devnet", "status", "--json"])).json();

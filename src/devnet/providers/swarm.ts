@@ -281,13 +281,11 @@ export function createSwarmProvider(docker: Docker, s: SwarmSettings): NodeProvi
       else if ((await running(d, n))?.State === "paused") {
         const c = await running(d, n);
         if (c) await call(docker.getContainer(c.Id).unpause());
-      } else if (info.Spec?.Mode?.Replicated?.Replicas === 0) {
+      } else if ((await liveTasks(d, n)).length === 0) {
+        // One replica, and a forced update: with restart policy `none` the orchestrator does not replace a
+        // dead task in its slot (after a kill, or a quick 0 → 1 scale), but an update makes a new task.
         await update(d, n, (spec) => {
           spec.Mode = { Replicated: { Replicas: 1 } };
-        });
-      } else if ((await liveTasks(d, n)).length === 0) {
-        // The task died (killed): a forced update makes the orchestrator start a new one.
-        await update(d, n, (spec) => {
           const t = spec.TaskTemplate as { ForceUpdate?: number };
           t.ForceUpdate = (t.ForceUpdate ?? 0) + 1;
         });
