@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
 import { genesisToJson } from "../../../src/core/chain/genesis.js";
@@ -107,6 +108,20 @@ describe("composeExport", () => {
     for (const f of files) expect(f.mode, f.path).toBe(f.path.startsWith("secrets/") ? 0o600 : 0o644);
     expect(files.filter((f) => f.path.startsWith("secrets/"))).toHaveLength(12);
     expect(byPath.get("secrets/node2/admin-token")?.content).toBe("token-2\n");
+  });
+
+  it("writes services of the shape templates/docker-compose.node.yml documents", () => {
+    const tpl = parseYaml(
+      readFileSync(new URL("../../../templates/docker-compose.node.yml", import.meta.url), "utf8"),
+    );
+    const node = tpl.services.node;
+    const gen = doc.services.node0;
+    expect(gen.command).toEqual(node.command);
+    expect(gen.healthcheck.test).toEqual(node.healthcheck.test);
+    expect(gen.secrets.map((x: { target: string }) => x.target)).toEqual(
+      node.secrets.map((x: { target: string }) => x.target),
+    );
+    expect(gen.volumes[0].split(":")[1]).toBe(node.volumes[0].split(":")[1]);
   });
 
   it("is a pure function of its input", () => {
