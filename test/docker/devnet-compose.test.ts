@@ -183,6 +183,35 @@ describe.runIf(docker && compose)("devnet export --format compose + docker-compo
       expect(new Set(await blockHashesAt(home, nodes, String(height))).size, `height ${height}`).toBe(1);
   }, 120_000);
 
+  it("down --keep-data keeps the chain on its volumes: start --all resumes above the old height", async () => {
+    const before = Math.max(...(await Promise.all(nodes.map((n) => heightOf(n.apiUrl)))));
+    const d = await runCli(["devnet", "down", "--devnet", "cmpt-compose", "--keep-data", "--json"], {
+      home,
+      timeout: 180_000,
+    });
+    expect(d.code, d.stderr).toBe(0);
+    expect(
+      await engine.listContainers({
+        all: true,
+        filters: { label: [`com.docker.compose.project=${project}`] },
+      }),
+    ).toEqual([]);
+    const vols = (await engine.listVolumes()).Volumes ?? [];
+    expect(vols.filter((v) => v.Name.startsWith(`${project}_`))).toHaveLength(4);
+    const s = await runCli(["devnet", "start", "--all", "--devnet", "cmpt-compose", "--json"], {
+      home,
+      timeout: 240_000,
+    });
+    expect(s.code, s.stderr + s.stdout).toBe(0);
+    const w = await runCli(
+      ["devnet", "wait", "--devnet", "cmpt-compose", "--height", String(before + 2), "--timeout", "120"],
+      { home, timeout: 150_000 },
+    );
+    expect(w.code, w.stderr).toBe(0);
+    // Not a new chain: block 1 is the same block as before the restart.
+    expect(new Set(await blockHashesAt(home, nodes, "1")).size).toBe(1);
+  }, 400_000);
+
   it("devnet down runs docker-compose down: no container or volume of the project is left", async () => {
     const d = await runCli(["devnet", "down", "--devnet", "cmpt-compose", "--json"], {
       home,

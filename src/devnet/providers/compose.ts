@@ -51,7 +51,8 @@ export async function runCompose(s: ComposeSettings, args: string[]): Promise<st
  * The `compose` provider (issue 20 item 2): a devnet exported with `devnet export --format compose` and
  * run by docker-compose. Containers have fixed names (`container_name`), so status, stop, start, kill,
  * pause, resume and logs are the docker provider's engine calls; a container that does not exist yet is
- * created by `docker-compose up --no-start SERVICE`, and `down` is `docker-compose down -v`.
+ * created by `docker-compose up --no-start SERVICE`, and `down` is `docker-compose down -v` (without `-v`
+ * under `--keep-data`).
  */
 export function createComposeProvider(docker: Docker, s: ComposeSettings): NodeProvider {
   return createDockerProvider(
@@ -62,7 +63,7 @@ export function createComposeProvider(docker: Docker, s: ComposeSettings): NodeP
       async create(_d: DevnetFile, n: DevnetNode) {
         await runCompose(s, ["up", "--no-start", n.name]);
       },
-      async teardown(d: DevnetFile) {
+      async teardown(d: DevnetFile, opts?: { keepData?: boolean }) {
         const running = await Promise.all(
           d.nodes.map(async (n) => {
             const st = await docker
@@ -75,7 +76,8 @@ export function createComposeProvider(docker: Docker, s: ComposeSettings): NodeP
             return st ? n.name : null;
           }),
         );
-        await runCompose(s, ["down", "-v", "--remove-orphans", "-t", "8"]);
+        // --keep-data keeps the named volumes: `devnet start NODE` (docker-compose up) resumes the chain.
+        await runCompose(s, ["down", ...(opts?.keepData ? [] : ["-v"]), "--remove-orphans", "-t", "8"]);
         for (const n of d.nodes) n.pid = null;
         return running.filter((x): x is string => x !== null).sort();
       },

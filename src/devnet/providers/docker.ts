@@ -153,7 +153,7 @@ export interface DockerProviderOverrides {
   kind: "compose";
   /** Creates the node's container (named `n.container`) without starting it. */
   create(d: DevnetFile, n: DevnetNode): Promise<void>;
-  teardown(d: DevnetFile): Promise<string[]>;
+  teardown(d: DevnetFile, opts?: { keepData?: boolean }): Promise<string[]>;
 }
 
 export function createDockerProvider(
@@ -449,6 +449,6 @@ export function createDockerProvider(
       return stopped.sort();
     },
   };
-  if (overrides) provider.teardown = (d) => overrides.teardown(d);
+  if (overrides) provider.teardown = (d, opts) => overrides.teardown(d, opts);
   return provider;
 }

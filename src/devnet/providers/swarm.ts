@@ -408,7 +408,7 @@ export function createSwarmProvider(docker: Docker, s: SwarmSettings): NodeProvi
       }
     },
 
-    async teardown(d) {
+    async teardown(d, opts) {
       const filter = { label: [`${LABEL_DIR}=${devnetDirOf(d)}`] };
       const services = await call(docker.listServices({ filters: filter }));
       const stopped: string[] = [];
@@ -434,7 +434,10 @@ export function createSwarmProvider(docker: Docker, s: SwarmSettings): NodeProvi
       for (const x of configs) await call(docker.getConfig(x.ID).remove()).catch(() => {});
       const nets = await call(docker.listNetworks({ filters: filter }));
       for (const x of nets) await call(docker.getNetwork(x.Id).remove()).catch(() => {});
-      const vols = (await call(docker.listVolumes({ filters: filter }))).Volumes ?? [];
+      // --keep-data: the volumes (chain data) stay; `devnet start` makes the services again on them.
+      const vols = opts?.keepData
+        ? []
+        : ((await call(docker.listVolumes({ filters: filter }))).Volumes ?? []);
       for (const v of vols) await call(docker.getVolume(v.Name).remove({ force: true })).catch(() => {});
       for (const n of d.nodes) n.pid = null;
       return stopped.sort();
