@@ -60,6 +60,7 @@ export function createComposeProvider(docker: Docker, s: ComposeSettings): NodeP
     { image: s.image, network: "bridge" },
     {
       kind: "compose",
+      containerName: (_d, n) => `${s.project}-${n.name}`,
       async create(_d: DevnetFile, n: DevnetNode) {
         await runCompose(s, ["up", "--no-start", n.name]);
       },
@@ -67,7 +68,7 @@ export function createComposeProvider(docker: Docker, s: ComposeSettings): NodeP
         const running = await Promise.all(
           d.nodes.map(async (n) => {
             const st = await docker
-              .getContainer(n.container ?? "")
+              .getContainer(n.container ?? `${s.project}-${n.name}`)
               .inspect()
               .then(
                 (i) => i.State.Running,

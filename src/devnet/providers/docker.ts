@@ -151,6 +151,8 @@ export class LogDemuxer {
  */
 export interface DockerProviderOverrides {
   kind: "compose";
+  /** The node's container name (fixed by the compose file), also when devnet.json forgot it. */
+  containerName(d: DevnetFile, n: DevnetNode): string;
   /** Creates the node's container (named `n.container`) without starting it. */
   create(d: DevnetFile, n: DevnetNode): Promise<void>;
   teardown(d: DevnetFile, opts?: { keepData?: boolean }): Promise<string[]>;
@@ -240,7 +242,8 @@ export function createDockerProvider(
     return c;
   };
 
-  const container = (d: DevnetFile, n: DevnetNode) => docker.getContainer(n.container ?? containerName(d, n));
+  const nameOf = overrides?.containerName ?? containerName;
+  const container = (d: DevnetFile, n: DevnetNode) => docker.getContainer(n.container ?? nameOf(d, n));
 
   const state = async (d: DevnetFile, n: DevnetNode) => {
     try {
@@ -307,7 +310,7 @@ export function createDockerProvider(
           );
         }
       }
-      n.container = n.container ?? containerName(d, n);
+      n.container = n.container ?? nameOf(d, n);
       n.pid = (await state(d, n))?.Pid || null;
     },
 
