@@ -27,34 +27,47 @@ export async function request<T>(
   opts: HttpOptions = {},
 ): Promise<T> {
   const url = `${baseUrl.replace(/\/$/, "")}${path}`;
-  const deadline = AbortSignal.timeout(opts.timeoutMs ?? 10_000);
+  // NOTE: a ref'd timer, not AbortSignal.timeout (unref'd): a connection a proxy accepts and then drops
+  // (docker-proxy before the container listens) can leave fetch pending with no handle of its own, and the
+  // CLI then exited 13 ("unsettled top-level await") instead of retrying or timing out.
+  const ctl = new AbortController();
+  const timer = setTimeout(
+    () => ctl.abort(new DOMException("timed out", "TimeoutError")),
+    opts.timeoutMs ?? 10_000,
+  );
   // Reads are retried when the connection fails under them (issue 22 item 7): a pooled keep-alive socket
   // the node closed at its idle timeout, or a reset under load, says nothing about the node being down.
   // Writes are never retried here — the caller decides whether sending again is safe.
   const attempts = method === "GET" || method === "HEAD" ? 3 : 1;
   let res: Response | undefined;
-  for (let attempt = 1; !res; attempt++) {
-    try {
-      res = await fetch(url, {
-        method,
-        headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...opts.headers },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal: deadline,
-      });
-    } catch (err) {
-      const timedOut = (err as Error).name === "TimeoutError" || deadline.aborted;
-      if (!timedOut && attempt < attempts) {
-        await new Promise((r) => setTimeout(r, 25 * attempt));
-        continue;
+  let text = "";
+  try {
+    for (let attempt = 1; !res; attempt++) {
+      try {
+        res = await fetch(url, {
+          method,
+          headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...opts.headers },
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+          signal: ctl.signal,
+        });
+        text = await res.text();
+      } catch (err) {
+        res = undefined;
+        const timedOut = (err as Error).name === "TimeoutError" || ctl.signal.aborted;
+        if (!timedOut && attempt < attempts) {
+          await new Promise((r) => setTimeout(r, 25 * attempt));
+          continue;
+        }
+        throw new ClientError(
+          { code: "NODE_UNREACHABLE", url },
+          timedOut ? `node at ${baseUrl} did not answer in time` : `cannot reach the node at ${baseUrl}`,
+          { cause: err },
+        );
       }
-      throw new ClientError(
-        { code: "NODE_UNREACHABLE", url },
-        timedOut ? `node at ${baseUrl} did not answer in time` : `cannot reach the node at ${baseUrl}`,
-        { cause: err },
-      );
     }
+  } finally {
+    clearTimeout(timer);
   }
-  const text = await res.text();
   let json: unknown;
   try {
     json = text ? JSON.parse(text) : null;

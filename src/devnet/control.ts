@@ -135,7 +135,7 @@ export async function devnetDown(
   provider?: NodeProvider,
 ): Promise<{ stopped: string[]; removed: boolean }> {
   const p = provider ?? (await providerFor(d));
-  const stopped = await p.teardown(d);
+  const stopped = await p.teardown(d, { keepData });
   for (const n of d.nodes) {
     n.pid = null;
     if (n.container !== undefined) n.container = null;

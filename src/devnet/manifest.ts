@@ -59,7 +59,7 @@ export const ManifestSchema = z
       .transform((v) => BigInt(v))
       .refine((v) => v <= 1000n, "at most 1000")
       .optional(),
-    provider: z.enum(["process", "docker"]).default("process"),
+    provider: z.enum(["process", "docker", "swarm"]).default("process"),
     /** Docker provider settings (ignored by the process provider). */
     docker: z
       .object({

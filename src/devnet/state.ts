@@ -2,8 +2,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FastposError } from "../core/errors.js";
 import { writeFileAtomicSync } from "../keystore/fs-atomic.js";
+import type { ComposeSettings } from "./providers/compose.js";
 import type { DockerSettings } from "./providers/docker.js";
 import { isAlive } from "./providers/process.js";
+import type { SwarmSettings } from "./providers/swarm.js";
 import type { ProviderKind } from "./providers/types.js";
 
 /**
@@ -31,6 +33,10 @@ export interface DevnetFile {
   provider: ProviderKind;
   /** Image and networking of a docker devnet. */
   docker?: DockerSettings;
+  /** Export directory and project of a devnet run by docker-compose (`devnet export --format compose`). */
+  compose?: ComposeSettings;
+  /** Image, network and swarm resources of a `--provider swarm` devnet. */
+  swarm?: SwarmSettings;
   createdAt: string;
   /** Idle-mode interval every node of this devnet runs with (node config consensus.emptyBlocksIntervalMs). */
   blockTimeMs?: number;
@@ -93,7 +99,7 @@ export function listDevnets(home: string): DevnetFile[] {
  * provider's `inspect` is the exact answer.
  */
 export function devnetRunning(d: DevnetFile): boolean {
-  if (d.provider === "docker") return d.nodes.some((n) => n.pid !== null);
+  if ((d.provider ?? "process") !== "process") return d.nodes.some((n) => n.pid !== null);
   return d.nodes.some((n) => n.pid !== null && isAlive(n.pid));
 }
 

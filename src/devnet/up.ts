@@ -12,6 +12,7 @@ import { freePorts } from "./ports.js";
 import type { DockerNetworkMode } from "./providers/docker.js";
 import { providerFor } from "./providers/index.js";
 import { processProvider } from "./providers/process.js";
+import type { SwarmNetworkMode } from "./providers/swarm.js";
 import type { NodeProvider, ProviderKind } from "./providers/types.js";
 import { resolveDevnet } from "./resolve.js";
 import {
@@ -39,8 +40,8 @@ export interface UpOptions {
   provider?: ProviderKind;
   /** Docker provider: image tag (default fastpos-node:VERSION, built offline when missing). */
   image?: string | undefined;
-  /** Docker provider: `bridge` (default) or `host`. */
-  network?: DockerNetworkMode | undefined;
+  /** Docker provider: `bridge` (default) or `host`; swarm provider: `overlay` (default) or `host`. */
+  network?: DockerNetworkMode | SwarmNetworkMode | undefined;
 }
 
 /** Last lines a node printed (crash output), for error messages. */
@@ -82,8 +83,33 @@ export async function devnetUp(home: string, manifest: Manifest, opts: UpOptions
   // Docker: reach the engine and have the image before touching the state dir.
   let provider: NodeProvider = processProvider;
   let docker: DevnetFile["docker"];
+  let swarm: DevnetFile["swarm"];
   let imageBuilt: boolean | undefined;
-  if (kind === "docker") {
+  const net = opts.network;
+  if (kind === "swarm") {
+    const { connectEngine } = await import("./providers/docker.js");
+    const { assertSwarmManager, createSwarmProvider } = await import("./providers/swarm.js");
+    const { ensureImage } = await import("./image.js");
+    const engine = await connectEngine();
+    if (net !== undefined && net !== "overlay" && net !== "host")
+      throw new DevnetError(
+        { code: "DEVNET_BAD_OPTION", option: "network", hint: "use --network overlay or host" },
+        `--network ${net} does not apply to --provider swarm (overlay or host)`,
+      );
+    const placement = await assertSwarmManager(engine);
+    const img = await ensureImage(engine, {
+      tag: opts.image,
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    });
+    imageBuilt = img.built !== null;
+    swarm = { image: img.tag, network: net ?? "overlay", placement };
+    provider = createSwarmProvider(engine, swarm);
+  } else if (kind === "docker") {
+    if (net === "overlay")
+      throw new DevnetError(
+        { code: "DEVNET_BAD_OPTION", option: "network", hint: "use --network bridge or host" },
+        "--network overlay applies to --provider swarm only",
+      );
     const { connectEngine, createDockerProvider } = await import("./providers/docker.js");
     const { ensureImage } = await import("./image.js");
     const engine = await connectEngine();
@@ -92,12 +118,12 @@ export async function devnetUp(home: string, manifest: Manifest, opts: UpOptions
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
     imageBuilt = img.built !== null;
-    docker = { image: img.tag, network: opts.network ?? "bridge" };
+    docker = { image: img.tag, network: (net as DockerNetworkMode | undefined) ?? "bridge" };
     provider = createDockerProvider(engine, docker);
   } else if (opts.image !== undefined || opts.network !== undefined) {
     throw new DevnetError(
       { code: "DEVNET_BAD_OPTION", option: opts.image !== undefined ? "image" : "network" },
-      `--${opts.image !== undefined ? "image" : "network"} applies to --provider docker only`,
+      `--${opts.image !== undefined ? "image" : "network"} applies to --provider docker or swarm only`,
     );
   }
   const count = typeof manifest.validators === "number" ? manifest.validators : manifest.validators.length;
@@ -153,6 +179,7 @@ export async function devnetUp(home: string, manifest: Manifest, opts: UpOptions
     chainId: plan.chainId,
     provider: kind,
     ...(docker ? { docker } : {}),
+    ...(swarm ? { swarm } : {}),
     createdAt: now,
     blockTimeMs,
     nodes,
@@ -180,14 +207,14 @@ export async function devnetUp(home: string, manifest: Manifest, opts: UpOptions
     });
   });
   opts.onProgress?.(
-    `starting ${count} validators${kind === "docker" ? ` (containers, ${docker?.network} network)` : ""}`,
+    `starting ${count} validators${kind === "docker" ? ` (containers, ${docker?.network} network)` : kind === "swarm" ? ` (swarm services, ${swarm?.network} network)` : ""}`,
   );
   // Record each pid as soon as it exists, so an interrupted `up` leaves nothing `devnet down` cannot find.
   writeDevnet(home, devnet);
   // In parallel: a container takes ~0.5 s to create and start, a process a few ms to spawn.
   await Promise.all(
     nodes.map(async (n) => {
-      if (kind === "docker") n.container = null;
+      if (kind !== "process") n.container = null;
       await provider.start(devnet, n);
       writeDevnet(home, devnet);
     }),

@@ -60,6 +60,15 @@ export async function addValidator(
   },
 ): Promise<AddValidatorResult & { resumed: boolean }> {
   const name = o.name ?? `node${d.nodes.length}`;
+  if (d.provider === "compose")
+    throw new DevnetError(
+      {
+        code: "DEVNET_BAD_OPTION",
+        option: "provider",
+        hint: "add the validator to the original devnet, then export it again",
+      },
+      `devnet "${d.name}" runs from a docker-compose file, which has a fixed set of validators`,
+    );
   const dir = devnetDir(home, d.name);
   const ks = createKeystore(dir);
   const provider = await providerFor(d);
@@ -172,7 +181,7 @@ async function createValidatorHome(
     pid: null,
     validator: addressFromPublicKey(consensus.publicKey),
     logFile: join(dir, name, "logs", "stdout.log"),
-    ...(d.provider === "docker" ? { container: null } : {}),
+    ...(d.provider !== "process" ? { container: null } : {}),
   };
   const net = provider.network(d, node, d.nodes);
   initNodeHome({

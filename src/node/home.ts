@@ -28,7 +28,9 @@ export type NodeHomeErrorType =
   | { code: "NODE_KEY_INVALID"; file: string; hint?: string }
   | { code: "NODE_KEY_INSECURE"; file: string; mode: string; hint: string }
   | { code: "NODE_GENESIS_MISSING"; file: string; hint: string }
-  | { code: "NODE_GENESIS_INVALID"; file: string; reason: string; issues?: string[]; hint: string };
+  | { code: "NODE_GENESIS_INVALID"; file: string; reason: string; issues?: string[]; hint: string }
+  | { code: "NODE_INIT_INVALID"; source: string; hint: string }
+  | { code: "NODE_INIT_MISMATCH"; home: string; what: string; hint: string };
 export class NodeHomeError extends FastposError<NodeHomeErrorType> {}
 
 /**

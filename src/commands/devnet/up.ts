@@ -28,6 +28,7 @@ export default class DevnetUp extends BaseCommand {
     "<%= config.bin %> devnet up -n 4 --provider docker",
     "<%= config.bin %> devnet up --provider docker --network host --image fastpos-node:mine",
     "<%= config.bin %> devnet up --block-time 0   # a block every commit wait, even when idle",
+    "docker swarm init --advertise-addr 127.0.0.1 && <%= config.bin %> devnet up -n 4 --provider swarm",
   ];
   static override flags = {
     validators: Flags.integer({
@@ -48,13 +49,14 @@ export default class DevnetUp extends BaseCommand {
     seed: Flags.string({ description: "Seed for all devnet keys [default: fastpos]" }),
     timeout: Flags.integer({ description: "Seconds to wait for the first block", default: 60 }),
     provider: Flags.string({
-      description: "Where nodes run: child processes or Docker containers [default: process]",
-      options: ["process", "docker"],
+      description:
+        "Where nodes run: child processes, Docker containers, or Docker Swarm services [default: process]",
+      options: ["process", "docker", "swarm"],
     }),
     network: Flags.string({
       description:
-        "Docker networking: bridge (own network, ports published on 127.0.0.1) or host [default: bridge]",
-      options: ["bridge", "host"],
+        "Networking: docker: bridge (own network, ports published on 127.0.0.1) or host [default: bridge]; swarm: overlay (ports published through the routing mesh) or host [default: overlay]",
+      options: ["bridge", "host", "overlay"],
     }),
     image: Flags.string({
       description: "Docker image to run [default: fastpos-node:VERSION, built offline when missing]",
@@ -105,9 +107,9 @@ export default class DevnetUp extends BaseCommand {
         timeoutMs: flags.timeout * 1000,
         onProgress: (m) => spin.update(m),
         provider: manifest.provider,
-        image: flags.image ?? (manifest.provider === "docker" ? manifest.docker?.image : undefined),
+        image: flags.image ?? (manifest.provider !== "process" ? manifest.docker?.image : undefined),
         network:
-          (flags.network as "bridge" | "host" | undefined) ??
+          (flags.network as "bridge" | "host" | "overlay" | undefined) ??
           (manifest.provider === "docker" ? manifest.docker?.network : undefined),
       });
     } finally {
@@ -136,6 +138,7 @@ export default class DevnetUp extends BaseCommand {
         provider: d.provider,
         blockTimeMs: d.blockTimeMs ?? 0,
         ...(d.docker ? { docker: { ...d.docker, imageBuilt: r.imageBuilt ?? false } } : {}),
+        ...(d.swarm ? { swarm: { ...d.swarm, imageBuilt: r.imageBuilt ?? false } } : {}),
         nodes: d.nodes,
         accounts,
       },
@@ -152,10 +155,14 @@ export default class DevnetUp extends BaseCommand {
             ? `Idle: one empty block per ${o.blockTimeMs} ms when there is nothing to include; a tx proposes at once (--block-time)\n`
             : "Blocks: one every commit wait, even when idle (--block-time 0)\n",
         );
+        if (o.swarm)
+          this.log(
+            `Swarm: image ${o.swarm.image}, ${o.swarm.network} network, nodes ${o.swarm.placement.join(", ")}\n`,
+          );
         this.log("Validators");
         for (const n of o.nodes)
           this.log(
-            `  ${n.name.padEnd(8)} ${n.apiUrl.padEnd(24)} ${n.container ? `container ${n.container}` : `pid ${String(n.pid).padEnd(8)}`} ${n.validator}`,
+            `  ${n.name.padEnd(8)} ${n.apiUrl.padEnd(24)} ${n.container ? `${o.swarm ? "service" : "container"} ${n.container}` : `pid ${String(n.pid).padEnd(8)}`} ${n.validator}`,
           );
         this.log("\nFunded accounts (use the name with --from)");
         for (const a of o.accounts)

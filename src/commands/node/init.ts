@@ -12,17 +12,24 @@ import { addressFromPublicKey } from "../../core/crypto/index.js";
 import { loadKeypair } from "../../keystore/keys-service.js";
 import type { ConfigLayer } from "../../node/config.js";
 import { initNodeHome } from "../../node/home.js";
+import { initHomeFromSource } from "../../node/init-home.js";
+import { INIT_ENV, parseInitIndex, readInitDir, readInitEnv } from "../../node/init-source.js";
 
 export default class NodeInit extends BaseCommand {
   static override summary = "Create a node home: config.yaml, node identity key, admin token, genesis.";
   static override description =
     "The validator consensus key comes from a keystore key (--validator-key NAME, derived on the consensus path) " +
     "or, for the default dev genesis, from the public dev mnemonic (--dev-validator I). Without either the node is " +
-    "a full node that follows the chain without voting.";
+    "a full node that follows the chain without voting. With --from-dir DIR (files genesis.json, config.yaml, " +
+    "validator-key.json, node-key.json, admin-token, e.g. mounted secrets) or --from-env (" +
+    `${Object.values(INIT_ENV).join(", ")}) the home is made from configuration and secrets alone; running it again ` +
+    "keeps keys and data and refuses a different genesis or key.";
   static override examples = [
     "<%= config.bin %> node init --home ./node0 --dev-validator 0",
     "<%= config.bin %> node init --home ./node1 --genesis genesis.json --validator-key val1 --peer ws://127.0.0.1:26656",
     "<%= config.bin %> node init --home ./full --genesis genesis.json --json",
+    "<%= config.bin %> node init --home /var/lib/fastpos --from-dir /run/secrets",
+    'FASTPOS_INIT_GENESIS="$(cat genesis.json)" <%= config.bin %> node init --home ./n --from-env',
   ];
   static override flags = {
     home: Flags.string({ description: "Node home directory to create", required: true }),
@@ -46,11 +53,35 @@ export default class NodeInit extends BaseCommand {
       description: "Rewrite config and genesis of an existing home (keys and data are kept)",
     }),
     password: passwordFlag,
+    "from-dir": Flags.string({
+      description: "Make the home from the files in DIR (mounted secrets / ConfigMap)",
+      exclusive: ["from-env", "genesis", "validator-key", "dev-validator"],
+    }),
+    "from-env": Flags.boolean({
+      description: "Make the home from FASTPOS_INIT_* environment variables",
+      exclusive: ["genesis", "validator-key", "dev-validator"],
+    }),
+    "init-index": Flags.string({
+      description: "With --from-dir: prefer N.<file> (N, or `hostname` for a pod NAME-N)",
+      dependsOn: ["from-dir"],
+    }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(NodeInit);
     const home = resolve(flags.home);
+    if (flags["from-dir"] || flags["from-env"]) {
+      const src = flags["from-dir"]
+        ? readInitDir(resolve(flags["from-dir"]), parseInitIndex(flags["init-index"]))
+        : readInitEnv(process.env);
+      const r = initHomeFromSource(home, src);
+      this.emit({ ...r, source: src.origin }, (o) => {
+        this.log(`${o.created ? "Initialised" : "Kept"} node home ${o.home} from ${o.source}`);
+        this.log(`  validator: ${o.validator ?? "none (full node)"}`);
+        this.log(`Start it with: fastpos node start --home ${flags.home}`);
+      });
+      return;
+    }
     let genesisFile = flags.genesis;
     let tmp: string | undefined;
     if (!genesisFile) {

@@ -4,6 +4,8 @@ import { BaseCommand } from "../../cli/base-command.js";
 import type { ConfigLayer } from "../../node/config.js";
 import { createNode } from "../../node/create-node.js";
 import { assertNodeHome } from "../../node/home.js";
+import { initHomeFromSource } from "../../node/init-home.js";
+import { parseInitIndex, readInitDir, readInitEnv } from "../../node/init-source.js";
 
 /**
  * SECURITY: the process-level guard (issue 24). Input from the network is handled inside guarded handlers,
@@ -52,6 +54,20 @@ export default class NodeStart extends BaseCommand {
       description: "Log level",
       options: ["trace", "debug", "info", "warn", "error", "fatal", "silent"],
     }),
+    "init-from-dir": Flags.string({
+      description:
+        "First make --home a node home from DIR (genesis.json, config.yaml, validator-key.json, node-key.json, admin-token; e.g. /run/secrets; repeatable, searched in order); kept on restart",
+      exclusive: ["init-from-env"],
+      multiple: true,
+    }),
+    "init-from-env": Flags.boolean({
+      description:
+        "First make --home a node home from FASTPOS_INIT_* variables (see `fastpos node init --help`)",
+    }),
+    "init-index": Flags.string({
+      description: "With --init-from-dir: prefer N.<file> (N, or `hostname` for a StatefulSet pod NAME-N)",
+      dependsOn: ["init-from-dir"],
+    }),
   };
 
   async run(): Promise<void> {
@@ -66,6 +82,19 @@ export default class NodeStart extends BaseCommand {
     if (flags["log-level"]) layer.log = { level: flags["log-level"] };
     if (flags["state-sync"]) layer.stateSync = { enabled: true };
     const home = resolve(flags.home);
+    // Container entrypoint mode (issue 20): the home lives on a data volume and is made from secrets.
+    if (flags["init-from-dir"] || flags["init-from-env"]) {
+      const src = flags["init-from-dir"]
+        ? readInitDir(
+            flags["init-from-dir"].map((x) => resolve(x)),
+            parseInitIndex(flags["init-index"]),
+          )
+        : readInitEnv(process.env);
+      const r = initHomeFromSource(home, src);
+      process.stderr.write(
+        `node home ${home} ${r.created ? "initialised" : "kept"} from ${src.origin} (genesis ${r.genesisHash.slice(0, 18)}…, ${r.validator ? `validator ${r.validator}` : "full node"})\n`,
+      );
+    }
     assertNodeHome(home);
     const node = await createNode(home, { env: process.env, flags: layer });
     guardProcess(node.log);

@@ -144,7 +144,25 @@ export class LogDemuxer {
   }
 }
 
-export function createDockerProvider(docker: Docker, settings: DockerSettings): NodeProvider {
+/**
+ * What a provider built on the docker one does its own way: `compose` creates containers with
+ * docker-compose and tears the project down with it; everything else (start, stop, kill, pause, logs,
+ * inspect) is the same engine call on a container found by name.
+ */
+export interface DockerProviderOverrides {
+  kind: "compose";
+  /** The node's container name (fixed by the compose file), also when devnet.json forgot it. */
+  containerName(d: DevnetFile, n: DevnetNode): string;
+  /** Creates the node's container (named `n.container`) without starting it. */
+  create(d: DevnetFile, n: DevnetNode): Promise<void>;
+  teardown(d: DevnetFile, opts?: { keepData?: boolean }): Promise<string[]>;
+}
+
+export function createDockerProvider(
+  docker: Docker,
+  settings: DockerSettings,
+  overrides?: DockerProviderOverrides,
+): NodeProvider {
   const labelsFor = (d: DevnetFile, n: DevnetNode) => ({
     [LABEL_DEVNET]: d.name,
     [LABEL_NODE]: n.name,
@@ -224,7 +242,8 @@ export function createDockerProvider(docker: Docker, settings: DockerSettings): 
     return c;
   };
 
-  const container = (d: DevnetFile, n: DevnetNode) => docker.getContainer(n.container ?? containerName(d, n));
+  const nameOf = overrides?.containerName ?? containerName;
+  const container = (d: DevnetFile, n: DevnetNode) => docker.getContainer(n.container ?? nameOf(d, n));
 
   const state = async (d: DevnetFile, n: DevnetNode) => {
     try {
@@ -261,7 +280,7 @@ export function createDockerProvider(docker: Docker, settings: DockerSettings): 
   };
 
   const provider: NodeProvider = {
-    kind: "docker",
+    kind: overrides?.kind ?? "docker",
 
     network(d, n, peers) {
       if (settings.network === "host") return loopbackNetwork(n, peers);
@@ -277,7 +296,7 @@ export function createDockerProvider(docker: Docker, settings: DockerSettings): 
     async start(d, n) {
       let st = await state(d, n);
       if (!st) {
-        await create(d, n);
+        await (overrides ? overrides.create(d, n) : create(d, n));
         st = await state(d, n);
       }
       if (st?.Paused) await call(container(d, n).unpause());
@@ -291,7 +310,7 @@ export function createDockerProvider(docker: Docker, settings: DockerSettings): 
           );
         }
       }
-      n.container = n.container ?? containerName(d, n);
+      n.container = n.container ?? nameOf(d, n);
       n.pid = (await state(d, n))?.Pid || null;
     },
 
@@ -433,5 +452,6 @@ export function createDockerProvider(docker: Docker, settings: DockerSettings): 
       return stopped.sort();
     },
   };
+  if (overrides) provider.teardown = (d, opts) => overrides.teardown(d, opts);
   return provider;
 }

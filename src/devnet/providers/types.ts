@@ -1,7 +1,7 @@
 import type { DevnetFile, DevnetNode } from "../state.js";
 
 /** Where a devnet's nodes run (DESIGN.md §6). Recorded in devnet.json; every lifecycle command dispatches on it. */
-export type ProviderKind = "process" | "docker";
+export type ProviderKind = "process" | "docker" | "compose" | "swarm";
 
 export type NodeRunState = "running" | "paused" | "stopped";
 
@@ -62,6 +62,7 @@ export interface NodeProvider {
   /**
    * Stops every node and removes what the provider created for the devnet (containers, networks), also
    * resources that never reached devnet.json (an interrupted `up`). Returns the names of nodes it stopped.
+   * `keepData`: chain data that lives in the engine (compose and swarm volumes) stays for a later start.
    */
-  teardown(d: DevnetFile): Promise<string[]>;
+  teardown(d: DevnetFile, opts?: { keepData?: boolean }): Promise<string[]>;
 }
