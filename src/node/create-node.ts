@@ -227,6 +227,7 @@ export async function createNode(
         state: () => driver.state,
         consensus: () => driver.consensus,
         syncing: () => driver.syncing,
+        halted: () => driver.halted,
         store,
         mempool,
         transport,

@@ -1,3 +1,4 @@
+import type { ConsensusHalt } from "../core/api/contract.js";
 import { type AppliedBlock, applyBlock } from "../core/chain/apply/block.js";
 import { type Block, hashBlock } from "../core/chain/block.js";
 import { verifyCommit } from "../core/chain/commit.js";
@@ -14,6 +15,7 @@ import {
 import { createBlockCache } from "./block-cache.js";
 import { createBlockSync } from "./block-sync.js";
 import { commitBlock } from "./commit-block.js";
+import { type CommitWatchResult, createCommitWatch } from "./commit-watch.js";
 import { createInbox } from "./consensus-inbox.js";
 import { createOutbox } from "./consensus-outbox.js";
 import type { DriverDeps } from "./driver-deps.js";
@@ -50,11 +52,13 @@ export function createDriver(deps: DriverDeps) {
   const queue: ConsensusEvent[] = [];
   let draining = false;
   const replayer = createReplayer();
+  const watch = createCommitWatch();
+  let halted: ConsensusHalt | null = null;
 
   const later = (ms: number, fn: () => void) => {
     const t = setTimeout(() => {
       timers.delete(t);
-      if (!deps.signal.aborted) fn();
+      if (!deps.signal.aborted && !halted) fn();
     }, ms);
     timers.add(t);
   };
@@ -106,6 +110,7 @@ export function createDriver(deps: DriverDeps) {
     misbehave,
     acceptProposal,
     acceptVote(sv) {
+      if (watch.height === sv.vote.height) return onCommittedHeightVote(sv);
       wal({ type: "vote", value: sv });
       onVote(sv);
     },
@@ -134,6 +139,7 @@ export function createDriver(deps: DriverDeps) {
 
   /** Steps the engine with `event` and every event its effects produce, in FIFO order. */
   function dispatch(event: ConsensusEvent): void {
+    if (halted) return;
     queue.push(event);
     if (draining) return;
     draining = true;
@@ -188,6 +194,36 @@ export function createDriver(deps: DriverDeps) {
     dispatch({ type: "vote", vote: sv });
   }
 
+  /**
+   * A verified precommit of the height just committed, during the commit wait (commit-watch.ts): a late
+   * one for our block extends the next block's lastCommit; a quorum for another block halts consensus.
+   */
+  function onCommittedHeightVote(sv: SignedVote): void {
+    const r: CommitWatchResult = watch.onPrecommit(sv);
+    if (r?.kind === "extended" && lastCommit?.height === r.commit.height) lastCommit = r.commit;
+    if (r?.kind === "conflict")
+      halt({ ...r, height: String(r.height), reason: "two commits for one height" });
+  }
+
+  /**
+   * SECURITY: two blocks committed at one height means at least 1/3 of the power signed both (DESIGN.md
+   * §4). Going on would build on one of two histories and sign for it; the node stops consensus for good
+   * (no steps, votes, commits or sync), says so in the log, `/v1/status` and `fastpos_consensus_halted`,
+   * and waits for an operator. The API keeps answering.
+   */
+  function halt(h: ConsensusHalt): void {
+    if (halted) return;
+    halted = h;
+    metrics.consensusHalted.set(1);
+    for (const t of timers) clearTimeout(t);
+    timers.clear();
+    queue.length = 0;
+    log.fatal(
+      { ...h, hint: "at least 1/3 of the voting power is byzantine; an operator must investigate" },
+      `CONSENSUS HALTED at height ${h.height}: two commits for one height (${h.ours} and ${h.theirs})`,
+    );
+  }
+
   /** A verified proposal with its whole block: validate the block and hand it to the engine. */
   function acceptProposal(proposal: SignedProposal, block: Block, bytes: Uint8Array): void {
     const entry = blocks.validate(block, bytes);
@@ -211,8 +247,11 @@ export function createDriver(deps: DriverDeps) {
     }
     if (committing || sync.applying || height !== state.height + 1n) return;
     committing = true;
+    // Precommits arriving while the block is written already count (late ones extend the commit).
+    watch.committed(commit, state.validatorSet);
     try {
       await commitAndSwitch(entry.block, entry.bytes, entry.applied, commit);
+      lastCommit = watch.commit ?? commit;
       const txs = entry.block.txs.length;
       log.info(
         { height: String(height), round, txs, hash: toHex(blockHash).slice(0, 18) },
@@ -227,7 +266,8 @@ export function createDriver(deps: DriverDeps) {
   }
 
   function startHeight(height: bigint): void {
-    if (height !== state.height + 1n || cs.height >= height) return;
+    if (halted || height !== state.height + 1n || cs.height >= height) return;
+    watch.close();
     deps.wal.reset();
     deps.wal.append(encodeWalRecord({ type: "height", value: { height } }), { sync: true });
     blocks.clear();
@@ -294,7 +334,9 @@ export function createDriver(deps: DriverDeps) {
 
   return {
     start,
-    onMessage: (from: string, type: number, payload: Uint8Array) => inbox.onMessage(from, type, payload),
+    onMessage: (from: string, type: number, payload: Uint8Array) => {
+      if (!halted) inbox.onMessage(from, type, payload);
+    },
     onTxAdmitted: (hash: string, tx: Tx) => assembly.onTxAdmitted(hash, tx),
     onPeerConnected(peer: PeerInfo) {
       send(peer.id, MSG.status, encode(StatusMsgCodec, { height: state.height }));
@@ -316,6 +358,10 @@ export function createDriver(deps: DriverDeps) {
     },
     get syncing() {
       return sync.syncing;
+    },
+    /** Why consensus halted (two commits for one height), or null while it runs. */
+    get halted(): ConsensusHalt | null {
+      return halted;
     },
   };
 }

@@ -4,6 +4,7 @@
  * route is bound with `contractRoute`, so its answer is type-checked against `core/api/contract.ts`.
  */
 import type {
+  ConsensusHalt,
   ConsensusView,
   NodeStatus,
   SubmitTxResponse,
@@ -43,6 +44,8 @@ export interface ApiContext {
   state: () => State;
   consensus: () => ConsensusState;
   syncing: () => boolean;
+  /** Why consensus halted (two commits for one height), or null. */
+  halted: () => ConsensusHalt | null;
   store: Store;
   mempool: Mempool<Tx>;
   transport: Transport;
@@ -110,6 +113,7 @@ function statusOf(ctx: ApiContext): NodeStatus {
     syncing: ctx.syncing(),
     mempool: { txs: ctx.mempool.size, bytes: ctx.mempool.totalBytes },
     uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000),
+    halted: ctx.halted(),
   };
 }
 

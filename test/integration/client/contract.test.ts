@@ -40,6 +40,7 @@ const STATUS_KEYS: AllKeys<NodeStatus> = {
   syncing: true,
   mempool: true,
   uptimeSeconds: true,
+  halted: true,
 };
 const CONSENSUS_KEYS: AllKeys<ConsensusView> = {
   height: true,
