@@ -23,7 +23,7 @@ export type SignerErrorType =
   | { code: "SIGNER_STATE_CORRUPT"; file: string; reason: string };
 export class SignerError extends FastposError<SignerErrorType> {}
 
-interface LastSign {
+export interface LastSign {
   height: bigint;
   round: number;
   step: number;
@@ -146,8 +146,16 @@ export function openSigner(dir: string, secretKey: Uint8Array, publicKey: Uint8A
 
 function readState(file: string): LastSign | null {
   if (!existsSync(file)) return null;
+  return parseSignerState(readFileSync(file, "utf8"), file);
+}
+
+/**
+ * The signer state file's content (`signer-state.json`) as the last sign, checked (fuzzed: issue 23).
+ * @throws SignerError SIGNER_STATE_CORRUPT on anything that is not a well-formed state.
+ */
+export function parseSignerState(text: string, file: string): LastSign {
   try {
-    const j = JSON.parse(readFileSync(file, "utf8"));
+    const j = JSON.parse(text);
     const state = {
       height: BigInt(j.height),
       round: Number(j.round),

@@ -72,8 +72,12 @@ function parseHeight(s: string): bigint {
   return BigInt(s);
 }
 
-/** Parses a submitted tx; with its canonical bytes when it came as bytes (decoding is strict). */
-function parseTx(body: unknown): [Tx, Uint8Array?] {
+/**
+ * Parses a submitted tx body (`POST /v1/txs`); with its canonical bytes when it came as bytes (decoding is
+ * strict). Exported for the fuzz target (issue 23).
+ * @throws ApiError or a typed codec/chain error: every bad body is a 4xx.
+ */
+export function parseTx(body: unknown): [Tx, Uint8Array?] {
   const hex =
     typeof body === "string"
       ? body
