@@ -24,6 +24,7 @@ import { createFutureBuffer } from "./future-buffer.js";
 import { MSG, StatusMsgCodec } from "./messages.js";
 import type { PeerInfo } from "./p2p/transport.js";
 import { createProposalAssembly } from "./proposal-assembly.js";
+import { createServeBudget } from "./serve-budget.js";
 import { decodeWalRecord, encodeWalRecord, type WalRecord } from "./wal-records.js";
 import { createReplayer, planWalReplay, type ReplayItem, type ReplayLeftover } from "./wal-replay.js";
 
@@ -31,6 +32,17 @@ const TICK_MS = 400;
 /** Future-height messages kept per peer, and how many heights ahead (issue 24 item 3). */
 const FUTURE_PER_PEER = 256;
 const FUTURE_WINDOW = 4n;
+/**
+ * What one peer may be served per second (issue 23 item 3): far above an honest peer's catch-up
+ * (4 windows of 32 blocks in flight) or proposal assembly (the txs it misses, once per source).
+ */
+const SERVE_LIMITS = {
+  blocksPerSecond: 256,
+  blockBurst: 512,
+  txsPerSecond: 20_000,
+  txBurst: 40_000,
+  maxRefusedInARow: 64,
+};
 
 export function createDriver(deps: DriverDeps) {
   const { transport, logger: log, metrics, mempool } = deps;
@@ -71,6 +83,7 @@ export function createDriver(deps: DriverDeps) {
   };
 
   const future = createFutureBuffer({ perPeer: FUTURE_PER_PEER, window: FUTURE_WINDOW });
+  const budget = createServeBudget(SERVE_LIMITS);
   const evidence = createEvidencePool();
   const assembly = createProposalAssembly({
     mempoolGet: (hash) => mempool.get(hash),
@@ -89,6 +102,7 @@ export function createDriver(deps: DriverDeps) {
     now: () => performance.now(),
     log,
     busy: () => committing,
+    budget,
     async applySynced(block, bytes, commit) {
       // SECURITY: a synced block is accepted only with >2/3 precommits of the set we know for it.
       const expected = { height: block.header.height, blockHash: hashBlock(block) };
@@ -116,6 +130,7 @@ export function createDriver(deps: DriverDeps) {
     },
     logError: (obj, msg) => log.error(obj, msg),
     maxFrameBytes: deps.maxFrameBytes ?? 1 << 20,
+    budget,
   });
   const outbox = createOutbox({
     state: () => state,
@@ -345,6 +360,7 @@ export function createDriver(deps: DriverDeps) {
     onPeerDisconnected(peer: PeerInfo) {
       sync.onPeerDisconnected(peer.id);
       future.dropPeer(peer.id);
+      budget.dropPeer(peer.id);
     },
     stop() {
       for (const t of timers) clearTimeout(t);
