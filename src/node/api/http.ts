@@ -99,6 +99,10 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
+/** Open API sockets one IP may hold at once, and the server in all (issue 23 item 4). */
+export const MAX_CONNECTIONS_PER_IP = 128;
+export const MAX_CONNECTIONS = 4096;
+
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const routes = opts.routes.map(compile);
   const limiter = new IpLimiter({
@@ -192,7 +196,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 
   // SECURITY: the guard no request can get past. Whatever `handle` throws (a bug of ours, since bad input is
   // answered with 4xx inside it) becomes a 500 and a log line, never an uncaught exception that ends the node.
-  const server = createServer((req, res) => {
+  const server = createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       opts.logger.warn({ err: (err as Error)?.stack ?? String(err) }, "API request failed");
       try {
@@ -206,6 +210,22 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   server.headersTimeout = Math.min(opts.requestTimeoutMs, 10_000);
   server.keepAliveTimeout = 5_000;
   server.on("clientError", (_err, socket: Duplex) => socket.destroy());
+  // SECURITY: slow-header clients (slowloris) hold a socket each until headersTimeout, checked every
+  // second (Node's default check runs every 30 s). One IP may hold MAX_CONNECTIONS_PER_IP sockets at once
+  // and the server MAX_CONNECTIONS in all, so one host cannot take every socket from honest clients.
+  server.maxConnections = MAX_CONNECTIONS;
+  const openPerIp = new Map<string, number>();
+  server.on("connection", (socket) => {
+    const ip = socket.remoteAddress ?? "?";
+    const n = (openPerIp.get(ip) ?? 0) + 1;
+    if (n > MAX_CONNECTIONS_PER_IP) return socket.destroy();
+    openPerIp.set(ip, n);
+    socket.once("close", () => {
+      const left = (openPerIp.get(ip) ?? 1) - 1;
+      if (left > 0) openPerIp.set(ip, left);
+      else openPerIp.delete(ip);
+    });
+  });
   server.on("upgrade", (req, socket, head) => {
     try {
       socket.on("error", () => socket.destroy());

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decode, encode, fromHex, toHex } from "../../../src/core/codec/index.js";
-import { BlockRequestCodec, CompactProposalMsgCodec, MSG, VoteMsgCodec } from "../../../src/node/messages.js";
+import { BlockRequestCodec, CompactProposalMsgCodec, MSG } from "../../../src/node/messages.js";
 import { runCli, tempDir } from "../../helpers/cli.js";
 import { killAllDevnets } from "../../helpers/devnet.js";
 import { connectRawPeer, type RawPeer, until } from "../../helpers/raw-peer.js";
