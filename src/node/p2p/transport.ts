@@ -187,8 +187,9 @@ export function createTransport(opts: TransportOptions): Transport {
       plain = (c.link as LinkKeys).recv.open(data);
     } catch (err) {
       // SECURITY: a replayed, reordered or altered frame. Not banned: an on-path attacker, not the peer,
-      // may have done it; the link is closed either way and the counters never resynchronise.
-      return drop(c, (err as Error).message);
+      // may have done it; the link is closed either way and the counters never resynchronise. One IP
+      // strike (as a failed handshake), so a peer cannot make this node redo handshakes without end.
+      return drop(c, (err as Error).message, { strikes: STRIKE });
     }
     if (plain.length === 0) return drop(c, "empty frame", { ban: true });
     const type = plain[0] as number;
