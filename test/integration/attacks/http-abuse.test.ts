@@ -85,7 +85,14 @@ describe("HTTP API abuse (real node, raw clients)", () => {
 
   it("answers every bad tx body with a 4xx and a typed error", async () => {
     for (const [what, body] of bodies) expectTypedError(await post("/v1/txs", body), [400, 413], what);
-    expectTypedError(await post("/v1/txs/batch", JSON.stringify({ txs: [okTx, 1, null, []] })), 400, "batch");
+    // A batch answers per item: each bad item gets its own typed error.
+    const batch = await post("/v1/txs/batch", JSON.stringify({ txs: [okTx, 1, null, [], { tx: "0x" }] }));
+    expect(batch.status).toBe(202);
+    const results = (JSON.parse(batch.text) as { results: { error?: { code: string } }[] }).results;
+    expect(results).toHaveLength(5);
+    for (const r of results) expect(r.error?.code).toMatch(/^[A-Z][A-Z0-9_]+$/);
+    const nested = `${'{"txs":'.repeat(50_000)}1${"}".repeat(50_000)}`;
+    expectTypedError(await post("/v1/txs/batch", nested), 400, "nested batch");
     expectTypedError(await post("/v1/txs", "x".repeat(2 << 20)), 413, "a body over api.maxBodyBytes");
   }, 120_000);
 
