@@ -99,9 +99,12 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-/** Open API sockets one IP may hold at once, and the server in all (issue 23 item 4). */
-export const MAX_CONNECTIONS_PER_IP = 128;
-export const MAX_CONNECTIONS = 4096;
+/**
+ * Open API sockets one IP may hold at once, and the server in all (issue 23 item 4). Generous: every local
+ * client (CLI, SDK, bench, watch) shares 127.0.0.1, and HTTP clients open a socket per concurrent request.
+ */
+export const MAX_CONNECTIONS_PER_IP = 1024;
+export const MAX_CONNECTIONS = 8192;
 
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const routes = opts.routes.map(compile);
@@ -218,7 +221,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   server.on("connection", (socket) => {
     const ip = socket.remoteAddress ?? "?";
     const n = (openPerIp.get(ip) ?? 0) + 1;
-    if (n > MAX_CONNECTIONS_PER_IP) return socket.destroy();
+    if (n > MAX_CONNECTIONS_PER_IP)
+      return refuseUpgrade(socket, 503, "TOO_MANY_CONNECTIONS", "too many open connections from this IP");
     openPerIp.set(ip, n);
     socket.once("close", () => {
       const left = (openPerIp.get(ip) ?? 1) - 1;
@@ -276,6 +280,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 }
 
 /** Answers a refused WebSocket upgrade with a JSON error (before any handshake) and closes the socket. */
+/** Answers a raw socket with one JSON error and closes it (refused upgrades, sockets over the cap). */
 function refuseUpgrade(socket: Duplex, status: 429 | 503, code: string, message: string): void {
   const body = jsonText({ error: { code, message } });
   const reason = status === 429 ? "Too Many Requests" : "Service Unavailable";

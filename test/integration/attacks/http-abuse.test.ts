@@ -153,7 +153,15 @@ describe("HTTP API abuse (real node, raw clients)", () => {
           ),
         );
         expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
-        // The IP's sockets past its cap were closed at once, the others by the headers timeout.
+        // One honest client with many requests in flight at once (an HTTP client opens a socket for each).
+        const burst = await Promise.all(
+          Array.from({ length: 300 }, () =>
+            httpRequest(`${node.apiUrl}/v1/status`, { localAddress: honest, timeoutMs: 30_000 }),
+          ),
+        );
+        expect(burst.filter((a) => a.status !== 200).map((a) => a.status)).toEqual([]);
+        // The IP's sockets past its cap were refused at once (503 TOO_MANY_CONNECTIONS), the others closed
+        // by the headers timeout.
         await until(() => slow.filter((s) => !s.destroyed).length <= MAX_CONNECTIONS_PER_IP, 10_000, "cap");
         await until(() => slow.every((s) => s.destroyed || s.closed), 40_000, "slow clients timed out");
       } finally {
