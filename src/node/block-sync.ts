@@ -15,6 +15,7 @@ import { type Commit, CommitCodec } from "../core/chain/vote.js";
 import { decode, encode } from "../core/codec/index.js";
 import { isFastposError } from "../core/errors.js";
 import { BlockRequestCodec, BlockResponseCodec, MAX_SYNC_BATCH, MSG } from "./messages.js";
+import type { ServeBudget } from "./serve-budget.js";
 
 export interface BlockSyncDeps {
   /** The committed height. */
@@ -37,6 +38,8 @@ export interface BlockSyncDeps {
   timeoutMs?: number;
   maxStrikes?: number;
   maxInflight?: number;
+  /** Per-peer budget of blocks served (serve-budget.ts); unlimited without one. */
+  budget?: Pick<ServeBudget, "blocks">;
 }
 
 interface PeerClaim {
@@ -204,6 +207,12 @@ export function createBlockSync(deps: BlockSyncDeps) {
     /** Serves a peer's `blockRequest` from the store. The frame is decoded here, synchronously. */
     onBlockRequest(from: string, payload: Uint8Array): Promise<void> {
       const req = decode(BlockRequestCodec, payload);
+      // SECURITY: charged before any store read; at least 1, so asking for heights we lack is not free.
+      const have = req.from > 0n && req.from <= deps.height() ? deps.height() - req.from + 1n : 0n;
+      const cost = Math.max(1, Math.min(req.count, MAX_SYNC_BATCH, Number(have)));
+      const verdict = deps.budget?.blocks(from, cost) ?? "serve";
+      if (verdict === "misbehave") deps.misbehave(from, "block requests far over its budget");
+      if (verdict !== "serve") return Promise.resolve();
       return (async () => {
         const out: { block: Uint8Array; commit: Commit }[] = [];
         const end = req.from + BigInt(Math.min(req.count, MAX_SYNC_BATCH));

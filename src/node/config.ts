@@ -244,6 +244,50 @@ export function readConfigFile(file: string): ConfigLayer {
       { cause: err },
     );
   }
+  return parseConfigText(text, file);
+}
+
+/** Largest config file read, and deepest nesting of flow collections (`[` / `{`) in it. */
+export const MAX_CONFIG_BYTES = 256 * 1024;
+export const MAX_CONFIG_NESTING = 64;
+
+/**
+ * SECURITY: the YAML parser recurses per nesting level and a few thousand levels abort the process (an
+ * out-of-memory in V8's regexp compiler, found by fuzzing: not a catchable error). A real config is a
+ * few hundred bytes two levels deep, so size and flow nesting are bounded before parsing. Brackets in
+ * quoted strings are skipped; in comments they count (harmless: a config never has 64 of them).
+ */
+function tooComplex(text: string): string | null {
+  if (text.length > MAX_CONFIG_BYTES) return `larger than ${MAX_CONFIG_BYTES} bytes`;
+  let depth = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === "\\" && quote === '"') i++;
+      else if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === "[" || c === "{") {
+      if (++depth > MAX_CONFIG_NESTING) return `nested deeper than ${MAX_CONFIG_NESTING} levels`;
+    } else if ((c === "]" || c === "}") && depth > 0) depth--;
+  }
+  // Block (indentation) nesting: every level costs at least one more space of indent per line.
+  let indent = 0;
+  for (const line of text.split("\n")) indent = Math.max(indent, line.length - line.trimStart().length);
+  return indent > MAX_CONFIG_NESTING * 8 ? `indented deeper than ${MAX_CONFIG_NESTING * 8} columns` : null;
+}
+
+/**
+ * A config file's YAML text as a layer (fuzzed: issue 23).
+ * @throws ConfigError CONFIG_UNREADABLE when it is not YAML or not a mapping.
+ */
+export function parseConfigText(text: string, file: string): ConfigLayer {
+  const refused = tooComplex(text);
+  if (refused)
+    throw new ConfigError(
+      { code: "CONFIG_UNREADABLE", file, reason: refused, hint: CONFIG_HINT },
+      `${file}: ${refused}`,
+    );
   let parsed: unknown;
   try {
     parsed = parseYaml(text);

@@ -33,6 +33,7 @@ import {
   type ProposalAssembly,
   serveBlockTxs,
 } from "./proposal-assembly.js";
+import type { ServeBudget } from "./serve-budget.js";
 
 /** The `seen` key of a proposal (one per round and block) and of a vote. */
 export const proposalKey = (p: SignedProposal["proposal"]) => `p/${p.round}/${toHex(p.blockHash)}`;
@@ -60,6 +61,8 @@ export interface InboxDeps {
   acceptEvidence(from: string, items: Evidence[]): void;
   logError(obj: object, msg: string): void;
   maxFrameBytes: number;
+  /** Per-peer budget of block txs served (serve-budget.ts); unlimited without one. */
+  budget?: Pick<ServeBudget, "txs">;
 }
 
 export type Inbox = ReturnType<typeof createInbox>;
@@ -171,6 +174,10 @@ export function createInbox(deps: InboxDeps) {
   function onBlockTxsRequest(from: string, payload: Uint8Array): void {
     const req = decode(BlockTxsRequestCodec, payload);
     const held = deps.heldBlock(toHex(req.blockHash));
+    if (!held) return;
+    const verdict = deps.budget?.txs(from, Math.max(1, new Set(req.indices).size)) ?? "serve";
+    if (verdict === "misbehave") return misbehave(from, "block tx requests far over its budget");
+    if (verdict === "refuse") return;
     serveBlockTxs(from, req, held, deps.maxFrameBytes, { send: deps.send, misbehave });
   }
 

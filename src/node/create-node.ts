@@ -289,6 +289,7 @@ export async function createNode(
         consensus: () => driver.consensus,
         syncing: () => driver.syncing,
         pendingEvidence: () => driver.pendingEvidence(),
+        halted: () => driver.halted,
         store,
         mempool,
         transport,

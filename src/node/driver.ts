@@ -1,3 +1,4 @@
+import type { ConsensusHalt } from "../core/api/contract.js";
 import { type AppliedBlock, applyBlock } from "../core/chain/apply/block.js";
 import { evidenceKeyOf } from "../core/chain/apply/evidence.js";
 import { type Block, hashBlock } from "../core/chain/block.js";
@@ -15,6 +16,7 @@ import {
 import { createBlockCache } from "./block-cache.js";
 import { createBlockSync } from "./block-sync.js";
 import { commitBlock } from "./commit-block.js";
+import { type CommitWatchResult, createCommitWatch } from "./commit-watch.js";
 import { createInbox } from "./consensus-inbox.js";
 import { createOutbox } from "./consensus-outbox.js";
 import type { DriverDeps } from "./driver-deps.js";
@@ -24,6 +26,7 @@ import { createIdleGate } from "./idle-gate.js";
 import { EvidenceMsgCodec, MAX_EVIDENCE_BATCH, MSG, StatusMsgCodec } from "./messages.js";
 import type { PeerInfo } from "./p2p/transport.js";
 import { createProposalAssembly } from "./proposal-assembly.js";
+import { createServeBudget } from "./serve-budget.js";
 import { decodeWalRecord, encodeWalRecord, type WalRecord } from "./wal-records.js";
 import { createReplayer, planWalReplay, type ReplayItem, type ReplayLeftover } from "./wal-replay.js";
 
@@ -31,6 +34,17 @@ const TICK_MS = 400;
 /** Future-height messages kept per peer, and how many heights ahead (issue 24 item 3). */
 const FUTURE_PER_PEER = 256;
 const FUTURE_WINDOW = 4n;
+/**
+ * What one peer may be served per second (issue 23 item 3): far above an honest peer's catch-up
+ * (4 windows of 32 blocks in flight) or proposal assembly (the txs it misses, once per source).
+ */
+const SERVE_LIMITS = {
+  blocksPerSecond: 256,
+  blockBurst: 512,
+  txsPerSecond: 20_000,
+  txBurst: 40_000,
+  maxRefusedInARow: 64,
+};
 
 export function createDriver(deps: DriverDeps) {
   const { transport, logger: log, metrics, mempool } = deps;
@@ -52,11 +66,13 @@ export function createDriver(deps: DriverDeps) {
   const queue: ConsensusEvent[] = [];
   let draining = false;
   const replayer = createReplayer();
+  const watch = createCommitWatch();
+  let halted: ConsensusHalt | null = null;
 
   const later = (ms: number, fn: () => void) => {
     const t = setTimeout(() => {
       timers.delete(t);
-      if (!deps.signal.aborted) fn();
+      if (!deps.signal.aborted && !halted) fn();
     }, ms);
     timers.add(t);
   };
@@ -69,6 +85,7 @@ export function createDriver(deps: DriverDeps) {
   };
 
   const future = createFutureBuffer({ perPeer: FUTURE_PER_PEER, window: FUTURE_WINDOW });
+  const budget = createServeBudget(SERVE_LIMITS);
   const evidence = deps.evidencePool;
   const idle = createIdleGate({
     intervalMs: deps.emptyBlocksIntervalMs ?? 0,
@@ -94,6 +111,7 @@ export function createDriver(deps: DriverDeps) {
     now: () => performance.now(),
     log,
     busy: () => committing,
+    budget,
     async applySynced(block, bytes, commit) {
       // SECURITY: a synced block is accepted only with >2/3 precommits of the set we know for it.
       const expected = { height: block.header.height, blockHash: hashBlock(block) };
@@ -115,6 +133,7 @@ export function createDriver(deps: DriverDeps) {
     misbehave,
     acceptProposal,
     acceptVote(sv) {
+      if (watch.height === sv.vote.height) return onCommittedHeightVote(sv);
       wal({ type: "vote", value: sv });
       onVote(sv);
     },
@@ -128,6 +147,7 @@ export function createDriver(deps: DriverDeps) {
     },
     logError: (obj, msg) => log.error(obj, msg),
     maxFrameBytes: deps.maxFrameBytes ?? 1 << 20,
+    budget,
   });
   const outbox = createOutbox({
     state: () => state,
@@ -174,6 +194,7 @@ export function createDriver(deps: DriverDeps) {
 
   /** Steps the engine with `event` and every event its effects produce, in FIFO order. */
   function dispatch(event: ConsensusEvent): void {
+    if (halted) return;
     queue.push(event);
     if (draining) return;
     draining = true;
@@ -225,6 +246,36 @@ export function createDriver(deps: DriverDeps) {
     dispatch({ type: "vote", vote: sv });
   }
 
+  /**
+   * A verified precommit of the height just committed, during the commit wait (commit-watch.ts): a late
+   * one for our block extends the next block's lastCommit; a quorum for another block halts consensus.
+   */
+  function onCommittedHeightVote(sv: SignedVote): void {
+    const r: CommitWatchResult = watch.onPrecommit(sv);
+    if (r?.kind === "extended" && lastCommit?.height === r.commit.height) lastCommit = r.commit;
+    if (r?.kind === "conflict")
+      halt({ ...r, height: String(r.height), reason: "two commits for one height" });
+  }
+
+  /**
+   * SECURITY: two blocks committed at one height means at least 1/3 of the power signed both (DESIGN.md
+   * §4). Going on would build on one of two histories and sign for it; the node stops consensus for good
+   * (no steps, votes, commits or sync), says so in the log, `/v1/status` and `fastpos_consensus_halted`,
+   * and waits for an operator. The API keeps answering.
+   */
+  function halt(h: ConsensusHalt): void {
+    if (halted) return;
+    halted = h;
+    metrics.consensusHalted.set(1);
+    for (const t of timers) clearTimeout(t);
+    timers.clear();
+    queue.length = 0;
+    log.fatal(
+      { ...h, hint: "at least 1/3 of the voting power is byzantine; an operator must investigate" },
+      `CONSENSUS HALTED at height ${h.height}: two commits for one height (${h.ours} and ${h.theirs})`,
+    );
+  }
+
   /** A verified proposal with its whole block: validate the block and hand it to the engine. */
   function acceptProposal(proposal: SignedProposal, block: Block, bytes: Uint8Array): void {
     const entry = blocks.validate(block, bytes);
@@ -250,8 +301,11 @@ export function createDriver(deps: DriverDeps) {
     }
     if (committing || sync.applying || height !== state.height + 1n) return;
     committing = true;
+    // Precommits arriving while the block is written already count (late ones extend the commit).
+    watch.committed(commit, state.validatorSet);
     try {
       await commitAndSwitch(entry.block, entry.bytes, entry.applied, commit);
+      lastCommit = watch.commit ?? commit;
       const txs = entry.block.txs.length;
       log.info(
         { height: String(height), round, txs, hash: toHex(blockHash).slice(0, 18) },
@@ -266,7 +320,8 @@ export function createDriver(deps: DriverDeps) {
   }
 
   function startHeight(height: bigint): void {
-    if (height !== state.height + 1n || cs.height >= height) return;
+    if (halted || height !== state.height + 1n || cs.height >= height) return;
+    watch.close();
     deps.wal.reset();
     deps.wal.append(encodeWalRecord({ type: "height", value: { height } }), { sync: true });
     blocks.clear();
@@ -334,6 +389,7 @@ export function createDriver(deps: DriverDeps) {
   return {
     start,
     onMessage(from: string, type: number, payload: Uint8Array) {
+      if (halted) return;
       inbox.onMessage(from, type, payload);
       idle.poke();
     },
@@ -354,6 +410,7 @@ export function createDriver(deps: DriverDeps) {
     onPeerDisconnected(peer: PeerInfo) {
       sync.onPeerDisconnected(peer.id);
       future.dropPeer(peer.id);
+      budget.dropPeer(peer.id);
     },
     stop() {
       for (const t of timers) clearTimeout(t);
@@ -370,6 +427,10 @@ export function createDriver(deps: DriverDeps) {
     },
     /** Evidence waiting for a block. */
     pendingEvidence: () => evidence.list(),
+    /** Why consensus halted (two commits for one height), or null while it runs. */
+    get halted(): ConsensusHalt | null {
+      return halted;
+    },
   };
 }
 

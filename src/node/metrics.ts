@@ -98,6 +98,11 @@ export function createMetrics() {
       registers: [registry],
     }),
     peers: new Gauge({ name: "fastpos_peers", help: "Connected p2p peers", registers: [registry] }),
+    consensusHalted: new Gauge({
+      name: "fastpos_consensus_halted",
+      help: "1 once consensus halted on two commits for one height (at least 1/3 byzantine), else 0",
+      registers: [registry],
+    }),
     votesReceived: new Counter({
       name: "fastpos_votes_received_total",
       help: "Votes received, per validator and type",

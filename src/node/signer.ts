@@ -23,7 +23,7 @@ export type SignerErrorType =
   | { code: "SIGNER_STATE_CORRUPT"; file: string; reason: string };
 export class SignerError extends FastposError<SignerErrorType> {}
 
-interface LastSign {
+export interface LastSign {
   height: bigint;
   round: number;
   step: number;

@@ -133,6 +133,20 @@ function readRecords(fd: number): {
     if (n === 0) break;
     read += n;
   }
+  return parseWalRecords(buf);
+}
+
+/**
+ * The checksummed records of a WAL file's bytes: `len u32 ‖ crc32 u32 ‖ payload`, up to the first torn,
+ * over-long or corrupt record (fuzzed: issue 23). Never throws.
+ */
+export function parseWalRecords(buf: Buffer): {
+  records: Uint8Array[];
+  goodBytes: number;
+  totalBytes: number;
+  reason: WalDropped["reason"];
+} {
+  const totalBytes = buf.length;
   const records: Uint8Array[] = [];
   let pos = 0;
   let reason: WalDropped["reason"] = "torn-tail";

@@ -11,12 +11,13 @@ import {
   signValidatorAuth,
   verifyAuth,
 } from "../../src/node/p2p/handshake.js";
+import { createEphemeral, deriveLinkKeys, type LinkKeys } from "../../src/node/p2p/secure-link.js";
 import { FRAME } from "../../src/node/p2p/transport.js";
 
 /**
  * A raw p2p peer for attack tests: a bare ws client that does the real handshake (DESIGN.md §5) with its
- * own node key, then sends whatever frames the test wants. It answers pings (ws does) and records what the
- * node sends it; nothing else — no consensus, no gossip.
+ * own node key and the encrypted link (secure-link.ts), then sends whatever frames the test wants. It
+ * answers pings (ws does) and records what the node sends it; nothing else — no consensus, no gossip.
  */
 export interface RawPeer {
   ws: WebSocket;
@@ -26,7 +27,14 @@ export interface RawPeer {
   /** Resolves when the node closes the connection (or it fails). */
   closed: Promise<void>;
   isOpen(): boolean;
+  /** Seals `type ‖ payload` with the link's next counter and sends it. */
   send(type: number, payload: Uint8Array): void;
+  /** Sends bytes as they are (no sealing): for replayed, tampered or garbage ciphertext. */
+  sendRaw(bytes: Uint8Array): void;
+  /** Seals a frame (advancing the send counter) without sending it. */
+  seal(type: number, payload: Uint8Array): Buffer;
+  /** Every sealed frame sent so far, in order (to replay them). */
+  sent: Buffer[];
   close(): void;
 }
 
@@ -42,6 +50,13 @@ export interface RawPeerOptions {
   forgeValidatorProof?: boolean;
   /** Sends an auth signed by another key (a failed handshake). */
   forgeAuth?: boolean;
+  /** Claims this ephemeral key in the Hello instead of the real one (e.g. a low-order point). */
+  ephemeralKey?: Uint8Array;
+  /** Sends these bytes as the Hello and Auth (replaying another connection's handshake). */
+  replayHello?: Uint8Array;
+  replayAuth?: Uint8Array;
+  /** Called with the Hello and Auth frames this peer sent (to replay them later). */
+  onHandshakeFrames?: (hello: Uint8Array, auth: Uint8Array) => void;
 }
 
 const frame = (type: number, payload: Uint8Array) => {
@@ -60,6 +75,10 @@ export function connectRawPeer(url: string, o: RawPeerOptions, timeoutMs = 10_00
   const secretKey = o.secretKey ?? randomBytes(32);
   const publicKey = getPublicKey(secretKey);
   const nonce = randomBytes(32);
+  const ephemeral = createEphemeral();
+  let link: LinkKeys | undefined;
+  let helloSent: Uint8Array = new Uint8Array();
+  const sent: Buffer[] = [];
   const validator = o.validatorSecretKey
     ? { secretKey: o.validatorSecretKey, publicKey: getPublicKey(o.validatorSecretKey) }
     : undefined;
@@ -80,8 +99,16 @@ export function connectRawPeer(url: string, o: RawPeerOptions, timeoutMs = 10_00
     closed,
     isOpen: () => open && ws.readyState === WebSocket.OPEN,
     send: (type, payload) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(frame(type, payload));
+      if (ws.readyState !== WebSocket.OPEN || !link) return;
+      const sealed = link.send.seal(frame(type, payload));
+      sent.push(sealed);
+      ws.send(sealed);
     },
+    sendRaw: (bytes) => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(bytes);
+    },
+    seal: (type, payload) => (link as LinkKeys).send.seal(frame(type, payload)),
+    sent,
     close: () => ws.terminate(),
   };
   return new Promise<RawPeer>((resolve, reject) => {
@@ -97,7 +124,8 @@ export function connectRawPeer(url: string, o: RawPeerOptions, timeoutMs = 10_00
     });
     ws.once("open", () => {
       open = true;
-      ws.send(
+      helloSent =
+        o.replayHello ??
         frame(
           FRAME.hello,
           encode(HelloCodec, {
@@ -105,40 +133,66 @@ export function connectRawPeer(url: string, o: RawPeerOptions, timeoutMs = 10_00
             genesisHash: o.genesisHash,
             nodeKey: publicKey,
             nonce,
+            ephemeralKey: o.ephemeralKey ?? ephemeral.publicKey,
             listenUrl: o.listenUrl ?? "",
             moniker: o.moniker ?? "raw",
             validatorKey: validator?.publicKey ?? null,
           }),
-        ),
-      );
+        );
+      ws.send(helloSent);
     });
+    let remoteEphemeral: Uint8Array | undefined;
+    let established = false;
     ws.on("message", (data: Buffer) => {
+      if (established) {
+        let plain: Uint8Array;
+        try {
+          plain = (link as LinkKeys).recv.open(data);
+        } catch {
+          ws.terminate();
+          return;
+        }
+        frames.push({ type: plain[0] as number, payload: new Uint8Array(plain.subarray(1)) });
+        return;
+      }
       const type = data[0] as number;
       const payload = new Uint8Array(data.subarray(1));
       if (type === FRAME.hello && !remoteNonce) {
         const hello = decode(HelloCodec, payload);
         remoteNonce = hello.nonce;
         remoteKey = hello.nodeKey;
-        const input = auth(o, nonce, remoteNonce);
+        remoteEphemeral = hello.ephemeralKey;
+        const input = auth(o, nonce, remoteNonce, o.ephemeralKey ?? ephemeral.publicKey, remoteEphemeral);
         const prover =
           o.forgeValidatorProof && validator ? { ...validator, secretKey: randomBytes(32) } : validator;
-        ws.send(
+        const authFrame =
+          o.replayAuth ??
           frame(
             FRAME.auth,
             encode(AuthCodec, {
               signature: signAuth(input, o.forgeAuth ? randomBytes(32) : secretKey, publicKey),
               validatorSignature: prover ? signValidatorAuth(input, publicKey, prover) : null,
             }),
-          ),
-        );
+          );
+        ws.send(authFrame);
+        o.onHandshakeFrames?.(helloSent, authFrame);
+        if (!o.ephemeralKey)
+          link = deriveLinkKeys(ephemeral, false, {
+            ...input,
+            initiatorNodeKey: publicKey,
+            responderNodeKey: hello.nodeKey,
+          });
         return;
       }
-      if (type === FRAME.auth && remoteNonce && remoteKey) {
+      if (type === FRAME.auth && remoteNonce && remoteKey && remoteEphemeral) {
         const { signature } = decode(AuthCodec, payload);
-        if (!verifyAuth(auth(o, nonce, remoteNonce), remoteKey, signature)) {
+        const input = auth(o, nonce, remoteNonce, o.ephemeralKey ?? ephemeral.publicKey, remoteEphemeral);
+        // A replayed Hello carries another connection's nonce: the node's Auth cannot verify here.
+        if (!o.replayHello && !verifyAuth(input, remoteKey, signature)) {
           ws.terminate();
           return reject(new Error("raw peer: the node's handshake signature does not verify"));
         }
+        established = true;
         clearTimeout(timer);
         return resolve(peer);
       }
@@ -147,8 +201,21 @@ export function connectRawPeer(url: string, o: RawPeerOptions, timeoutMs = 10_00
   });
 }
 
-function auth(o: RawPeerOptions, initiatorNonce: Uint8Array, responderNonce: Uint8Array) {
-  return { chainId: o.chainId, genesisHash: o.genesisHash, initiatorNonce, responderNonce };
+function auth(
+  o: RawPeerOptions,
+  initiatorNonce: Uint8Array,
+  responderNonce: Uint8Array,
+  initiatorEphemeral: Uint8Array,
+  responderEphemeral: Uint8Array,
+) {
+  return {
+    chainId: o.chainId,
+    genesisHash: o.genesisHash,
+    initiatorNonce,
+    responderNonce,
+    initiatorEphemeral,
+    responderEphemeral,
+  };
 }
 
 /** Polls `cond` every 25 ms until it holds, failing after `ms` with `what`. */

@@ -46,6 +46,20 @@ export interface NodeStatus {
   syncing: boolean;
   mempool: { txs: number; bytes: number };
   uptimeSeconds: number;
+  /**
+   * Set once consensus halted on two commits for one height (at least 1/3 byzantine, DESIGN.md §4): the
+   * node no longer votes or commits and needs an operator. Null while consensus runs.
+   */
+  halted: ConsensusHalt | null;
+}
+
+/** Why consensus halted: the height with two commits, and the two block hashes (0x-hex). */
+export interface ConsensusHalt {
+  height: string;
+  round: number;
+  reason: string;
+  ours: string;
+  theirs: string;
 }
 
 /** A vote seen in `/v1/consensus`: a 0x-hex block hash, `"nil"`, or null (no vote seen). */

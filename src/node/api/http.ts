@@ -99,6 +99,13 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
+/**
+ * Open API sockets one IP may hold at once, and the server in all (issue 23 item 4). Generous: every local
+ * client (CLI, SDK, bench, watch) shares 127.0.0.1, and HTTP clients open a socket per concurrent request.
+ */
+export const MAX_CONNECTIONS_PER_IP = 1024;
+export const MAX_CONNECTIONS = 8192;
+
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const routes = opts.routes.map(compile);
   const limiter = new IpLimiter({
@@ -192,7 +199,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 
   // SECURITY: the guard no request can get past. Whatever `handle` throws (a bug of ours, since bad input is
   // answered with 4xx inside it) becomes a 500 and a log line, never an uncaught exception that ends the node.
-  const server = createServer((req, res) => {
+  const server = createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       opts.logger.warn({ err: (err as Error)?.stack ?? String(err) }, "API request failed");
       try {
@@ -206,6 +213,23 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   server.headersTimeout = Math.min(opts.requestTimeoutMs, 10_000);
   server.keepAliveTimeout = 5_000;
   server.on("clientError", (_err, socket: Duplex) => socket.destroy());
+  // SECURITY: slow-header clients (slowloris) hold a socket each until headersTimeout, checked every
+  // second (Node's default check runs every 30 s). One IP may hold MAX_CONNECTIONS_PER_IP sockets at once
+  // and the server MAX_CONNECTIONS in all, so one host cannot take every socket from honest clients.
+  server.maxConnections = MAX_CONNECTIONS;
+  const openPerIp = new Map<string, number>();
+  server.on("connection", (socket) => {
+    const ip = socket.remoteAddress ?? "?";
+    const n = (openPerIp.get(ip) ?? 0) + 1;
+    if (n > MAX_CONNECTIONS_PER_IP)
+      return refuseUpgrade(socket, 503, "TOO_MANY_CONNECTIONS", "too many open connections from this IP");
+    openPerIp.set(ip, n);
+    socket.once("close", () => {
+      const left = (openPerIp.get(ip) ?? 1) - 1;
+      if (left > 0) openPerIp.set(ip, left);
+      else openPerIp.delete(ip);
+    });
+  });
   server.on("upgrade", (req, socket, head) => {
     try {
       socket.on("error", () => socket.destroy());
@@ -256,6 +280,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 }
 
 /** Answers a refused WebSocket upgrade with a JSON error (before any handshake) and closes the socket. */
+/** Answers a raw socket with one JSON error and closes it (refused upgrades, sockets over the cap). */
 function refuseUpgrade(socket: Duplex, status: 429 | 503, code: string, message: string): void {
   const body = jsonText({ error: { code, message } });
   const reason = status === 429 ? "Too Many Requests" : "Service Unavailable";

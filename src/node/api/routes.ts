@@ -4,6 +4,7 @@
  * route is bound with `contractRoute`, so its answer is type-checked against `core/api/contract.ts`.
  */
 import type {
+  ConsensusHalt,
   ConsensusView,
   NodeStatus,
   SubmitTxResponse,
@@ -48,6 +49,8 @@ export interface ApiContext {
   syncing: () => boolean;
   /** This node's evidence pool (issue 15). */
   pendingEvidence: () => Evidence[];
+  /** Why consensus halted (two commits for one height), or null. */
+  halted: () => ConsensusHalt | null;
   store: Store;
   mempool: Mempool<Tx>;
   transport: Transport;
@@ -76,8 +79,12 @@ function parseHeight(s: string): bigint {
   return BigInt(s);
 }
 
-/** Parses a submitted tx; with its canonical bytes when it came as bytes (decoding is strict). */
-function parseTx(body: unknown): [Tx, Uint8Array?] {
+/**
+ * Parses a submitted tx body (`POST /v1/txs`); with its canonical bytes when it came as bytes (decoding is
+ * strict). Exported for the fuzz target (issue 23).
+ * @throws ApiError or a typed codec/chain error: every bad body is a 4xx.
+ */
+export function parseTx(body: unknown): [Tx, Uint8Array?] {
   const hex =
     typeof body === "string"
       ? body
@@ -117,6 +124,7 @@ function statusOf(ctx: ApiContext): NodeStatus {
     syncing: ctx.syncing(),
     mempool: { txs: ctx.mempool.size, bytes: ctx.mempool.totalBytes },
     uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000),
+    halted: ctx.halted(),
   };
 }
 

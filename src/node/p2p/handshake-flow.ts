@@ -13,6 +13,7 @@ import {
   verifyValidatorAuth,
 } from "./handshake.js";
 import { STRIKES_PER_HANDSHAKE_FAILURE as STRIKE } from "./ip-guard.js";
+import { deriveLinkKeys, type Ephemeral, LinkError, type LinkKeys } from "./secure-link.js";
 
 /**
  * The handshake of one connection as steps (DESIGN.md §5, handshake.ts for the messages): each frame
@@ -33,22 +34,31 @@ export interface HandshakeRules {
 export interface HandshakeState {
   inbound: boolean;
   nonce: Uint8Array;
+  /** This connection's ephemeral X25519 key (secure-link.ts). */
+  ephemeral: Ephemeral;
   hello?: Hello;
 }
 
 export type HandshakeStep =
-  | { step: "reply"; hello: Hello; auth: Uint8Array }
+  /** `link`: the keys of the encrypted link; every frame sent after `auth` is sealed with `link.send`. */
+  | { step: "reply"; hello: Hello; auth: Uint8Array; link: LinkKeys }
   | { step: "drop"; reason: string; strikes: number }
   /** `validator`: the peer proved a key that `isValidator` accepts. */
   | { step: "done"; hello: Hello; id: string; validator: boolean };
 
 /** The Hello this node sends first on every connection. */
-export function helloPayload(r: HandshakeRules, nonce: Uint8Array, listenUrl: string, moniker: string) {
+export function helloPayload(
+  r: HandshakeRules,
+  s: HandshakeState,
+  listenUrl: string,
+  moniker: string,
+): Uint8Array {
   return encode(HelloCodec, {
     version: P2P_VERSION,
     genesisHash: r.genesisHash,
     nodeKey: r.nodeKey.publicKey,
-    nonce,
+    nonce: s.nonce,
+    ephemeralKey: s.ephemeral.publicKey,
     listenUrl,
     moniker: moniker.slice(0, 64),
     validatorKey: r.validatorKey?.publicKey ?? null,
@@ -69,11 +79,13 @@ export function handshakeStep(
   payload: Uint8Array,
   refuse: (id: string, hello: Hello) => string | null,
 ): HandshakeStep {
-  const input = (peerNonce: Uint8Array): AuthInput => ({
+  const input = (peer: Hello): AuthInput => ({
     chainId: r.chainId,
     genesisHash: r.genesisHash,
-    initiatorNonce: s.inbound ? peerNonce : s.nonce,
-    responderNonce: s.inbound ? s.nonce : peerNonce,
+    initiatorNonce: s.inbound ? peer.nonce : s.nonce,
+    responderNonce: s.inbound ? s.nonce : peer.nonce,
+    initiatorEphemeral: s.inbound ? peer.ephemeralKey : s.ephemeral.publicKey,
+    responderEphemeral: s.inbound ? s.ephemeral.publicKey : peer.ephemeralKey,
   });
   if (type === FRAME.hello && !s.hello) {
     const hello = decode(HelloCodec, payload);
@@ -82,17 +94,29 @@ export function handshakeStep(
     if (!isValidPublicKey(hello.nodeKey)) return drop("invalid node key", STRIKE);
     const refused = refuse(nodeIdOf(hello.nodeKey), hello);
     if (refused) return drop(refused);
-    const auth = input(hello.nonce);
+    const auth = input(hello);
+    let link: LinkKeys;
+    try {
+      link = deriveLinkKeys(s.ephemeral, s.inbound, {
+        ...auth,
+        initiatorNodeKey: s.inbound ? hello.nodeKey : r.nodeKey.publicKey,
+        responderNodeKey: s.inbound ? r.nodeKey.publicKey : hello.nodeKey,
+      });
+    } catch (err) {
+      if (err instanceof LinkError) return drop("invalid ephemeral key", STRIKE);
+      throw err;
+    }
     const signature = signAuth(auth, r.nodeKey.secretKey, r.nodeKey.publicKey);
     const validatorSignature = r.validatorKey
       ? signValidatorAuth(auth, r.nodeKey.publicKey, r.validatorKey)
       : null;
-    return { step: "reply", hello, auth: encode(AuthCodec, { signature, validatorSignature }) };
+    const authBytes = encode(AuthCodec, { signature, validatorSignature });
+    return { step: "reply", hello, auth: authBytes, link };
   }
   if (type === FRAME.auth && s.hello) {
     const hello = s.hello;
     const { signature, validatorSignature } = decode(AuthCodec, payload);
-    const auth = input(hello.nonce);
+    const auth = input(hello);
     if (!verifyAuth(auth, hello.nodeKey, signature)) return drop("bad handshake signature", STRIKE);
     // PERF: the validator proof is checked only when it would matter (the key is in the current set).
     const claimed = hello.validatorKey !== null && (r.isValidator?.(hello.validatorKey) ?? false);

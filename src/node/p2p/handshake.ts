@@ -11,23 +11,27 @@ import {
 import { addressBytes, sign, signBytes, verify } from "../../core/crypto/index.js";
 
 /**
- * P2P handshake (DESIGN.md §5). Each side sends `Hello` with a fresh 32-byte nonce; then each proves
- * possession of its node identity key by signing `(genesisHash, initiator nonce, responder nonce, its own
- * public key)` under the `handshake` domain tag, which also binds the chain id. Both nonces are fresh, so an
+ * P2P handshake (DESIGN.md §5). Each side sends `Hello` with a fresh 32-byte nonce and ephemeral X25519
+ * key; then each proves possession of its node identity key by signing `(genesisHash, initiator nonce,
+ * responder nonce, initiator ephemeral, responder ephemeral, its own public key)` under the `handshake` domain tag, which also binds the chain id. Both nonces are fresh, so an
  * auth cannot be replayed on another connection; chain id and genesis hash stop cross-network connections.
  *
  * A validator may also prove its consensus key: its Hello names the key and its Auth carries a second
  * signature, by that key, over the same nonces and the node key (so the proof is bound to this connection
  * and this node identity). The receiver gives a proven validator of the current set a reserved peer slot.
- * Version 2 added that proof.
+ * Version 2 added that proof. Version 3 added the ephemeral X25519 key of the encrypted link
+ * (secure-link.ts): both sides' ephemeral keys are inside every handshake signature, so the link keys are
+ * bound to both node identities.
  */
-export const P2P_VERSION = 2;
+export const P2P_VERSION = 3;
 
 export const HelloCodec = struct({
   version: u16,
   genesisHash: fixedBytes(32),
   nodeKey: fixedBytes(32),
   nonce: fixedBytes(32),
+  /** This connection's ephemeral X25519 public key (secure-link.ts). */
+  ephemeralKey: fixedBytes(32),
   /** Where this node accepts connections (`ws://host:port`), "" if nowhere: used by peer exchange. */
   listenUrl: string(256),
   moniker: string(64),
@@ -49,6 +53,8 @@ const AuthMessageCodec = struct({
   genesisHash: fixedBytes(32),
   initiatorNonce: fixedBytes(32),
   responderNonce: fixedBytes(32),
+  initiatorEphemeral: fixedBytes(32),
+  responderEphemeral: fixedBytes(32),
   signer: fixedBytes(32),
 });
 
@@ -57,6 +63,8 @@ const ValidatorAuthMessageCodec = struct({
   genesisHash: fixedBytes(32),
   initiatorNonce: fixedBytes(32),
   responderNonce: fixedBytes(32),
+  initiatorEphemeral: fixedBytes(32),
+  responderEphemeral: fixedBytes(32),
   nodeKey: fixedBytes(32),
   validatorKey: fixedBytes(32),
 });
@@ -67,6 +75,8 @@ export interface AuthInput {
   genesisHash: Uint8Array;
   initiatorNonce: Uint8Array;
   responderNonce: Uint8Array;
+  initiatorEphemeral: Uint8Array;
+  responderEphemeral: Uint8Array;
 }
 
 function authBytes(a: AuthInput, signer: Uint8Array): Uint8Array {
@@ -74,6 +84,8 @@ function authBytes(a: AuthInput, signer: Uint8Array): Uint8Array {
     genesisHash: a.genesisHash,
     initiatorNonce: a.initiatorNonce,
     responderNonce: a.responderNonce,
+    initiatorEphemeral: a.initiatorEphemeral,
+    responderEphemeral: a.responderEphemeral,
     signer,
   });
   return signBytes("handshake", a.chainId, msg);
@@ -94,6 +106,8 @@ function validatorAuthBytes(a: AuthInput, nodeKey: Uint8Array, validatorKey: Uin
     genesisHash: a.genesisHash,
     initiatorNonce: a.initiatorNonce,
     responderNonce: a.responderNonce,
+    initiatorEphemeral: a.initiatorEphemeral,
+    responderEphemeral: a.responderEphemeral,
     nodeKey,
     validatorKey,
   });

@@ -1,6 +1,7 @@
 /**
- * WebSocket p2p transport (DESIGN.md §5): authenticated handshake, binary frames `type ‖ payload` with a
- * max size, per-peer rate limits, bans for misbehaving peers, configured peers redialled forever with
+ * WebSocket p2p transport (DESIGN.md §5): authenticated handshake, then binary frames `type ‖ payload`
+ * sealed with AES-256-GCM under keys from an ephemeral X25519 exchange bound to both node keys
+ * (secure-link.ts; a frame that fails to open closes the link), with a max size, per-peer rate limits, bans for misbehaving peers, configured peers redialled forever with
  * backoff (dialer.ts), reserved slots for configured and validator peers (peer-slots.ts), per-IP limits
  * and bans a fresh node key cannot evade (ip-guard.ts), and peer exchange. It knows nothing about
  * consensus: the node registers `onMessage` and decodes app frames (types ≥ 16) itself, calling
@@ -22,6 +23,7 @@ import {
 import { createOutbound } from "./outbound.js";
 import { decideSlot, P2P_DEFAULTS } from "./peer-slots.js";
 import { TokenBucket } from "./rate-limit.js";
+import { createEphemeral, type Ephemeral, LINK_TAG_BYTES, type LinkKeys } from "./secure-link.js";
 import type { Fault, PeerInfo, Transport, TransportOptions } from "./types.js";
 
 export { FRAME } from "./handshake-flow.js";
@@ -38,6 +40,9 @@ interface Conn {
   remote: string;
   ip: string;
   nonce: Uint8Array;
+  ephemeral: Ephemeral;
+  /** Set once this side has sent its Auth: every later frame is sealed / opened with it. */
+  link?: LinkKeys;
   hello?: Hello;
   info?: PeerInfo;
   dialUrl?: string;
@@ -67,7 +72,7 @@ export function createTransport(opts: TransportOptions): Transport {
     conns,
     peers: byId,
     maxPeers: opts.maxPeers,
-    maxFrameBytes: opts.maxFrameBytes,
+    maxFrameBytes: opts.maxFrameBytes + LINK_TAG_BYTES,
     boundUrl: () => boundUrl,
     isStopped: () => stopped,
     opened: (ws, url) => attach(ws, false, url, url, url),
@@ -142,6 +147,7 @@ export function createTransport(opts: TransportOptions): Transport {
       remote,
       ip,
       nonce: randomBytes(32),
+      ephemeral: createEphemeral(),
       bucket: new TokenBucket(opts.maxMessagesPerSecond, opts.maxMessagesPerSecond * 2),
       alive: true,
       handshaking: inbound,
@@ -166,7 +172,7 @@ export function createTransport(opts: TransportOptions): Transport {
     });
     ws.on("close", () => onClose(c));
     ws.on("error", (err) => log.debug({ remote, err: err.message }, "p2p socket error"));
-    ws.send(frame(FRAME.hello, helloPayload(opts, c.nonce, boundUrl, opts.moniker)));
+    ws.send(frame(FRAME.hello, helloPayload(opts, c, boundUrl, opts.moniker)));
   }
 
   function onFrame(c: Conn, data: Buffer, isBinary: boolean): void {
@@ -174,10 +180,20 @@ export function createTransport(opts: TransportOptions): Transport {
     // peer's auth after a refused Hello must not count as a failed handshake).
     if (c.dropped) return;
     if (!isBinary || data.length === 0) return drop(c, "non-binary or empty frame", { ban: true });
-    const type = data[0] as number;
-    const payload = data.subarray(1);
-    if (!c.info) return onHandshakeFrame(c, type, payload);
+    if (!c.info) return onHandshakeFrame(c, data[0] as number, data.subarray(1));
     if (!c.bucket.take()) return drop(c, "rate limit exceeded", { ban: true });
+    let plain: Uint8Array;
+    try {
+      plain = (c.link as LinkKeys).recv.open(data);
+    } catch (err) {
+      // SECURITY: a replayed, reordered or altered frame. Not banned: an on-path attacker, not the peer,
+      // may have done it; the link is closed either way and the counters never resynchronise. One IP
+      // strike (as a failed handshake), so a peer cannot make this node redo handshakes without end.
+      return drop(c, (err as Error).message, { strikes: STRIKE });
+    }
+    if (plain.length === 0) return drop(c, "empty frame", { ban: true });
+    const type = plain[0] as number;
+    const payload = plain.subarray(1);
     if (type === FRAME.peers)
       return opts.peerExchange ? outbound.learn(decode(PeersCodec, payload).urls) : undefined;
     if (type < FIRST_APP_FRAME) return drop(c, `unexpected frame type ${type}`, { ban: true });
@@ -214,6 +230,7 @@ export function createTransport(opts: TransportOptions): Transport {
     if (r.step === "reply") {
       c.hello = r.hello;
       c.ws.send(frame(FRAME.auth, r.auth));
+      c.link = r.link;
       return;
     }
     // Learned before any slot decision, so a later inbound connection from this node is reserved too.
@@ -274,7 +291,7 @@ export function createTransport(opts: TransportOptions): Transport {
       .slice(0, 63);
     if (boundUrl) urls.push(boundUrl);
     const payload = frame(FRAME.peers, encode(PeersCodec, { urls }));
-    for (const c of byId.values()) c.ws.send(payload);
+    for (const c of byId.values()) sendSealed(c, payload);
   }
 
   function onConnection(ws: WebSocket, req: IncomingMessage): void {
@@ -284,14 +301,21 @@ export function createTransport(opts: TransportOptions): Transport {
     attach(ws, true, `${req.socket.remoteAddress}:${req.socket.remotePort}`, ip);
   }
 
+  /** Seals `f` with the link's next counter and writes it: the one place established frames leave. */
+  function sendSealed(c: Conn, f: Uint8Array): void {
+    if (c.ws.readyState !== WebSocket.OPEN || !c.link) return;
+    c.ws.send(c.link.send.seal(f));
+  }
+
   function sendFrame(id: string, c: Conn, f: Buffer): void {
     const fault = faultsById.get(id) ?? faultsById.get("*");
     const fate = frameFate(fault, f[0] as number, faultRandom);
     if (fate === null) return;
     // Backpressure: a peer that cannot keep up is dropped rather than buffered without bound.
     if (c.ws.bufferedAmount > 64 << 20) return drop(c, "send buffer full");
-    if (fault) faultLines.outbound(c).push(fate, () => c.ws.readyState === WebSocket.OPEN && c.ws.send(f));
-    else c.ws.send(f);
+    // Sealed when it actually leaves (after a fault's delay), so the counters follow the wire order.
+    if (fault) faultLines.outbound(c).push(fate, () => sendSealed(c, f));
+    else sendSealed(c, f);
   }
 
   return {
@@ -304,7 +328,7 @@ export function createTransport(opts: TransportOptions): Transport {
           host,
           port: Number(port),
           path: "/p2p",
-          maxPayload: opts.maxFrameBytes,
+          maxPayload: opts.maxFrameBytes + LINK_TAG_BYTES,
           perMessageDeflate: false,
         });
         await new Promise<void>((resolve, reject) => {

@@ -42,6 +42,7 @@ const STATUS_KEYS: AllKeys<NodeStatus> = {
   syncing: true,
   mempool: true,
   uptimeSeconds: true,
+  halted: true,
 };
 const SUPPLY_KEYS: AllKeys<SupplyInfo> = {
   height: true,

@@ -8,6 +8,7 @@ import {
   configPaths,
   envLayer,
   mergeLayers,
+  parseConfigText,
   validateConfig,
 } from "../../../src/node/config.js";
 
@@ -63,5 +64,22 @@ describe("node config", () => {
 
   it("a bad env value is reported with the key it maps to", () => {
     expect(issues(envLayer({ FASTPOS_MEMPOOL_MAX_TXS: "lots" }))[0]).toMatch(/^mempool\.maxTxs:/);
+  });
+
+  // Found by `npm run fuzz -- config`: 5000 nested flow mappings aborted the process (V8 out of memory in
+  // the YAML parser), which no try/catch can turn into an error.
+  it("refuses a config nested thousands deep with CONFIG_UNREADABLE instead of crashing", () => {
+    const code = (text: string) => {
+      try {
+        parseConfigText(text, "config.yaml");
+        return "parsed";
+      } catch (err) {
+        return err instanceof ConfigError ? err.type.code : `untyped: ${String(err)}`;
+      }
+    };
+    expect(code(`${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`)).toBe("CONFIG_UNREADABLE");
+    expect(code(`${"[".repeat(20000)}${"]".repeat(20000)}`)).toBe("CONFIG_UNREADABLE");
+    expect(code(`moniker: "${"x".repeat(300 * 1024)}"\n`)).toBe("CONFIG_UNREADABLE");
+    expect(code('p2p:\n  peers: ["ws://a:1", "ws://b:2"]\nmoniker: "[{[{"\n')).toBe("parsed");
   });
 });
