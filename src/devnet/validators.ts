@@ -126,7 +126,14 @@ export async function addValidator(
     });
     await waitTx(api, fund.hash);
   }
-  if ((await provider.inspect(d, node))?.state !== "running") {
+  // A new node has nothing to inspect yet (a swarm has no service for it); a resumed one may be stopped.
+  const running =
+    existing !== undefined &&
+    (await provider.inspect(d, node).then(
+      (i) => i?.state === "running",
+      () => false,
+    ));
+  if (!running) {
     o.onProgress?.(`starting ${name}${o.stateSync ? " (state sync)" : ""}`);
     await provider.start(d, node);
     writeDevnet(home, d);
