@@ -41,7 +41,8 @@ describe("product layer (real devnet)", () => {
     // Dev epochs last ~1 s: a 20-epoch challenge window leaves CLI round trips time under load.
     writeFileSync(
       manifest,
-      "name: product\nvalidators: 4\nrewardPerEpoch: 1000000\nchallengeWindowEpochs: 20\n",
+      // blockTime 0: rewards vest over 20 epochs of 10 blocks; an idle devnet would take a second a block.
+      "name: product\nvalidators: 4\nrewardPerEpoch: 1000000\nchallengeWindowEpochs: 20\nblockTime: 0\n",
     );
     const up = await runCli(["devnet", "up", "-f", manifest, "--json"], { home, timeout: 120_000 });
     expect(up.code, up.stderr).toBe(0);

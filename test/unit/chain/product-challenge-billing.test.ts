@@ -82,6 +82,20 @@ describe("challenges", () => {
     expect(c.step([c.tx(c.user, challenge(r))])).toEqual(["TX_DUPLICATE"]);
   });
 
+  it("fraud found before the epoch ends: that epoch's reward never vests for the reporter", () => {
+    const c = productChain();
+    const g = totalSupply(c.state);
+    const r = reportOf(c, 2, 0n);
+    c.step([c.tx(c.ops[2]!, { type: "work-report", value: r })]);
+    expect(c.step([c.tx(c.user, challenge(r))])).toEqual([]);
+    expect(c.step([c.tx(c.ops[0]!, resolve(c, r, "fraud"))])).toEqual([]);
+    expect(c.state.height).toBeLessThan(10n); // still in epoch 0
+    c.toHeight(10n); // epoch 0 ends
+    expect(readU64(c.state.tree, vestingKey(0n, r.validator))).toBe(0n);
+    expect(readU64(c.state.tree, vestingKey(0n, c.consensus[0]!.address))).toBeGreaterThan(0n);
+    supplyOk(c, g);
+  });
+
   it("rejected: the challenger loses its bond to the pool; the held reward is released after the window", () => {
     const c = productChain();
     const g = totalSupply(c.state);

@@ -6,6 +6,7 @@ import {
   REWARD_POOL_KEY,
   REWARD_SCALE,
   readChallenge,
+  readReport,
   readU64,
   readValidatorRewards,
   vestingKey,
@@ -24,7 +25,8 @@ import { findValidator } from "./staking-store.js";
  *    lost challenge bonds);
  * 2. the pool is split over the validators that were in the set at E's last block, each getting
  *    pool × stake·workWeight / Σ stake·workWeight (floored; the remainder stays in the pool), and each share
- *    vests under (E, validator);
+ *    vests under (E, validator) — except for a validator whose report of E was already found fraudulent
+ *    (its share stays in the pool, as if it had vested and been forfeited);
  * 3. the vesting of epoch E − challengeWindowEpochs is released — commission to the operator's accrued
  *    rewards, the rest to delegators by shares — unless a challenge of that report is still open (it is
  *    released or forfeited when the committee resolves it).
@@ -49,6 +51,9 @@ export function processEpochRewards(
     set.validators.forEach((v, i) => {
       const share = (start * (weights[i] as bigint)) / total;
       if (share === 0n) return;
+      // A report of this epoch already found fraudulent forfeits the epoch's reward before it vests (the
+      // committee may resolve a challenge while the epoch is still running): the share stays in the pool.
+      if (readReport(tree, endedEpoch, v.address)?.status === "fraud") return;
       pool -= share;
       tree = writeU64(
         tree,
