@@ -56,7 +56,22 @@ describe.runIf(docker)(
       dir = join(home, "devnets", "dock");
       volumesBefore = ((await engine.listVolumes()).Volumes ?? []).length;
       const r = await runCli(
-        ["devnet", "up", "-n", "4", "--name", "dock", "--provider", "docker", "--network", "host", "--json"],
+        // --block-time 0: the log-streaming test counts blocks committed within a few seconds.
+        [
+          "devnet",
+          "up",
+          "-n",
+          "4",
+          "--name",
+          "dock",
+          "--provider",
+          "docker",
+          "--network",
+          "host",
+          "--block-time",
+          "0",
+          "--json",
+        ],
         { home, timeout: 240_000 },
       );
       expect(r.code, r.stderr + r.stdout).toBe(0);
