@@ -15,10 +15,11 @@ import {
 } from "../core/chain/index.js";
 import type { Evidence } from "../core/chain/vote.js";
 import { ProposalCodec, type SignedProposal, type SignedVote } from "../core/chain/vote.js";
-import { encode, toHex } from "../core/codec/index.js";
-import { signBytes } from "../core/crypto/index.js";
+import { bytesEqual, encode, toHex } from "../core/codec/index.js";
+import { signBytes, VerifiedSignatures } from "../core/crypto/index.js";
 import type { Rng } from "./rng.js";
 import type { SimSigner } from "./signer.js";
+import type { VerifyPool } from "./verify-pool.js";
 import type { World } from "./world.js";
 
 /**
@@ -34,13 +35,30 @@ export class ChainGlue {
   private applied = new Map<string, AppliedBlock | string>();
   private appliedAt: string[] = [];
   private commitsOk = new WeakMap<Commit, boolean>();
+  /** Checks started on the pool when a message was sent: its ticket, key and sign bytes. */
+  private tickets = new WeakMap<object, { id: number; publicKey: Uint8Array; message: Uint8Array }>();
+  /** Votes checked here: a block's lastCommit carries these very precommits (not checked again). */
+  private readonly verified = new VerifiedSignatures();
   verifies = 0;
   applies = 0;
 
   constructor(
     private readonly world: World,
     private readonly signer: SimSigner,
+    private readonly pool: VerifyPool | null = null,
   ) {}
+
+  /**
+   * Starts the signature check of a message as it is sent, on the pool's threads, so the verdict is ready
+   * (or nearly) when a node receives it. Only with real signatures (fake ones are cheap to check).
+   */
+  prefetch(signed: SignedVote | SignedProposal, publicKey: Uint8Array | undefined): void {
+    if (!this.pool || !publicKey || this.signer.kind !== "real") return;
+    if (this.sigOk.has(signed) || this.tickets.has(signed)) return;
+    const message = this.signBytesOf(signed);
+    const id = this.pool.submit(publicKey, message, signed.signature);
+    this.tickets.set(signed, { id, publicKey, message });
+  }
 
   hashOf(block: Block): Uint8Array {
     return hashBlock(block);
@@ -57,7 +75,14 @@ export class ChainGlue {
     let ok = false;
     if (publicKey) {
       this.verifies++;
-      ok = this.signer.check(publicKey, this.signBytesOf(o.signed), o.signed.signature);
+      const t = this.tickets.get(o.signed);
+      const message = t?.message ?? this.signBytesOf(o.signed);
+      const signature = o.signed.signature;
+      ok =
+        t && this.pool && bytesEqual(t.publicKey, publicKey)
+          ? this.pool.verdict(t.id, () => [publicKey, message, signature])
+          : this.signer.check(publicKey, message, signature);
+      if (ok && this.signer.kind === "real") this.verified.add(publicKey, message, signature);
     }
     this.sigOk.set(o.signed, ok);
     return ok;
@@ -83,7 +108,7 @@ export class ChainGlue {
     else {
       this.applies++;
       try {
-        r = applyBlock(state, block, { verifiedTxs: this.verifiedTxs });
+        r = applyBlock(state, block, { verifiedTxs: this.verifiedTxs, verifiedSignatures: this.verified });
       } catch (err) {
         r = (err as { code?: string }).code ?? "BLOCK_INVALID";
       }
@@ -131,10 +156,13 @@ export class ChainGlue {
     let ok = this.signer.kind === "fake";
     if (!ok) {
       try {
-        verifyCommit(commit, state.validatorSet, this.chainId, {
-          height: block.header.height,
-          blockHash: hashBlock(block),
-        });
+        verifyCommit(
+          commit,
+          state.validatorSet,
+          this.chainId,
+          { height: block.header.height, blockHash: hashBlock(block) },
+          this.verified,
+        );
         ok = true;
       } catch {
         ok = false;

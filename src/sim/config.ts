@@ -89,6 +89,11 @@ export interface SimConfig {
   maxTimeMs: number;
   /** Fast fake signatures instead of ed25519 (reported in the output). */
   fakeSigner: boolean;
+  /**
+   * Threads that check signatures alongside the event loop (verify-pool.ts); undefined = one per core, 0 =
+   * in line. Never changes a result, only the wall time.
+   */
+  workers?: number;
   /** Future-height messages kept per peer, and how many heights ahead. */
   futureBuffer: { perPeer: number; window: number };
   /** The engine's step function (tests swap in a broken one; the CLI always uses the real one). */

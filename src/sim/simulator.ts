@@ -2,12 +2,14 @@ import { evidenceKeyOf } from "../core/chain/apply/evidence.js";
 import { type Block, type Commit, hashBlock, type Penalty } from "../core/chain/index.js";
 import { indexOfValidator, proposerFor, type ValidatorInfo } from "../core/chain/validator-set.js";
 import type { Proposal, SignedProposal, SignedVote, Vote } from "../core/chain/vote.js";
-import { toHex } from "../core/codec/index.js";
+import { bytesEqual, toHex } from "../core/codec/index.js";
 import {
   type ConsensusEffect,
   type ConsensusEvent,
   createConsensusState,
   step as realStep,
+  validatorIndex,
+  voteAt,
 } from "../core/consensus/index.js";
 import { byzantineExtras, sendByzantine } from "./byzantine.js";
 import { ChainGlue, TxLoad } from "./chain-glue.js";
@@ -18,6 +20,7 @@ import { createRng, type Rng } from "./rng.js";
 import { createSigner, type SimSigner } from "./signer.js";
 import { Stats } from "./stats.js";
 import type { Msg, Outgoing, Scheduled, SimNode, TraceLine, WalRecord } from "./types.js";
+import { verifyPool } from "./verify-pool.js";
 import { createWorld, type World } from "./world.js";
 
 const LOAD_TICK_MS = 100;
@@ -62,7 +65,7 @@ export class Simulator {
       config.fakeSigner ? "fake" : "real",
       this.world.keys.map((k) => ({ secretKey: k.accountSecret, publicKey: k.accountPublic })),
     );
-    this.glue = new ChainGlue(this.world, this.signer);
+    this.glue = new ChainGlue(this.world, this.signer, config.fakeSigner ? null : verifyPool(config.workers));
     this.net = new Network(config.validators, config.links, this.rng.fork("net"));
     this.load = new TxLoad(this.world, accounts, this.glue, this.rng.fork("load"), config.txRate);
     this.stats = new Stats(config.validators);
@@ -173,7 +176,8 @@ export class Simulator {
           e.out.state[e.to] = 2;
           e.out.pending--;
         }
-        this.markHas(e.msg, e.to);
+        // Only relayed messages need their holders known (honest broadcasts reach everyone directly).
+        if (e.out?.selective || this.holders.has(e.msg)) this.markHas(e.msg, e.to);
         this.route(n, e.msg);
         if (e.out?.selective) this.relay(n, e.msg);
         return;
@@ -264,7 +268,7 @@ export class Simulator {
     }
     if (
       msg.kind === "proposal" &&
-      toHex(proposerFor(n.engine.validators, msg.round).address) !== toHex(msg.signed.proposal.proposer)
+      !bytesEqual(proposerFor(n.engine.validators, msg.round).address, msg.signed.proposal.proposer)
     ) {
       this.stats.wrongProposer++; // only proposer(h, r) may propose: not worth a signature check
       return;
@@ -281,8 +285,15 @@ export class Simulator {
   private keyOf(n: SimNode, msg: Msg): Uint8Array | undefined {
     const who = msg.kind === "vote" ? msg.signed.vote.validator : msg.signed.proposal.proposer;
     const set = n.engine.validators;
-    const i = indexOfValidator(set, who);
+    const i = validatorIndex(set, who);
     if (i >= 0) return (set.validators[i] as ValidatorInfo).publicKey;
+    const j = this.byAddress.get(toHex(who));
+    return j === undefined ? undefined : this.nodeAt(j).publicKey;
+  }
+
+  /** The key of the validator a message claims to be from (by address), if it is one of the nodes. */
+  private claimedKey(msg: Msg): Uint8Array | undefined {
+    const who = msg.kind === "vote" ? msg.signed.vote.validator : msg.signed.proposal.proposer;
     const j = this.byAddress.get(toHex(who));
     return j === undefined ? undefined : this.nodeAt(j).publicKey;
   }
@@ -465,6 +476,7 @@ export class Simulator {
       }
     }
     n.own.push(out);
+    this.glue.prefetch(msg.signed, this.claimedKey(msg));
     for (let p = 0; p < size; p++) if (out.state[p] === 0) this.sendTo(n.id, out, p);
     return out;
   }
@@ -791,8 +803,8 @@ function consensusView(n: SimNode) {
       workWeight: v.workWeight.toString(),
       rounds: rounds.map(([round, rs]) => ({
         round,
-        prevote: mark(rs.prevotes.votes[i]),
-        precommit: mark(rs.precommits.votes[i]),
+        prevote: mark(voteAt(rs.prevotes, i)),
+        precommit: mark(voteAt(rs.precommits, i)),
       })),
     })),
     rounds: rounds.map(([round, rs]) => ({

@@ -1,5 +1,5 @@
 import { encode } from "../codec/index.js";
-import { signBytes, verify } from "../crypto/index.js";
+import { signBytes, type VerifiedSignatures, verifyRemembered } from "../crypto/index.js";
 import { BlockError } from "./errors.js";
 import { indexOfValidator, isQuorum, type ValidatorInfo, type ValidatorSet } from "./validator-set.js";
 import { type Commit, type Vote, VoteCodec } from "./vote.js";
@@ -23,7 +23,8 @@ export function voteSignBytes(chainId: string, vote: Vote): Uint8Array {
 /**
  * Checks that `commit` proves `blockHash` at `height`: every signer is in `set`, signs once, with a valid
  * signature, and the signers hold more than 2/3 of the power (DESIGN.md §4). Used for a block's lastCommit
- * and by block sync before applying a fetched block.
+ * and by block sync before applying a fetched block. `verified`: signatures already checked (the votes a
+ * node counted), not checked again.
  * @throws BlockError BLOCK_BAD_LAST_COMMIT with the reason.
  */
 export function verifyCommit(
@@ -31,6 +32,7 @@ export function verifyCommit(
   set: ValidatorSet,
   chainId: string,
   expected: { height: bigint; blockHash: Uint8Array },
+  verified?: VerifiedSignatures,
 ): void {
   const fail = (reason: string): never => {
     throw new BlockError({ code: "BLOCK_BAD_LAST_COMMIT", reason }, `invalid commit: ${reason}`);
@@ -45,7 +47,8 @@ export function verifyCommit(
     if (seen.has(i)) fail("validator signed twice");
     seen.add(i);
     const v = set.validators[i] as ValidatorInfo;
-    if (!verify(v.publicKey, voteSignBytes(chainId, commitVote(commit, sig.validator)), sig.signature)) {
+    const bytes = voteSignBytes(chainId, commitVote(commit, sig.validator));
+    if (!verifyRemembered(verified, v.publicKey, bytes, sig.signature)) {
       fail("bad precommit signature");
     }
     power += v.power;

@@ -134,9 +134,26 @@ export function incrementPriorities(
  * Pure: the same (set, round) always gives the same proposer on every node.
  */
 export function proposerFor(set: ValidatorSet, round: number): ValidatorInfo {
+  let known = proposerMemo.get(set);
+  if (!known) {
+    known = [];
+    proposerMemo.set(set, known);
+  }
+  const hit = known[round];
+  if (hit) return hit;
   const { proposer } = incrementPriorities(set, round + 1);
-  return set.validators[proposer] as ValidatorInfo;
+  const v = set.validators[proposer] as ValidatorInfo;
+  if (round < PROPOSER_MEMO_ROUNDS) known[round] = v;
+  return v;
 }
+
+/**
+ * PERF: proposers already computed per set (sets are immutable values), by round. Every node asks for the
+ * same (set, round) on every proposal and round start; each answer costs O(validators · round) bigint steps.
+ * A pure cache: the answer does not depend on it.
+ */
+const proposerMemo = new WeakMap<ValidatorSet, ValidatorInfo[]>();
+const PROPOSER_MEMO_ROUNDS = 64;
 
 /** Priorities for the next height: one round-robin step per committed height, whatever its round. */
 export function advanceHeight(set: ValidatorSet): ValidatorSet {

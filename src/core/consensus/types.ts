@@ -37,7 +37,8 @@ export type ConsensusEffect =
   | { type: "roundStep"; height: bigint; round: number; step: Step };
 
 export interface RoundState {
-  readonly proposal?: { signed: SignedProposal; valid: boolean };
+  /** The round's proposal, its valid(v) and its value (the block hash as 0x-hex). */
+  readonly proposal?: { signed: SignedProposal; valid: boolean; value: string } | undefined;
   readonly prevotes: VoteSet;
   readonly precommits: VoteSet;
 }
@@ -56,8 +57,8 @@ export interface ConsensusState {
   readonly validValue: string | null;
   readonly validRound: number;
   readonly rounds: ReadonlyMap<number, RoundState>;
-  /** Rules that fire "for the first time" per round: L34, L36, L47. */
-  readonly fired: ReadonlySet<string>;
+  /** Rules that fire "for the first time" per round: L34, L36, L47, as `ruleId(line, round)`. */
+  readonly fired: ReadonlySet<number>;
   readonly decided: { round: number; blockHash: string } | null;
   /** Offenders already reported, so each conflict yields evidence once. */
   readonly reported: ReadonlySet<string>;

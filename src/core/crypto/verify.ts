@@ -117,3 +117,53 @@ export interface VerifyItem {
 export function verifyBatch(items: readonly VerifyItem[]): Promise<boolean[]> {
   return Promise.all(items.map((i) => verifyAsync(i.publicKey, i.message, i.signature)));
 }
+
+/**
+ * Signatures this process has already verified, bound to their exact key and message: `has` is true only
+ * for the same signature object whose public key, message and signature bytes all equal those of a
+ * successful `verify`. A memo of a pure result, so a verdict never depends on it.
+ * PERF: a block's lastCommit carries the very precommits a node (or the simulator) checked as votes.
+ */
+export class VerifiedSignatures {
+  private seen = new WeakMap<
+    Uint8Array,
+    { publicKey: Uint8Array; message: Uint8Array; signature: Uint8Array }
+  >();
+
+  add(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): void {
+    this.seen.set(signature, {
+      publicKey: publicKey.slice(),
+      message: message.slice(),
+      signature: signature.slice(),
+    });
+  }
+
+  has(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+    const s = this.seen.get(signature);
+    return (
+      s !== undefined &&
+      sameBytes(s.signature, signature) &&
+      sameBytes(s.publicKey, publicKey) &&
+      sameBytes(s.message, message)
+    );
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** `verify`, answered from `memo` when it already holds this exact signature; successes are remembered. */
+export function verifyRemembered(
+  memo: VerifiedSignatures | undefined,
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): boolean {
+  if (memo?.has(publicKey, message, signature)) return true;
+  const ok = verify(publicKey, message, signature);
+  if (ok) memo?.add(publicKey, message, signature);
+  return ok;
+}

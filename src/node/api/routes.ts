@@ -25,7 +25,7 @@ import { decodeTx, type Tx, txFromJson, txToJson } from "../../core/chain/tx.js"
 import { proposerFor } from "../../core/chain/validator-set.js";
 import type { Evidence } from "../../core/chain/vote.js";
 import { fromHex, toHex } from "../../core/codec/index.js";
-import type { ConsensusState } from "../../core/consensus/index.js";
+import { type ConsensusState, voteAt } from "../../core/consensus/index.js";
 import { decodeAddress, encodeAddress } from "../../core/crypto/index.js";
 import { parseFaultRequest } from "../fault-file.js";
 import type { Mempool } from "../mempool.js";
@@ -146,8 +146,8 @@ function consensusView(ctx: ApiContext): ConsensusView {
       workWeight: v.workWeight.toString(),
       rounds: rounds.map(([round, rs]) => ({
         round,
-        prevote: voteValue(rs.prevotes.votes[i]),
-        precommit: voteValue(rs.precommits.votes[i]),
+        prevote: voteValue(voteAt(rs.prevotes, i)),
+        precommit: voteValue(voteAt(rs.precommits, i)),
       })),
     })),
     rounds: rounds.map(([round, rs]) => ({

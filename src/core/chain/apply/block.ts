@@ -1,4 +1,5 @@
 import { bytesEqual, encode } from "../../codec/index.js";
+import type { VerifiedSignatures } from "../../crypto/index.js";
 import { isFastposError } from "../../errors.js";
 import {
   type Block,
@@ -31,6 +32,8 @@ export interface BlockContext {
    * admission: not verified again. By identity, so the check costs no hashing or hex.
    */
   verifiedTxs?: ReadonlySet<Tx>;
+  /** Precommit signatures already verified (as votes): the lastCommit check skips them. */
+  verifiedSignatures?: VerifiedSignatures;
   /** The block's encoded size, when the caller holds its bytes (saves re-encoding it to check the limit). */
   encodedSize?: number;
 }
@@ -95,10 +98,13 @@ function validateHeader(state: State, block: Block, ctx: BlockContext): void {
   } else {
     if (!block.lastCommit)
       fail({ code: "BLOCK_BAD_LAST_COMMIT", reason: "missing" }, "block needs the parent's commit");
-    verifyCommit(block.lastCommit, state.lastValidatorSet, state.chainId, {
-      height: state.height,
-      blockHash: state.lastBlockHash,
-    });
+    verifyCommit(
+      block.lastCommit,
+      state.lastValidatorSet,
+      state.chainId,
+      { height: state.height, blockHash: state.lastBlockHash },
+      ctx.verifiedSignatures,
+    );
   }
   if (!bytesEqual(h.validatorsHash, hashValidatorSet(state.validatorSet))) {
     fail({ code: "BLOCK_BAD_VALIDATORS_HASH" }, "validatorsHash is not the current set");
