@@ -60,6 +60,12 @@ export default class Sim extends BaseCommand {
       description: "Transfers per second of virtual time [default: 0, or the scenario's]",
       min: 0,
     }),
+    workers: Flags.integer({
+      description:
+        "Threads that sign and check signatures beside the simulation [default: one per core; 0 = in line]. Never changes a result",
+      min: 0,
+      max: 64,
+    }),
     "fake-signer": Flags.boolean({
       description:
         "Fast fake signatures instead of ed25519 for huge runs (reported; proves nothing about signatures)",
@@ -77,6 +83,7 @@ export default class Sim extends BaseCommand {
         preset: flags.preset as PresetName | undefined,
         fakeSigner: flags["fake-signer"],
         txRate: flags["tx-rate"],
+        workers: flags.workers,
       },
       scenario,
     );

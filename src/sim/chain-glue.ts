@@ -45,8 +45,54 @@ export class ChainGlue {
   constructor(
     private readonly world: World,
     private readonly signer: SimSigner,
-    private readonly pool: VerifyPool | null = null,
+    readonly pool: VerifyPool | null = null,
   ) {}
+
+  /** Signatures the pool made in advance (sign-and-check tickets), by signature object. */
+  private presigned = new WeakMap<Uint8Array, { id: number; publicKey: Uint8Array; message: Uint8Array }>();
+
+  /** Speculative votes asked of the pool: "node/height/round/type/value" → ticket and sign bytes. */
+  private speculative = new Map<string, { id: number; message: Uint8Array }>();
+  private speculativeHeight = -1n;
+
+  /**
+   * A block was proposed: ask the pool now for the prevote and precommit each given validator would sign
+   * for it, signed and checked. Only with real signatures and a pool; only the newest height is kept.
+   */
+  speculate(
+    voters: readonly { id: number; secretKey: Uint8Array; publicKey: Uint8Array; address: Uint8Array }[],
+    height: bigint,
+    round: number,
+    blockHash: Uint8Array,
+  ): void {
+    if (!this.pool || this.signer.kind !== "real") return;
+    if (height !== this.speculativeHeight) {
+      if (height < this.speculativeHeight) return;
+      this.speculative.clear();
+      this.speculativeHeight = height;
+    }
+    const value = toHex(blockHash);
+    for (const m of voters) {
+      for (const type of ["prevote", "precommit"] as const) {
+        const key = `${m.id}/${height}/${round}/${type}/${value}`;
+        if (this.speculative.has(key)) continue;
+        const message = voteSignBytes(this.chainId, { type, height, round, blockHash, validator: m.address });
+        this.speculative.set(key, { id: this.pool.submitSign(m.secretKey, m.publicKey, message), message });
+      }
+    }
+  }
+
+  /** The signature made in advance for exactly this vote's sign bytes, if any (else the caller signs). */
+  takeSpeculative(node: number, publicKey: Uint8Array, vote: SignedVote["vote"], message: Uint8Array) {
+    if (!this.pool) return null;
+    const key = `${node}/${vote.height}/${vote.round}/${vote.type}/${vote.blockHash ? toHex(vote.blockHash) : "nil"}`;
+    const hit = this.speculative.get(key);
+    if (!hit || !bytesEqual(hit.message, message)) return null;
+    this.speculative.delete(key);
+    const signature = this.pool.signature(hit.id);
+    if (signature) this.presigned.set(signature, { id: hit.id, publicKey, message });
+    return signature;
+  }
 
   /**
    * Starts the signature check of a message as it is sent, on the pool's threads, so the verdict is ready
@@ -56,6 +102,11 @@ export class ChainGlue {
     if (!this.pool || !publicKey || this.signer.kind !== "real") return;
     if (this.sigOk.has(signed) || this.tickets.has(signed)) return;
     const message = this.signBytesOf(signed);
+    const pre = this.presigned.get(signed.signature);
+    if (pre && bytesEqual(pre.publicKey, publicKey) && bytesEqual(pre.message, message)) {
+      this.tickets.set(signed, pre); // checked by the thread that signed it
+      return;
+    }
     const id = this.pool.submit(publicKey, message, signed.signature);
     this.tickets.set(signed, { id, publicKey, message });
   }

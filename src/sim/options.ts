@@ -10,6 +10,7 @@ export interface SimFlags {
   preset?: PresetName | undefined;
   fakeSigner?: boolean | undefined;
   txRate?: number | undefined;
+  workers?: number | undefined;
 }
 
 /** Default 100 validators × 1000 heights, as issue 21 asks. */
@@ -35,6 +36,7 @@ export function resolveConfig(flags: SimFlags, scenario: ScenarioSettings = {}):
     fakeSigner: flags.fakeSigner ?? false,
     txRate: flags.txRate ?? scenario.txRate ?? 0,
     maxTimeMs: scenario.maxTimeMs ?? base.maxTimeMs,
+    ...(flags.workers !== undefined ? { workers: flags.workers } : {}),
   };
 }
 

@@ -322,6 +322,11 @@ export class Simulator {
     if (rec.block) n.blocks.set(toHex(hashBlock(rec.block)), rec.block);
     this.stats.steps++;
     const { state, effects } = this.engine(n.engine, rec.event);
+    // An input that changed nothing replays as nothing: not kept (PERF: most votes after the decision).
+    if (state === n.engine && effects.length === 0 && !rec.block) {
+      n.wal.pop();
+      return;
+    }
     n.engine = state;
     for (const e of effects) this.effect(n, e);
   }
@@ -341,6 +346,7 @@ export class Simulator {
       case "propose": {
         const signed = this.signProposal(n, e.proposal);
         if (!signed) return;
+        this.speculate(e.proposal.height, e.proposal.round, e.proposal.blockHash);
         const block = n.blocks.get(toHex(e.proposal.blockHash)) as Block;
         const msg: Msg = {
           kind: "proposal",
@@ -409,14 +415,24 @@ export class Simulator {
 
   // ---- signing: the double-sign guard (DESIGN.md §4), persisted across crashes ----
 
-  private guard(n: SimNode, key: string, value: string, bytes: Uint8Array): Uint8Array | null {
+  /** The honest validators' votes for a new proposal, signed in advance on the pool (verify-pool.ts). */
+  private speculate(height: bigint, round: number, blockHash: Uint8Array): void {
+    if (!this.glue.pool) return;
+    const voters = this.nodes
+      .filter((m) => m.alive && !m.behaviours.length)
+      .map((m) => ({ ...(this.world.keys[m.id] as World["keys"][number]), id: m.id }));
+    this.glue.speculate(voters, height, round, blockHash);
+  }
+
+  private guard(n: SimNode, key: string, value: string, bytes: Uint8Array, vote?: Vote): Uint8Array | null {
     const prev = n.signed.get(key);
     if (prev) {
       if (prev.value === value) return prev.signature;
       n.refused++;
       return null;
     }
-    const signature = this.signer.sign(n.id, bytes);
+    const signature =
+      (vote && this.glue.takeSpeculative(n.id, n.publicKey, vote, bytes)) ?? this.signer.sign(n.id, bytes);
     this.stats.signatures++;
     n.signed.set(key, { value, signature });
     return signature;
@@ -429,7 +445,7 @@ export class Simulator {
       this.stats.signatures++;
       return { vote, signature: this.signer.sign(n.id, bytes) };
     }
-    const sig = this.guard(n, `${vote.height}/${vote.round}/${vote.type}`, value, bytes);
+    const sig = this.guard(n, `${vote.height}/${vote.round}/${vote.type}`, value, bytes, vote);
     return sig ? { vote, signature: sig } : null;
   }
 

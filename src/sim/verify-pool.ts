@@ -3,49 +3,56 @@ import { Worker } from "node:worker_threads";
 import { verify } from "../core/crypto/index.js";
 
 /**
- * Signature checks on other cores, with a synchronous answer (issue 21: 100 validators sign ~200 votes per
- * height, and checking them costs more than everything else the simulator does).
+ * Signature work on other cores, with synchronous answers (issue 21: 100 validators sign ~200 votes per
+ * height, and signing and checking them costs more than everything else the simulator does).
  *
- * The simulator submits a message's check when the message is sent and asks for the verdict when it is
- * delivered, typically many events later, so the worker threads run ahead while the event loop goes on.
- * Verdicts come back through a SharedArrayBuffer; `verdict` blocks with Atomics.wait only if the answer
- * is not there yet. Nothing in a run depends on this: a verdict is a pure function of (key, message,
- * signature) computed by the same `verify` of core/crypto, whichever thread computes it and whenever —
- * so a run with workers has the digest of a run without.
+ * Two kinds of job:
+ * - check: the simulator submits a message's check when the message is sent and asks for the verdict
+ *   when it is delivered, typically many events later;
+ * - sign-and-check: when a block is proposed, the simulator asks for every honest validator's prevote and
+ *   precommit for it in advance (what an honest validator most likely signs next); the thread signs and
+ *   then checks the signature. When the engine does ask for that vote, its signature and verdict are
+ *   already there; any other vote is signed in line.
+ * Answers come back through SharedArrayBuffers; the simulator blocks (Atomics.wait) only if one is not
+ * there yet. Nothing in a run depends on this: ed25519 signatures are deterministic (RFC 8032) and a
+ * verdict is a pure function computed by the same `verify` of core/crypto, whichever thread computes them
+ * and whenever — a run with threads has the digest of a run without.
  */
-export interface VerifyJob {
+export interface PoolJob {
   slot: number;
   /** Job id (masked) shifted left by 2; the low bits carry the verdict: 1 valid, 2 invalid. */
   tag: number;
-  /** publicKey (32) ‖ signature (64) ‖ message, in a buffer of its own (transferred, not copied). */
+  /** "check": publicKey (32) ‖ signature (64) ‖ message; "sign": secretKey (32) ‖ publicKey (32) ‖ message. */
+  kind: "check" | "sign";
+  /** In a buffer of its own (transferred, not copied). */
   bytes: Uint8Array;
 }
 
-/** Jobs are posted in batches of this many (or sooner, when a verdict is needed). */
-const BATCH = 16;
-
 const SLOTS = 1 << 16;
 const ID_MASK = (1 << 28) - 1;
-/** A verdict not back after this long is computed here, and the pool is given up (threads stuck or dead). */
+/** Jobs are posted in batches of this many (or sooner, when an answer is needed). */
+const BATCH = 16;
+/** An answer not back after this long is computed here, and the pool is given up (threads stuck or dead). */
 const WAIT_MS = 5_000;
 
 export class VerifyPool {
   private readonly results = new Int32Array(new SharedArrayBuffer(SLOTS * 4));
+  private readonly signatures = new Uint8Array(new SharedArrayBuffer(SLOTS * 64));
   private readonly workers: Worker[];
   private next = 0;
-  private batch: VerifyJob[] = [];
+  private batch: PoolJob[] = [];
   /** Tickets below this one are posted. */
   private posted = 0;
   submitted = 0;
-  /** Set when a thread failed: verdicts are then computed in line. */
-  broken = false;
   waited = 0;
+  /** Set when a thread failed or stalled: answers are then computed in line. */
+  broken = false;
 
   constructor(threads: number) {
     // Under the TypeScript sources (tests), the worker is a .ts file: register tsx in it first.
     const ts = import.meta.url.endsWith(".ts");
     const url = new URL(`./verify-worker.${ts ? "ts" : "js"}`, import.meta.url);
-    const workerData = { results: this.results.buffer };
+    const workerData = { results: this.results.buffer, signatures: this.signatures.buffer };
     this.workers = Array.from({ length: threads }, () => {
       const w = ts
         ? new Worker(
@@ -53,7 +60,6 @@ export class VerifyPool {
             { eval: true, workerData },
           )
         : new Worker(url, { workerData });
-      // A thread that cannot run (or dies) turns the pool off: checks run in line from then on.
       w.on("error", () => {
         this.broken = true;
       });
@@ -64,17 +70,25 @@ export class VerifyPool {
 
   /** Starts checking one signature; returns the ticket to ask `verdict` with. */
   submit(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): number {
+    return this.push("check", publicKey, signature, message);
+  }
+
+  /** Starts signing `message` and checking the result; ask `signature` and `verdict` with the ticket. */
+  submitSign(secretKey: Uint8Array, publicKey: Uint8Array, message: Uint8Array): number {
+    return this.push("sign", secretKey, publicKey, message);
+  }
+
+  private push(kind: PoolJob["kind"], a: Uint8Array, b: Uint8Array, message: Uint8Array): number {
     const id = this.next++;
     const slot = id & (SLOTS - 1);
-    const tag = (id & ID_MASK) << 2;
     Atomics.store(this.results, slot, 0);
     // PERF: one fresh buffer per job. Posting views (Buffer slices of node's 8 KiB pool) would clone their
     // whole underlying buffers.
-    const bytes = new Uint8Array(96 + message.length);
-    bytes.set(publicKey, 0);
-    bytes.set(signature, 32);
-    bytes.set(message, 96);
-    this.batch.push({ slot, tag, bytes });
+    const bytes = new Uint8Array(a.length + b.length + message.length);
+    bytes.set(a, 0);
+    bytes.set(b, a.length);
+    bytes.set(message, a.length + b.length);
+    this.batch.push({ slot, tag: (id & ID_MASK) << 2, kind, bytes });
     this.submitted++;
     if (this.batch.length >= BATCH) this.flush();
     return id;
@@ -93,27 +107,37 @@ export class VerifyPool {
     );
   }
 
-  /** The verdict of ticket `id` (waiting for it if needed); `job` recomputes it if the slot was lost. */
-  verdict(id: number, job: () => [Uint8Array, Uint8Array, Uint8Array]): boolean {
+  /** Waits for ticket `id`; false if the pool gave up (the caller computes the answer itself). */
+  private await(id: number): boolean {
     const slot = id & (SLOTS - 1);
     const tag = (id & ID_MASK) << 2;
+    const ready = (v: number) => (v & ~3) === tag && (v & 3) !== 0;
     let v = Atomics.load(this.results, slot);
-    if ((v & ~3) !== tag || (v & 3) === 0) {
-      if (this.broken) return verify(...job());
-      if (id >= this.posted) this.flush();
-      this.waited++;
-      let timeouts = 0;
-      while (((v & ~3) !== tag || (v & 3) === 0) && timeouts < WAIT_MS / 50 && !this.broken) {
-        if (Atomics.wait(this.results, slot, v, 50) === "timed-out") timeouts++;
-        v = Atomics.load(this.results, slot);
-      }
-      if ((v & ~3) !== tag || (v & 3) === 0) {
-        // A pool this slow (or a lost slot) is worse than none: check in line from now on.
-        this.broken = true;
-        return verify(...job());
-      }
+    if (ready(v)) return true;
+    if (this.broken) return false;
+    if (id >= this.posted) this.flush();
+    this.waited++;
+    let timeouts = 0;
+    while (!ready(v) && timeouts < WAIT_MS / 50 && !this.broken) {
+      if (Atomics.wait(this.results, slot, v, 50) === "timed-out") timeouts++;
+      v = Atomics.load(this.results, slot);
     }
-    return (v & 3) === 1;
+    if (ready(v)) return true;
+    this.broken = true; // a pool this slow (or a lost slot) is worse than none
+    return false;
+  }
+
+  /** The verdict of ticket `id`; `job` gives its inputs, to compute it here if the pool gave up. */
+  verdict(id: number, job: () => [Uint8Array, Uint8Array, Uint8Array]): boolean {
+    if (!this.await(id)) return verify(...job());
+    return (Atomics.load(this.results, id & (SLOTS - 1)) & 3) === 1;
+  }
+
+  /** The signature of a sign ticket (a copy), or null if the pool gave up. */
+  signature(id: number): Uint8Array | null {
+    if (!this.await(id)) return null;
+    const at = (id & (SLOTS - 1)) * 64;
+    return this.signatures.slice(at, at + 64);
   }
 
   close(): Promise<number[]> {
@@ -125,7 +149,7 @@ let shared: VerifyPool | null | undefined;
 
 /**
  * The process's pool: one thread per core (at least one), made on first use and reused by every
- * simulation (sweeps run thousands); null when `threads` is 0 (checks run in line).
+ * simulation (sweeps run thousands); null when `threads` is 0 (signature work runs in line).
  */
 export function verifyPool(threads = Math.max(1, availableParallelism())): VerifyPool | null {
   if (threads <= 0) return null;

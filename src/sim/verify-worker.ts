@@ -1,16 +1,39 @@
+import { createPrivateKey, type KeyObject, sign } from "node:crypto";
 import { parentPort, workerData } from "node:worker_threads";
 import { verify } from "../core/crypto/index.js";
-import type { VerifyJob } from "./verify-pool.js";
+import type { PoolJob } from "./verify-pool.js";
 
 /**
- * A verification thread of the simulator's pool (verify-pool.ts): runs THE `verify` of core/crypto on each
- * job and publishes the verdict in the shared results array, where the simulator waits for it.
+ * A thread of the simulator's signature pool (verify-pool.ts): signs with node:crypto (as the simulator's
+ * signer does), checks with THE `verify` of core/crypto, and publishes the answers in the shared arrays.
  */
 const results = new Int32Array(workerData.results as SharedArrayBuffer);
-parentPort?.on("message", (jobs: VerifyJob[]) => {
+const signatures = new Uint8Array(workerData.signatures as SharedArrayBuffer);
+/** RFC 8410 PKCS#8 prefix of a raw ed25519 private key. */
+const PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+const keys = new Map<string, KeyObject>();
+
+function keyOf(secret: Uint8Array): KeyObject {
+  const id = Buffer.from(secret).toString("latin1");
+  let k = keys.get(id);
+  if (!k) {
+    k = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, secret]), format: "der", type: "pkcs8" });
+    keys.set(id, k);
+  }
+  return k;
+}
+
+parentPort?.on("message", (jobs: PoolJob[]) => {
   for (const j of jobs) {
     const b = j.bytes;
-    const ok = verify(b.subarray(0, 32), b.subarray(96), b.subarray(32, 96));
+    let ok: boolean;
+    if (j.kind === "check") ok = verify(b.subarray(0, 32), b.subarray(96), b.subarray(32, 96));
+    else {
+      const message = b.subarray(64);
+      const signature = new Uint8Array(sign(null, message, keyOf(b.subarray(0, 32))));
+      signatures.set(signature, j.slot * 64);
+      ok = verify(b.subarray(32, 64), message, signature);
+    }
     Atomics.store(results, j.slot, j.tag | (ok ? 1 : 2));
     Atomics.notify(results, j.slot);
   }

@@ -27,7 +27,6 @@ import {
   validatorIndex,
   valueKey,
   voteAt,
-  votesIn,
 } from "./vote-set.js";
 
 /**
@@ -334,9 +333,13 @@ function proposalValue(rs: RoundState | undefined): string | undefined {
 
 function commitFor(d: Draft, round: number, value: string): Commit {
   const set = (d.rounds.get(round) as RoundState).precommits;
-  const signatures = votesIn(set)
-    .filter((sv) => valueKey(sv.vote.blockHash) === value)
-    .map((sv) => ({ validator: sv.vote.validator, signature: sv.signature }));
+  // In validator order (the set's address order), whatever order the votes came in.
+  const signatures: Commit["signatures"] = [];
+  for (let i = 0; i < d.s.validators.validators.length; i++) {
+    const sv = voteAt(set, i);
+    if (sv && valueKey(sv.vote.blockHash) === value)
+      signatures.push({ validator: sv.vote.validator, signature: sv.signature });
+  }
   return { height: d.s.height, round, blockHash: fromHex(value, 32), signatures };
 }
 

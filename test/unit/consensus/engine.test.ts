@@ -216,6 +216,28 @@ describe("Tendermint upon-rules on the raw step function", () => {
     expect(feed(r.s, vote("prevote", 0, B, others[0]!)).fx).toEqual([]);
   });
 
+  it("lists a commit's signatures in validator order, whatever order the precommits came in", () => {
+    const sorted = [...others].sort((a, b) => (toHex(a) < toHex(b) ? -1 : 1));
+    for (const order of [sorted, [...sorted].reverse()]) {
+      const r = feed(start().s, proposal(0, A), ...order.map((o) => vote("precommit", 0, A, o)));
+      const decide = r.fx.find((e) => e.type === "decide") as Extract<ConsensusEffect, { type: "decide" }>;
+      const signers = decide.commit.signatures.map((x) => toHex(x.validator));
+      expect(signers).toEqual([...signers].sort());
+    }
+  });
+
+  it("is pure: stepping an older state again leaves the newer one as it was", () => {
+    const s0 = feed(start().s, proposal(0, A)).s;
+    const a = feed(s0, vote("prevote", 0, A, others[0]!)).s;
+    const b = feed(s0, vote("prevote", 0, B, others[1]!)).s; // a second branch from the same state
+    expect(a.rounds.get(0)!.prevotes.total).toBe(20n); // own prevote + others[0]
+    expect(b.rounds.get(0)!.prevotes.total).toBe(20n);
+    const again = feed(a, vote("prevote", 0, B, others[1]!)).s;
+    expect(again.rounds.get(0)!.prevotes.total).toBe(30n);
+    expect(feed(b, vote("prevote", 0, A, others[0]!)).s.rounds.get(0)!.prevotes.total).toBe(30n);
+    expect(a.rounds.get(0)!.prevotes.total).toBe(20n);
+  });
+
   it("jumps to a higher round on f+1 messages from it (line 55)", () => {
     const r = feed(start().s, vote("prevote", 5, null, others[0]!));
     expect(r.s.round).toBe(0); // f alone is not enough

@@ -34,6 +34,15 @@ describe("fastpos sim: determinism", () => {
     expect(b.commitLatencyMs).toEqual(a.commitLatencyMs);
   });
 
+  it("signature threads change nothing: the same digest with the pool (signing ahead, checking) and without", () => {
+    const inline = runSimulation({ ...busy("9"), workers: 0 });
+    const pooled = runSimulation({ ...busy("9"), workers: 2 });
+    expect(inline.signer).toBe("real");
+    expect(pooled.digest).toBe(inline.digest);
+    expect(pooled.messages).toEqual(inline.messages);
+    expect(pooled.work).toEqual(inline.work);
+  });
+
   it("different seeds give different runs and digests", () => {
     const a = runSimulation(busy("7"));
     const b = runSimulation(busy("8"));
