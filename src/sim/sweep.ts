@@ -15,7 +15,10 @@ import { runSimulation, type SimReport } from "./run.js";
  * partitions, crashes, restarts and network changes. Safety is checked at every decision of every run.
  * Liveness is not a sweep verdict: with an equivocator the engine may stall (see docs/simulation.md).
  */
-export function sweepConfig(seed: number, o: { heights?: number; engine?: EngineStep } = {}): SimConfig {
+export function sweepConfig(
+  seed: number,
+  o: { heights?: number; engine?: EngineStep; workers?: number } = {},
+): SimConfig {
   const r = createRng(`sweep/${seed}`);
   const n = 4 + r.int(4);
   const f = Math.floor((n - 1) / 3);
@@ -67,6 +70,7 @@ export function sweepConfig(seed: number, o: { heights?: number; engine?: Engine
     byzantine: byzCount ? [{ nodes: Array.from({ length: byzCount }, (_, i) => i), behaviours }] : [],
     faults,
     ...(o.engine ? { engine: o.engine } : {}),
+    ...(o.workers !== undefined ? { workers: o.workers } : {}),
   });
 }
 
@@ -74,7 +78,12 @@ export function sweepConfig(seed: number, o: { heights?: number; engine?: Engine
 export function sweep(
   from: number,
   to: number,
-  o: { heights?: number; engine?: EngineStep; onRun?: (seed: number, r: SimReport) => void } = {},
+  o: {
+    heights?: number;
+    engine?: EngineStep;
+    workers?: number;
+    onRun?: (seed: number, r: SimReport) => void;
+  } = {},
 ): { seed: number; violation: string }[] {
   const failed: { seed: number; violation: string }[] = [];
   for (let seed = from; seed <= to; seed++) {
