@@ -1,24 +1,25 @@
 import { evidenceKeyOf } from "../core/chain/apply/evidence.js";
-import { type Block, type Commit, hashBlock, type Penalty } from "../core/chain/index.js";
-import { indexOfValidator, proposerFor, type ValidatorInfo } from "../core/chain/validator-set.js";
+import { type Block, hashBlock } from "../core/chain/index.js";
 import type { Proposal, SignedProposal, SignedVote, Vote } from "../core/chain/vote.js";
-import { bytesEqual, toHex } from "../core/codec/index.js";
+import { toHex } from "../core/codec/index.js";
 import {
   type ConsensusEffect,
   type ConsensusEvent,
   createConsensusState,
   step as realStep,
-  validatorIndex,
-  voteAt,
 } from "../core/consensus/index.js";
 import { byzantineExtras, sendByzantine } from "./byzantine.js";
 import { ChainGlue, TxLoad } from "./chain-glue.js";
 import type { EngineStep, Fault, SimConfig } from "./config.js";
+import { commit } from "./decide.js";
+import { applyFault } from "./faults.js";
 import { EventHeap } from "./heap.js";
+import { claimedKey, markHas, relay, route } from "./intake.js";
 import { Network } from "./network.js";
 import { createRng, type Rng } from "./rng.js";
 import { createSigner, type SimSigner } from "./signer.js";
 import { Stats } from "./stats.js";
+import { applySync, requestSync, serveSync } from "./sync.js";
 import type { Msg, Outgoing, Scheduled, SimNode, TraceLine, WalRecord } from "./types.js";
 import { verifyPool } from "./verify-pool.js";
 import { createWorld, type World } from "./world.js";
@@ -45,12 +46,15 @@ export class Simulator {
   private queue = new EventHeap<Scheduled>();
   readonly rng: Rng;
   private readonly engine: EngineStep;
-  private readonly byAddress = new Map<string, number>();
+  /** @internal */
+  readonly byAddress = new Map<string, number>();
   /** Height → first decided hash anywhere; a different one later is a safety violation. */
   readonly decisions = new Map<bigint, string>();
   readonly violations: string[] = [];
-  private firedHeights = new Set<number>();
-  private trace: ((line: TraceLine) => void) | undefined;
+  /** @internal */
+  firedHeights = new Set<number>();
+  /** @internal */
+  trace: ((line: TraceLine) => void) | undefined;
 
   constructor(
     readonly config: SimConfig,
@@ -154,7 +158,8 @@ export class Simulator {
 
   private target = 0n;
   /** Set when a commit, crash or behaviour change may have finished the run (checked then only). */
-  private dirty = true;
+  /** @internal */
+  dirty = true;
 
   private doneCheck(): boolean {
     if (!this.dirty) return false;
@@ -177,9 +182,9 @@ export class Simulator {
           e.out.pending--;
         }
         // Only relayed messages need their holders known (honest broadcasts reach everyone directly).
-        if (e.out?.selective || this.holders.has(e.msg)) this.markHas(e.msg, e.to);
-        this.route(n, e.msg);
-        if (e.out?.selective) this.relay(n, e.msg);
+        if (e.out?.selective || this.holders.has(e.msg)) markHas(this, e.msg, e.to);
+        route(this, n, e.msg);
+        if (e.out?.selective) relay(this, n, e.msg);
         return;
       }
       case "timeout": {
@@ -201,13 +206,13 @@ export class Simulator {
         this.schedule({ at: this.now + LOAD_TICK_MS, type: "load" });
         return;
       case "fault":
-        this.applyFault(this.config.faults[e.index] as Fault);
+        applyFault(this, this.config.faults[e.index] as Fault);
         return;
       case "syncReq":
-        this.serveSync(e.to, e.from, e.height);
+        serveSync(this, e.to, e.from, e.height);
         return;
       case "syncResp":
-        this.applySync(this.nodeAt(e.to), e.items);
+        applySync(this, this.nodeAt(e.to), e.items);
         return;
     }
   }
@@ -215,104 +220,8 @@ export class Simulator {
   // ---- message intake ----
 
   /** Which nodes hold each message (any copy): relays skip them. */
-  private holders = new WeakMap<Msg, Uint8Array>();
-
-  private markHas(msg: Msg, node: number): Uint8Array {
-    let h = this.holders.get(msg);
-    if (!h) {
-      h = new Uint8Array(this.nodes.length);
-      this.holders.set(msg, h);
-    }
-    h[node] = 1;
-    return h;
-  }
-
-  /**
-   * Gossip relay (the paper's assumption: what one correct process receives, every correct process
-   * eventually receives). Honest broadcasts reach everyone directly, so only messages their author sent to
-   * some peers (byzantine equivocation halves, withholding) are relayed, once per honest receiver, to the
-   * peers that do not hold them — which is also how the twin of an equivocation meets its sibling.
-   */
-  private relay(n: SimNode, msg: Msg): void {
-    if (n.behaviours.length || msg.height !== n.engine.height || n.relayed.has(msg)) return;
-    n.relayed.add(msg);
-    const holders = this.markHas(msg, n.id);
-    this.stats.relayed++;
-    this.send(n, msg, 0, (p) => holders[p] === 1);
-  }
-
-  private route(n: SimNode, msg: Msg): void {
-    const h = n.engine.height;
-    if (msg.height < h) {
-      this.stats.stale++;
-      return;
-    }
-    const key = this.keyOf(n, msg);
-    if (msg.height > h) {
-      if (msg.height > h + BigInt(this.config.futureBuffer.window)) {
-        this.stats.futureDropped++;
-      } else if (this.checkSig(msg, key)) {
-        const list = n.future.get(msg.from) ?? [];
-        n.future.set(msg.from, list);
-        if (list.length < this.config.futureBuffer.perPeer) list.push(msg);
-        else this.stats.futureDropped++;
-      }
-      // The sender is ahead: it has committed this node's height. Ask it for the blocks (block sync),
-      // once per height; a node only slightly late usually decides on its own before the answer comes.
-      if (msg.height > n.chain.height + 1n) this.requestSync(n, msg.from);
-      return;
-    }
-    if (n.engine.step === "commit") {
-      this.stats.late++;
-      return;
-    }
-    if (
-      msg.kind === "proposal" &&
-      !bytesEqual(proposerFor(n.engine.validators, msg.round).address, msg.signed.proposal.proposer)
-    ) {
-      this.stats.wrongProposer++; // only proposer(h, r) may propose: not worth a signature check
-      return;
-    }
-    if (!this.checkSig(msg, key)) return;
-    if (msg.kind === "proposal") {
-      const valid = this.proposalValid(n, msg);
-      n.blocks.set(toHex(msg.signed.proposal.blockHash), msg.block);
-      this.feed(n, { event: { type: "proposal", proposal: msg.signed, valid }, block: msg.block });
-    } else this.feed(n, { event: { type: "vote", vote: msg.signed } });
-  }
-
-  /** The claimed signer's key in the node's current set (undefined: not a validator, dropped). */
-  private keyOf(n: SimNode, msg: Msg): Uint8Array | undefined {
-    const who = msg.kind === "vote" ? msg.signed.vote.validator : msg.signed.proposal.proposer;
-    const set = n.engine.validators;
-    const i = validatorIndex(set, who);
-    if (i >= 0) return (set.validators[i] as ValidatorInfo).publicKey;
-    const j = this.byAddress.get(toHex(who));
-    return j === undefined ? undefined : this.nodeAt(j).publicKey;
-  }
-
-  /** The key of the validator a message claims to be from (by address), if it is one of the nodes. */
-  private claimedKey(msg: Msg): Uint8Array | undefined {
-    const who = msg.kind === "vote" ? msg.signed.vote.validator : msg.signed.proposal.proposer;
-    const j = this.byAddress.get(toHex(who));
-    return j === undefined ? undefined : this.nodeAt(j).publicKey;
-  }
-
-  private checkSig(msg: Msg, key: Uint8Array | undefined): boolean {
-    if (this.glue.checkMessage(msg, key)) return true;
-    this.stats.badSignatures++;
-    return false;
-  }
-
-  private proposalValid(n: SimNode, msg: Extract<Msg, { kind: "proposal" }>): boolean {
-    const block = msg.block;
-    if (toHex(hashBlock(block)) !== toHex(msg.signed.proposal.blockHash)) return false;
-    const drift = n.chain.params.maxTimeDriftMs;
-    if (Number(block.header.time) > this.world.genesisMs + this.now + drift) return false;
-    const r = this.glue.execute(n.chain, block);
-    if (typeof r === "string") this.stats.invalidBlocks++;
-    return typeof r !== "string";
-  }
+  /** @internal */
+  holders = new WeakMap<Msg, Uint8Array>();
 
   // ---- the engine ----
 
@@ -377,7 +286,7 @@ export class Simulator {
         });
         return;
       case "decide":
-        this.commit(n, e.height, e.round, toHex(e.blockHash), e.commit);
+        commit(this, n, e.height, e.round, toHex(e.blockHash), e.commit);
         return;
       case "evidence": {
         const v = evidenceKeyOf(e.evidence);
@@ -492,7 +401,7 @@ export class Simulator {
       }
     }
     n.own.push(out);
-    this.glue.prefetch(msg.signed, this.claimedKey(msg));
+    this.glue.prefetch(msg.signed, claimedKey(this, msg));
     for (let p = 0; p < size; p++) if (out.state[p] === 0) this.sendTo(n.id, out, p);
     return out;
   }
@@ -517,7 +426,7 @@ export class Simulator {
       // re-sent once its author moved on, so without this a node could wait for ever).
       for (const [peer, list] of n.future) {
         if (list.some((m) => m.height > n.chain.height + 1n)) {
-          this.requestSync(n, peer);
+          requestSync(this, n, peer);
           break;
         }
       }
@@ -555,7 +464,7 @@ export class Simulator {
     for (const list of n.future.values()) buffered.push(...list);
     n.future = new Map();
     for (const m of buffered) {
-      if (m.height === height) this.route(n, m);
+      if (m.height === height) route(this, n, m);
       else if (m.height > height) {
         const list = n.future.get(m.from) ?? [];
         n.future.set(m.from, list);
@@ -565,290 +474,12 @@ export class Simulator {
     byzantineExtras(this, n, height, -1);
   }
 
-  private commit(n: SimNode, height: bigint, round: number, hash: string, commit: Commit): void {
-    const block = n.blocks.get(hash);
-    const r = block ? this.glue.execute(n.chain, block) : "BLOCK_UNKNOWN";
-    if (!block || typeof r === "string") {
-      this.violation(
-        `node v${n.id} decided ${hash.slice(0, 18)}… at height ${height} but cannot apply it (${r})`,
-      );
-      return;
-    }
-    this.record(n, block, commit, round, false, r.penalties);
-    n.chain = r.state;
-    this.dirty = true;
-    n.lastCommit = commit;
-    this.schedule({
-      at: this.now + n.chain.params.timeouts.commitWait,
-      type: "newHeight",
-      to: n.id,
-      inc: n.incarnation,
-      height: height + 1n,
-    });
-  }
-
-  /** Safety check and statistics for one committed block on one node. */
-  private record(
-    n: SimNode,
-    block: Block,
-    commit: Commit,
-    round: number,
-    synced: boolean,
-    penalties: readonly Penalty[],
-  ): void {
-    const height = block.header.height;
-    const hash = toHex(hashBlock(block));
-    n.history.push({ block, commit });
-    const prev = this.decisions.get(height);
-    if (prev === undefined) {
-      this.decisions.set(height, hash);
-      this.load.remove(block.txs);
-      this.load.committed += block.txs.length;
-      for (const p of penalties) this.stats.penalty(height, p);
-      this.stats.firstCommit(
-        height,
-        this.now,
-        round,
-        block,
-        this.byAddress.get(toHex(block.header.proposer)) ?? -1,
-      );
-      if (this.trace && !synced)
-        this.emit({ type: "consensus", node: `v${n.id}`, at: this.now, view: consensusView(n) });
-      this.emit({
-        type: "newBlock",
-        node: `v${n.id}`,
-        at: this.now,
-        block: {
-          height: height.toString(),
-          hash,
-          txs: block.txs.length,
-          proposer: toHex(block.header.proposer),
-          latencyMs: this.now - n.heightStart,
-          round,
-        },
-      });
-      this.onHeight(Number(height));
-    } else if (prev !== hash) {
-      this.violation(
-        `two blocks at height ${height}: ${prev.slice(0, 18)}… and ${hash.slice(0, 18)}… (node v${n.id})`,
-      );
-    }
-    // A commit must carry >2/3 of the power of the set that decided it.
-    const set = n.chain.validatorSet;
-    let power = 0n;
-    for (const s of commit.signatures) {
-      const i = indexOfValidator(set, s.validator);
-      if (i >= 0) power += (set.validators[i] as ValidatorInfo).power;
-    }
-    if (3n * power <= 2n * set.totalPower) this.violation(`weak commit at height ${height} on node v${n.id}`);
-    if (!synced) this.stats.commitLatency(this.now - n.heightStart);
-    this.emit({
-      type: "status",
-      node: `v${n.id}`,
-      at: this.now,
-      status: {
-        chainId: this.world.genesis.chainId,
-        height: height.toString(),
-        peers: this.nodes.length - 1,
-        validator: n.addressHex,
-        consensus: { round, step: "commit" },
-        mempool: { txs: this.load.pool.length },
-      },
-    });
-  }
-
   violation(text: string): void {
     this.violations.push(text);
     this.emit({ type: "violation", at: this.now, text });
   }
 
-  /** Asks `peer` for the blocks this node lacks: one request in flight, at most one per gossip interval. */
-  private requestSync(n: SimNode, peer: number): void {
-    if (n.syncing || this.now < n.nextSyncAt) return;
-    n.syncing = true;
-    n.nextSyncAt = this.now + this.config.gossipMs;
-    this.stats.syncRequests++;
-    this.schedule({
-      at: this.now + this.net.delay(n.id, peer),
-      type: "syncReq",
-      to: peer,
-      from: n.id,
-      height: n.chain.height + 1n,
-    });
-  }
-
-  private serveSync(server: number, client: number, from: bigint): void {
-    const s = this.nodeAt(server);
-    const c = this.nodeAt(client);
-    if (!s.alive || !this.net.connected(server, client)) {
-      c.syncing = false;
-      return;
-    }
-    const items = s.history.slice(Number(from) - 1);
-    this.schedule({
-      at: this.now + this.net.delay(server, client),
-      type: "syncResp",
-      to: client,
-      from: server,
-      items,
-    });
-  }
-
-  private applySync(n: SimNode, items: { block: Block; commit: Commit }[]): void {
-    n.syncing = false;
-    if (!n.alive) return;
-    let applied = 0;
-    for (const { block, commit } of items) {
-      if (block.header.height !== n.chain.height + 1n) continue;
-      if (!this.glue.commitValid(n.chain, block, commit)) break;
-      const r = this.glue.execute(n.chain, block);
-      if (typeof r === "string") break;
-      this.record(n, block, commit, commit.round, true, r.penalties);
-      n.chain = r.state;
-      this.dirty = true;
-      n.lastCommit = commit;
-      applied++;
-    }
-    if (applied) {
-      this.stats.synced += applied;
-      n.incarnation++; // timers of the abandoned height are void
-      this.startHeight(n, n.chain.height + 1n);
-    }
-  }
-
   // ---- faults ----
-
-  private onHeight(height: number): void {
-    if (this.firedHeights.has(height)) return;
-    this.firedHeights.add(height);
-    this.config.faults.forEach((f, index) => {
-      if ("height" in f.at && f.at.height === height) this.schedule({ at: this.now, type: "fault", index });
-    });
-  }
-
-  applyFault(f: Fault): void {
-    this.stats.faults++;
-    this.dirty = true;
-    this.emit({ type: "fault", at: this.now, text: describeFault(f) });
-    switch (f.kind) {
-      case "crash":
-        for (const i of f.nodes) this.crash(i);
-        return;
-      case "restart":
-        for (const i of f.nodes) this.restart(i);
-        return;
-      case "partition":
-        this.net.partition(f.groups);
-        return;
-      case "heal":
-        this.net.heal();
-        return;
-      case "links":
-        this.net.setModel(f.links);
-        return;
-      case "byzantine":
-        for (const i of f.nodes) this.nodeAt(i).behaviours = f.behaviours;
-        return;
-      case "honest":
-        for (const i of f.nodes) this.nodeAt(i).behaviours = [];
-        return;
-    }
-  }
-
-  crash(i: number): void {
-    const n = this.nodeAt(i);
-    if (!n.alive) return;
-    n.alive = false;
-    n.incarnation++;
-    n.syncing = false;
-    this.stats.crashes++;
-    this.emit({ type: "offline", node: `v${i}`, at: this.now });
-  }
-
-  /**
-   * Restart: the chain and the signer state are on disk; the engine starts fresh at the next height and
-   * the consensus WAL of that height is replayed, so a node never forgets a lock (no amnesia). Then it asks
-   * a peer for blocks it missed.
-   */
-  restart(i: number): void {
-    const n = this.nodeAt(i);
-    if (n.alive) return;
-    n.alive = true;
-    n.future = new Map();
-    const height = n.chain.height + 1n;
-    const wal = n.wal;
-    const walHeight = n.walHeight;
-    n.replay = walHeight === height ? wal : null;
-    n.engine = createConsensusState({
-      height,
-      validators: n.chain.validatorSet,
-      self: n.address,
-      timeouts: n.chain.params.timeouts,
-    });
-    this.startHeight(n, height);
-    if (walHeight === height) {
-      this.stats.walReplayed += wal.length;
-      for (const rec of wal) {
-        if (rec.event.type === "newHeight") continue;
-        this.feed(n, rec);
-      }
-    }
-    n.replay = null;
-    this.stats.restarts++;
-    const peers = this.nodes.filter((p) => p.id !== i && p.alive && this.net.connected(i, p.id));
-    if (peers.length) this.requestSync(n, this.rng.pick(peers).id);
-  }
-}
-
-/** The engine's round state in the API's `GET /v1/consensus` shape (what `watch` shows), for the trace. */
-function consensusView(n: SimNode) {
-  const e = n.engine;
-  const set = e.validators;
-  const mark = (v: SignedVote | undefined) =>
-    v ? (v.vote.blockHash ? toHex(v.vote.blockHash) : "nil") : null;
-  const rounds = [...e.rounds].sort((a, b) => a[0] - b[0]).slice(-3);
-  return {
-    height: e.height.toString(),
-    round: e.round,
-    step: e.step,
-    proposer: toHex(proposerFor(set, e.round).address),
-    totalPower: set.totalPower.toString(),
-    validators: set.validators.map((v, i) => ({
-      address: toHex(v.address),
-      power: v.power.toString(),
-      workWeight: v.workWeight.toString(),
-      rounds: rounds.map(([round, rs]) => ({
-        round,
-        prevote: mark(voteAt(rs.prevotes, i)),
-        precommit: mark(voteAt(rs.precommits, i)),
-      })),
-    })),
-    rounds: rounds.map(([round, rs]) => ({
-      round,
-      proposal: rs.proposal ? toHex(rs.proposal.signed.proposal.blockHash) : null,
-      prevotePower: rs.prevotes.total.toString(),
-      precommitPower: rs.precommits.total.toString(),
-    })),
-  };
-}
-
-export function describeFault(f: Fault): string {
-  const at = "timeMs" in f.at ? `t=${f.at.timeMs}ms` : `height ${f.at.height}`;
-  const nodes = (l: number[]) => l.map((i) => `v${i}`).join(",");
-  switch (f.kind) {
-    case "crash":
-    case "restart":
-    case "honest":
-      return `${at}: ${f.kind} ${nodes(f.nodes)}`;
-    case "byzantine":
-      return `${at}: byzantine ${nodes(f.nodes)} (${f.behaviours.map((b) => b.kind).join(", ")})`;
-    case "partition":
-      return `${at}: partition ${f.groups.map((g) => `[${nodes(g)}]`).join(" | ")}`;
-    case "heal":
-      return `${at}: heal`;
-    case "links":
-      return `${at}: links ${JSON.stringify(f.links)}`;
-  }
 }
 
 export type { ConsensusEvent };

@@ -1,0 +1,110 @@
+/**
+ * Message intake of a simulated node: what a real node does with a consensus message from a peer before
+ * the engine sees it — stale and far-future messages dropped, near-future ones buffered (bounded per
+ * peer), the proposer and the signature checked, a proposal's block re-executed (valid(v)) — and gossip
+ * relay of messages their author sent to some peers only.
+ */
+import { hashBlock } from "../core/chain/index.js";
+import { proposerFor, type ValidatorInfo } from "../core/chain/validator-set.js";
+import { bytesEqual, toHex } from "../core/codec/index.js";
+import { validatorIndex } from "../core/consensus/index.js";
+import type { Simulator } from "./simulator.js";
+import { requestSync } from "./sync.js";
+import type { Msg, SimNode } from "./types.js";
+
+export function markHas(sim: Simulator, msg: Msg, node: number): Uint8Array {
+  let h = sim.holders.get(msg);
+  if (!h) {
+    h = new Uint8Array(sim.nodes.length);
+    sim.holders.set(msg, h);
+  }
+  h[node] = 1;
+  return h;
+}
+
+/**
+ * Gossip relay (the paper's assumption: what one correct process receives, every correct process
+ * eventually receives). Honest broadcasts reach everyone directly, so only messages their author sent to
+ * some peers (byzantine equivocation halves, withholding) are relayed, once per honest receiver, to the
+ * peers that do not hold them — which is also how the twin of an equivocation meets its sibling.
+ */
+export function relay(sim: Simulator, n: SimNode, msg: Msg): void {
+  if (n.behaviours.length || msg.height !== n.engine.height || n.relayed.has(msg)) return;
+  n.relayed.add(msg);
+  const holders = markHas(sim, msg, n.id);
+  sim.stats.relayed++;
+  sim.send(n, msg, 0, (p) => holders[p] === 1);
+}
+
+export function route(sim: Simulator, n: SimNode, msg: Msg): void {
+  const h = n.engine.height;
+  if (msg.height < h) {
+    sim.stats.stale++;
+    return;
+  }
+  const key = keyOf(sim, n, msg);
+  if (msg.height > h) {
+    if (msg.height > h + BigInt(sim.config.futureBuffer.window)) {
+      sim.stats.futureDropped++;
+    } else if (checkSig(sim, msg, key)) {
+      const list = n.future.get(msg.from) ?? [];
+      n.future.set(msg.from, list);
+      if (list.length < sim.config.futureBuffer.perPeer) list.push(msg);
+      else sim.stats.futureDropped++;
+    }
+    // The sender is ahead: it has committed this node's height. Ask it for the blocks (block sync),
+    // once per height; a node only slightly late usually decides on its own before the answer comes.
+    if (msg.height > n.chain.height + 1n) requestSync(sim, n, msg.from);
+    return;
+  }
+  if (n.engine.step === "commit") {
+    sim.stats.late++;
+    return;
+  }
+  if (
+    msg.kind === "proposal" &&
+    !bytesEqual(proposerFor(n.engine.validators, msg.round).address, msg.signed.proposal.proposer)
+  ) {
+    sim.stats.wrongProposer++; // only proposer(h, r) may propose: not worth a signature check
+    return;
+  }
+  if (!checkSig(sim, msg, key)) return;
+  if (msg.kind === "proposal") {
+    const valid = proposalValid(sim, n, msg);
+    n.blocks.set(toHex(msg.signed.proposal.blockHash), msg.block);
+    sim.feed(n, { event: { type: "proposal", proposal: msg.signed, valid }, block: msg.block });
+  } else sim.feed(n, { event: { type: "vote", vote: msg.signed } });
+}
+
+/** The claimed signer's key in the node's current set (undefined: not a validator, dropped). */
+export function keyOf(sim: Simulator, n: SimNode, msg: Msg): Uint8Array | undefined {
+  const who = msg.kind === "vote" ? msg.signed.vote.validator : msg.signed.proposal.proposer;
+  const set = n.engine.validators;
+  const i = validatorIndex(set, who);
+  if (i >= 0) return (set.validators[i] as ValidatorInfo).publicKey;
+  const j = sim.byAddress.get(toHex(who));
+  return j === undefined ? undefined : sim.nodeAt(j).publicKey;
+}
+
+/** The key of the validator a message claims to be from (by address), if it is one of the nodes. */
+export function claimedKey(sim: Simulator, msg: Msg): Uint8Array | undefined {
+  const who = msg.kind === "vote" ? msg.signed.vote.validator : msg.signed.proposal.proposer;
+  const j = sim.byAddress.get(toHex(who));
+  return j === undefined ? undefined : sim.nodeAt(j).publicKey;
+}
+
+export function checkSig(sim: Simulator, msg: Msg, key: Uint8Array | undefined): boolean {
+  if (sim.glue.checkMessage(msg, key)) return true;
+  sim.stats.badSignatures++;
+  return false;
+}
+
+export function proposalValid(sim: Simulator, n: SimNode, msg: Extract<Msg, { kind: "proposal" }>): boolean {
+  const block = msg.block;
+  if (toHex(hashBlock(block)) !== toHex(msg.signed.proposal.blockHash)) return false;
+  const drift = n.chain.params.maxTimeDriftMs;
+  if (Number(block.header.time) > sim.world.genesisMs + sim.now + drift) return false;
+  const r = sim.glue.execute(n.chain, block);
+  if (typeof r === "string") sim.stats.invalidBlocks++;
+  return typeof r !== "string";
+}
