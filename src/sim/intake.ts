@@ -10,7 +10,9 @@ import { bytesEqual, toHex } from "../core/codec/index.js";
 import { validatorIndex } from "../core/consensus/index.js";
 import type { Simulator } from "./simulator.js";
 import { requestSync } from "./sync.js";
-import type { Msg, SimNode } from "./types.js";
+import type { Msg, SimNode, WalRecord } from "./types.js";
+
+const voteRecords = new WeakMap<Msg, WalRecord>();
 
 export function markHas(sim: Simulator, msg: Msg, node: number): Uint8Array {
   let h = sim.holders.get(msg);
@@ -73,7 +75,15 @@ export function route(sim: Simulator, n: SimNode, msg: Msg): void {
     const valid = proposalValid(sim, n, msg);
     n.blocks.set(toHex(msg.signed.proposal.blockHash), msg.block);
     sim.feed(n, { event: { type: "proposal", proposal: msg.signed, valid }, block: msg.block });
-  } else sim.feed(n, { event: { type: "vote", vote: msg.signed } });
+  } else {
+    // PERF: one WAL record per vote message, shared by every receiver (records are never changed).
+    let rec = voteRecords.get(msg);
+    if (!rec) {
+      rec = { event: { type: "vote", vote: msg.signed } };
+      voteRecords.set(msg, rec);
+    }
+    sim.feed(n, rec);
+  }
 }
 
 /** The claimed signer's key in the node's current set (undefined: not a validator, dropped). */

@@ -169,13 +169,12 @@ class Draft {
   }
 
   finish(): { state: ConsensusState; effects: ConsensusEffect[] } {
+    // `s` is already a fresh object of its own (the constructor's copy): finish it in place.
+    this.s.rounds = this.rounds;
+    this.s.fired = this.firedOwn ?? this.s.fired;
+    this.s.reported = this.reportedOwn ?? this.s.reported;
     return {
-      state: copyState(
-        this.s,
-        this.rounds,
-        this.firedOwn ?? this.s.fired,
-        this.reportedOwn ?? this.s.reported,
-      ),
+      state: this.s,
       effects: this.effects,
     };
   }
