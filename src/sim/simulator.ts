@@ -407,15 +407,17 @@ export class Simulator {
   }
 
   private sendTo(from: number, out: Outgoing, p: number): void {
-    const delays = this.net.sample(from, p);
+    const d = this.net.sample(from, p);
+    const again = this.net.duplicateDelay;
     this.stats.countSend(out.msg);
-    if (!delays.length) {
+    if (d < 0) {
       this.stats.lost++;
       return;
     }
     out.state[p] = 1;
-    for (const d of delays)
-      this.schedule({ at: this.now + d + out.delayMs, type: "msg", to: p, out, msg: out.msg });
+    this.schedule({ at: this.now + d + out.delayMs, type: "msg", to: p, out, msg: out.msg });
+    if (again >= 0)
+      this.schedule({ at: this.now + again + out.delayMs, type: "msg", to: p, out, msg: out.msg });
   }
 
   /** Gossip tick: own messages of the current height are re-sent to peers that have not got them. */
