@@ -455,6 +455,10 @@ export class Simulator {
     if (effects.length === 0) return; // a stale newHeight
     n.wal = [];
     n.walHeight = height;
+    // The guard only ever needs the current height (the engine never signs for a past one); older entries
+    // would keep every signature of the run alive. Keys are "height/round/kind".
+    for (const key of n.signed.keys())
+      if (BigInt(key.slice(0, key.indexOf("/"))) < height) n.signed.delete(key);
     n.own = [];
     n.relayed = new Set();
     n.blocks = new Map();
