@@ -300,6 +300,8 @@ function onVote(d: Draft, sv: SignedVote): boolean {
   const rs = d.roundState(v.round);
   const which = v.type === "prevote" ? "prevotes" : "precommits";
   const before = rs[which];
+  const key = valueKey(v.blockHash);
+  const keyBefore = powerFor(before, key); // before adding: `before` is then no longer the newest version
   const res = addVote(before, d.s.validators, sv);
   if (res.kind === "added") {
     d.setRound(
@@ -309,11 +311,10 @@ function onVote(d: Draft, sv: SignedVote): boolean {
         : { proposal: rs.proposal, prevotes: rs.prevotes, precommits: res.set },
     );
     if (v.round > d.s.round) return true;
-    const key = valueKey(v.blockHash);
     const total = d.total;
     return (
       (!isQuorum(before.total, total) && isQuorum(res.set.total, total)) ||
-      (!isQuorum(powerFor(before, key), total) && isQuorum(powerFor(res.set, key), total))
+      (!isQuorum(keyBefore, total) && isQuorum(powerFor(res.set, key), total))
     );
   }
   if (res.kind === "conflict") {

@@ -16,8 +16,6 @@ import { bytesEqual, toHex } from "../codec/index.js";
 export interface VoteSet {
   /** How many log entries this version holds. */
   readonly count: number;
-  /** Power per value: 0x-hex block hash, or "nil". */
-  readonly power: ReadonlyMap<string, bigint>;
   /** Power of every validator that voted here (any value). */
   readonly total: bigint;
   /** @internal the shared log; read votes through `voteAt` and `votesIn`. */
@@ -27,8 +25,15 @@ export interface VoteSet {
 /** @internal */
 export interface VoteLog {
   readonly entries: SignedVote[];
+  /** The voting power of each entry's validator. */
+  readonly powers: bigint[];
   /** Validator index → position of its (first) vote in `entries`, or -1. */
   readonly position: Int32Array;
+  /**
+   * Power per value (0x-hex block hash, or "nil") over ALL entries: the newest version's tally. An older
+   * version sums its own prefix instead (rare: only a caller that steps an old state again).
+   */
+  readonly tally: Map<string, bigint>;
 }
 
 export const NIL = "nil";
@@ -68,9 +73,8 @@ export function valueKey(blockHash: Uint8Array | null): string {
 export function emptyVoteSet(size: number): VoteSet {
   return {
     count: 0,
-    power: new Map(),
     total: 0n,
-    log: { entries: [], position: new Int32Array(size).fill(-1) },
+    log: { entries: [], powers: [], position: new Int32Array(size).fill(-1), tally: new Map() },
   };
 }
 
@@ -102,7 +106,8 @@ function forkLog(set: VoteSet): VoteLog {
   set.log.position.forEach((p, i) => {
     if (p >= 0 && p < set.count) position[i] = p;
   });
-  return { entries, position };
+  const powers = set.log.powers.slice(0, set.count);
+  return { entries, powers, position, tally: tallyOf(entries, powers, set.count) };
 }
 
 export function addVote(set: VoteSet, validators: ValidatorSet, sv: SignedVote): AddVoteResult {
@@ -114,23 +119,43 @@ export function addVote(set: VoteSet, validators: ValidatorSet, sv: SignedVote):
     return { kind: "conflict", evidence: { a: prev, b: sv } };
   }
   const log = set.log.entries.length === set.count ? set.log : forkLog(set);
+  const p = (validators.validators[i] as ValidatorInfo).power;
   log.position[i] = log.entries.length;
   log.entries.push(sv);
+  log.powers.push(p);
   const key = valueKey(sv.vote.blockHash);
-  const power = new Map(set.power);
-  const p = (validators.validators[i] as ValidatorInfo).power;
-  power.set(key, (power.get(key) ?? 0n) + p);
-  return { kind: "added", set: { count: set.count + 1, power, total: set.total + p, log } };
+  log.tally.set(key, (log.tally.get(key) ?? 0n) + p);
+  return { kind: "added", set: { count: set.count + 1, total: set.total + p, log } };
+}
+
+function tallyOf(
+  entries: readonly SignedVote[],
+  powers: readonly bigint[],
+  count: number,
+): Map<string, bigint> {
+  const tally = new Map<string, bigint>();
+  for (let k = 0; k < count; k++) {
+    const key = valueKey((entries[k] as SignedVote).vote.blockHash);
+    tally.set(key, (tally.get(key) ?? 0n) + (powers[k] as bigint));
+  }
+  return tally;
+}
+
+/** Power per value of this version: the log's tally when it is the newest, else summed from its prefix. */
+function powersOf(set: VoteSet): ReadonlyMap<string, bigint> {
+  return set.count === set.log.entries.length
+    ? set.log.tally
+    : tallyOf(set.log.entries, set.log.powers, set.count);
 }
 
 /** Power voting for one value ("nil" or hex hash). */
 export function powerFor(set: VoteSet | undefined, key: string): bigint {
-  return set?.power.get(key) ?? 0n;
+  return set ? (powersOf(set).get(key) ?? 0n) : 0n;
 }
 
 /** The value (hex or "nil") with more than 2/3 of `totalPower`, if any. */
 export function quorumValue(set: VoteSet | undefined, totalPower: bigint): string | undefined {
   if (!set) return undefined;
-  for (const [key, p] of set.power) if (3n * p > 2n * totalPower) return key;
+  for (const [key, p] of powersOf(set)) if (3n * p > 2n * totalPower) return key;
   return undefined;
 }
