@@ -131,7 +131,13 @@ async function txRoute(
   const end = performance.now() + (waitMs ?? 0);
   for (;;) {
     const left = Math.ceil(end - performance.now());
-    const parked = left > 0 ? ctx.txWaiters.wait(hex, left, r.signal) : null;
+    let parked: ReturnType<TxWaiters["wait"]> | null = null;
+    try {
+      if (left > 0) parked = ctx.txWaiters.wait(hex, left, r.signal);
+    } catch (err) {
+      // Every waiter slot taken: a committed tx is still answered, anything else gets the 503.
+      if ((await lookupTx(ctx, hash))?.status !== "committed") throw err;
+    }
     const found = await lookupTx(ctx, hash);
     if (!parked || found?.status === "committed") {
       parked?.cancel();

@@ -1,14 +1,10 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDefaultGenesis, deriveDevValidators, genesisToJson } from "../../../src/core/chain/genesis.js";
-import { createTransferTx, encodeTx, hashTx, type Tx } from "../../../src/core/chain/tx.js";
+import { encodeTx, hashTx, type Tx } from "../../../src/core/chain/tx.js";
 import { toHex } from "../../../src/core/codec/index.js";
-import { encodeAddress } from "../../../src/core/crypto/index.js";
 import { MAX_TX_WAIT_MS } from "../../../src/node/api/tx-waiters.js";
-import { createNode, type RunningNode } from "../../../src/node/create-node.js";
-import { initNodeHome } from "../../../src/node/home.js";
+import type { RunningNode } from "../../../src/node/create-node.js";
 import { tempDir } from "../../helpers/cli.js";
+import { devTransfer, parkedWaiters, startIdleNode, until } from "../../helpers/long-poll.js";
 
 /**
  * `GET /v1/txs/:hash?wait=final&timeoutMs=N` (issue 22 item 3) on real nodes in this process: real LevelDB
@@ -41,63 +37,21 @@ async function post(url: string, tx: Tx): Promise<Answer> {
   return { status: res.status, body: (await res.json()) as Answer["body"] };
 }
 
-/** The node's `fastpos_api_tx_waiters` gauge. */
-async function waiters(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(/^fastpos_api_tx_waiters (\d+)$/m.exec(text)?.[1] ?? Number.NaN);
-}
-
-async function until(f: () => Promise<boolean>, what: string, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await f())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function startNode(
-  dir: string,
-  validators: number,
-  api: Record<string, number | string> = {},
-): Promise<RunningNode> {
-  const genesisFile = join(dir, "genesis.json");
-  writeFileSync(genesisFile, genesisToJson(createDefaultGenesis({ validators })));
-  const home = join(dir, "node0");
-  initNodeHome({
-    home,
-    genesisFile,
-    validatorSecretKey: deriveDevValidators(validators).secrets[0]?.consensusKey,
-    config: {
-      moniker: "long-poll",
-      p2p: { listen: "127.0.0.1:0" },
-      api: { listen: "127.0.0.1:0", ...api },
-      log: { stderr: false, level: "warn" },
-      // Idle mode: after the first blocks, a height starts only when a tx arrives.
-      consensus: { emptyBlocksIntervalMs: 600_000 },
-    },
-  });
-  return createNode(home);
-}
-
-const [alice] = deriveDevValidators(2).secrets;
-const bob = encodeAddress(new Uint8Array(20).fill(7));
-const transfer = (chainId: string, nonce: bigint) =>
-  createTransferTx({ chainId, secretKey: alice?.accountKey as Uint8Array, to: bob, amount: 1n, nonce });
-
 describe("GET /v1/txs/:hash?wait=final (long-poll finality)", () => {
   let a: RunningNode;
   let b: RunningNode | undefined;
   const cleanups: (() => void)[] = [];
   let chainA = "";
   let chainB = "";
+  let committedHash = "";
 
   beforeAll(async () => {
     const da = tempDir("fastpos-longpoll-a-");
     const db = tempDir("fastpos-longpoll-b-");
     cleanups.push(da.cleanup, db.cleanup);
-    a = await startNode(da.dir, 1, { maxTxWaiters: 2 });
+    a = await startIdleNode(da.dir, 1, { maxTxWaiters: 2 });
     // B's request time limit is shorter than the waits asked of it: a long-poll gets its wait on top.
-    b = await startNode(db.dir, 2, { requestTimeoutMs: 300 });
+    b = await startIdleNode(db.dir, 2, { requestTimeoutMs: 300 });
     chainA = (await get(a.apiUrl, "/v1/status")).body.chainId as string;
     chainB = (await get(b.apiUrl, "/v1/status")).body.chainId as string;
     // Node A has made its first block (so the next one is made for our tx).
@@ -111,11 +65,12 @@ describe("GET /v1/txs/:hash?wait=final (long-poll finality)", () => {
   }, 60_000);
 
   it("answers a parked request the moment the tx's block commits", async () => {
-    const tx = transfer(chainA, 0n);
+    const tx = devTransfer(chainA, 0n);
     const hash = toHex(hashTx(tx));
+    committedHash = hash;
     // Given a request parked for a tx the node has not seen yet
     const answer = get(a.apiUrl, `/v1/txs/${hash}?wait=final&timeoutMs=${MAX_TX_WAIT_MS}`);
-    await until(async () => (await waiters(a.apiUrl)) === 1, "the request to park");
+    await until(async () => (await parkedWaiters(a.apiUrl)) === 1, "the request to park");
     // When the tx is submitted (and its block commits)
     expect((await post(a.apiUrl, tx)).status).toBe(202);
     // Then the parked request answers with the committed tx, and nothing is left waiting
@@ -123,14 +78,14 @@ describe("GET /v1/txs/:hash?wait=final (long-poll finality)", () => {
     expect(r.status).toBe(200);
     expect(r.body.status).toBe("committed");
     expect(Number(r.body.height)).toBeGreaterThanOrEqual(2);
-    expect(await waiters(a.apiUrl)).toBe(0);
+    expect(await parkedWaiters(a.apiUrl)).toBe(0);
     // A committed tx is answered at once, wait or not.
     expect((await get(a.apiUrl, `/v1/txs/${hash}?wait=final&timeoutMs=1`)).body.status).toBe("committed");
   }, 60_000);
 
   it("at the end of its wait answers as a plain GET: 200 pending, or 404 NOT_FOUND", async () => {
     const node = b as RunningNode;
-    const tx = transfer(chainB, 0n);
+    const tx = devTransfer(chainB, 0n);
     const hash = toHex(hashTx(tx));
     expect((await post(node.apiUrl, tx)).status).toBe(202);
     let t0 = performance.now();
@@ -144,7 +99,7 @@ describe("GET /v1/txs/:hash?wait=final (long-poll finality)", () => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(190);
     expect(missing.status).toBe(404);
     expect(missing.body.error?.code).toBe("NOT_FOUND");
-    expect(await waiters(a.apiUrl)).toBe(0);
+    expect(await parkedWaiters(a.apiUrl)).toBe(0);
   }, 60_000);
 
   it("refuses a bad wait or timeoutMs with 400 and a typed error", async () => {
@@ -176,21 +131,24 @@ describe("GET /v1/txs/:hash?wait=final (long-poll finality)", () => {
       );
     try {
       const first = [park(0), park(1)];
-      await until(async () => (await waiters(a.apiUrl)) === 2, "two parked requests");
+      await until(async () => (await parkedWaiters(a.apiUrl)) === 2, "two parked requests");
       const refused = await get(a.apiUrl, `/v1/txs/0x${"3".repeat(64)}?wait=final&timeoutMs=20000`);
       expect(refused.status).toBe(503);
       expect(refused.body.error?.code).toBe("TOO_MANY_WAITERS");
       expect(refused.body.error?.data).toMatchObject({ max: 2 });
       // A plain GET is still answered.
       expect((await get(a.apiUrl, `/v1/txs/0x${"3".repeat(64)}`)).status).toBe(404);
+      // So is a wait for a tx that is already final.
+      const final = await get(a.apiUrl, `/v1/txs/${committedHash}?wait=final&timeoutMs=20000`);
+      expect([final.status, final.body.status]).toEqual([200, "committed"]);
       ctl[0]?.abort();
       await first[0];
-      await until(async () => (await waiters(a.apiUrl)) === 1, "the aborted request to leave");
+      await until(async () => (await parkedWaiters(a.apiUrl)) === 1, "the aborted request to leave");
       const again = park(2);
-      await until(async () => (await waiters(a.apiUrl)) === 2, "a new request to park");
+      await until(async () => (await parkedWaiters(a.apiUrl)) === 2, "a new request to park");
       for (const c of ctl) c.abort();
       await Promise.all([again, first[1]]);
-      await until(async () => (await waiters(a.apiUrl)) === 0, "every request to leave");
+      await until(async () => (await parkedWaiters(a.apiUrl)) === 0, "every request to leave");
     } finally {
       for (const c of ctl) c.abort();
     }
@@ -199,7 +157,7 @@ describe("GET /v1/txs/:hash?wait=final (long-poll finality)", () => {
   it("a stopping node answers its parked requests 503 NODE_STOPPING", async () => {
     const node = b as RunningNode;
     const answer = get(node.apiUrl, `/v1/txs/0x${"ef".repeat(32)}?wait=final&timeoutMs=20000`);
-    await until(async () => (await waiters(node.apiUrl)) === 1, "the request to park");
+    await until(async () => (await parkedWaiters(node.apiUrl)) === 1, "the request to park");
     await node.stop();
     b = undefined;
     const r = await answer;
