@@ -1,14 +1,10 @@
 import { Command, Flags } from "@oclif/core";
-import { EXIT, errorToJson, exitCodeFor, isOclifUserError, stripAnsi, toUserError } from "./errors.js";
 import { formatJson } from "./json.js";
+import { renderCliError } from "./render-error.js";
 
 /**
- * Base of every fastpos command: the shared `--json` and `--home` flags, and the ONE place where errors
- * become output and exit codes (DESIGN.md §6, STYLE.md "Errors"):
- * - user errors: one line `Error: …` plus `Hint: …` on stderr, exit 1 (3 timed out, 4 unreachable);
- * - anything else is a bug: the stack on stderr, exit 2;
- * - with `--json` the error is `{"error": {code, message, hint?, data?}}` on stdout, same exit codes.
- * Commands stay thin: parse flags, call a function below `cli/`, then `this.emit(result, render)`.
+ * Base of every fastpos command: the shared `--json` and `--home` flags, and errors turned into output and
+ * exit codes by the one renderer (`render-error.ts`). Commands stay thin: parse flags, call a function below `cli/`, then `this.emit(result, render)`.
  */
 export abstract class BaseCommand extends Command {
   static override baseFlags = {
@@ -41,35 +37,6 @@ export abstract class BaseCommand extends Command {
   }
 
   override async catch(raw: Error & { exitCode?: number }): Promise<void> {
-    const err = toUserError(raw) as Error;
-    const code = exitCodeFor(err);
-    process.exitCode = code;
-    if (this.jsonMode) {
-      process.stdout.write(`${formatJson(errorToJson(err))}\n`);
-      return;
-    }
-    if (code === EXIT.bug) {
-      process.stderr.write(
-        `Internal error (this is a fastpos bug, please report it):\n${err.stack ?? err}\n`,
-      );
-      return;
-    }
-    const { error } = errorToJson(err);
-    const issues = (error.data as { issues?: unknown } | undefined)?.issues;
-    if (Array.isArray(issues) && issues.length > 1) {
-      // Validation errors (genesis, config, manifest): one line per problem, each naming its field.
-      process.stderr.write(
-        `Error: ${issues.length} problems:\n${issues.map((i) => `  - ${i}`).join("\n")}\n`,
-      );
-    } else {
-      process.stderr.write(`Error: ${stripAnsi(error.message).split("\n")[0]}\n`);
-    }
-    const hint = error.hint ?? usageHint(err, this.id);
-    if (hint) process.stderr.write(`Hint: ${hint}\n`);
+    renderCliError(raw, { json: this.jsonMode, commandId: this.id });
   }
-}
-
-function usageHint(err: Error, id: string | undefined): string | undefined {
-  if (!isOclifUserError(err)) return undefined;
-  return `run \`fastpos ${(id ?? "").replaceAll(":", " ")} --help\` for usage`;
 }

@@ -13,6 +13,7 @@ import type {
   ResponseOf,
   SubmitTxBatchResponse,
   SubmitTxResponse,
+  TxStatus,
 } from "../core/api/contract.js";
 import { createTransferTx, createTx, encodeTx, type Tx, type TxPayload } from "../core/chain/tx.js";
 import { toHex } from "../core/codec/index.js";
@@ -35,6 +36,17 @@ export type {
   ValidatorsInfo,
   WorkReportInfo,
 } from "../core/api/contract.js";
+
+/**
+ * Longest wait one `waitForTx` request asks of the node (it allows up to 30 s); a longer wait is several
+ * requests, so no proxy or idle timer between client and node sees a request that long.
+ */
+const LONG_POLL_MS = 10_000;
+/**
+ * Answers to a long-poll that mean "not final yet, ask again": unknown tx (it may still arrive by gossip),
+ * every waiter slot taken, or the node stopping (the next request says whether it is back).
+ */
+const RETRY_WAIT_CODES: ReadonlySet<string> = new Set(["NOT_FOUND", "TOO_MANY_WAITERS", "NODE_STOPPING"]);
 
 export interface ClientOptions extends HttpOptions {
   url: string;
@@ -89,22 +101,45 @@ export function createClient(opts: ClientOptions | string) {
       call("POST /v1/txs/batch", {}, { txs: txs.map((t) => ({ tx: toHex(encodeTx(t)) })) }),
     events: (s: SubscribeOptions) => subscribeEvents(o.url, s),
 
-    /** Polls until `hash` is committed; throws ClientError TIMEOUT after `timeoutMs`. */
+    /**
+     * Resolves once `hash` is final, with its committed status; throws ClientError TIMEOUT after
+     * `timeoutMs` (default 30 s). Finality is pushed: each request is a long-poll
+     * (`GET /v1/txs/:hash?wait=final`) that the node answers the moment the tx's block commits. A node that
+     * answers "not final" sooner than asked (one without long-poll, or with every waiter slot taken) is
+     * polled every `intervalMs` (default 50) instead.
+     */
     async waitForTx(hash: string, opts2: { timeoutMs?: number; intervalMs?: number } = {}) {
-      const end = Date.now() + (opts2.timeoutMs ?? 30_000);
+      const timeoutMs = opts2.timeoutMs ?? 30_000;
+      const end = performance.now() + timeoutMs;
+      const path = routePath("GET /v1/txs/:hash", { hash });
       for (;;) {
+        const waitMs = Math.max(0, Math.min(Math.floor(end - performance.now()), LONG_POLL_MS));
+        const asked = performance.now();
+        let waited = false;
         try {
-          const t = await client.tx(hash);
+          const t = await request<TxStatus>(
+            o.url,
+            "GET",
+            `${path}?wait=final&timeoutMs=${waitMs}`,
+            undefined,
+            {
+              ...o,
+              timeoutMs: waitMs + (o.timeoutMs ?? 10_000),
+            },
+          );
           if (t.status === "committed") return t;
+          waited = performance.now() - asked >= waitMs / 2;
         } catch (err) {
-          if (!(err instanceof ClientError) || err.code !== "NOT_FOUND") throw err;
+          if (!(err instanceof ClientError) || !RETRY_WAIT_CODES.has(err.code)) throw err;
+          waited = err.code === "NOT_FOUND" && performance.now() - asked >= waitMs / 2;
         }
-        if (Date.now() > end)
+        const left = end - performance.now();
+        if (left <= 0)
           throw new ClientError(
             { code: "TIMEOUT", url: o.url },
-            `transaction ${hash} not final after ${opts2.timeoutMs ?? 30_000} ms`,
+            `transaction ${hash} not final after ${timeoutMs} ms`,
           );
-        await new Promise((r) => setTimeout(r, opts2.intervalMs ?? 50));
+        if (!waited) await new Promise((r) => setTimeout(r, Math.min(opts2.intervalMs ?? 50, left)));
       }
     },
 

@@ -1,9 +1,10 @@
 /**
  * Subscription to a node's `/v1/events` WebSocket (hello, newBlock, roundStep, vote, tx, evidence: the
  * `NodeEventJson` union of the API contract). Reconnects with backoff while open, so watchers survive node
- * restarts; `onStatus` reports connected/disconnected.
+ * restarts; `onStatus` reports connected/disconnected. PERF: `ws` is imported on the first subscription, not
+ * with the SDK, so a CLI command that never subscribes does not load it (issue 22 item 4).
  */
-import WebSocket from "ws";
+import type WebSocket from "ws";
 import { EVENTS_PATH, type NodeEventJson, type NodeEventType } from "../core/api/contract.js";
 
 export interface EventSubscription {
@@ -28,9 +29,20 @@ export function subscribeEvents(baseUrl: string, opts: SubscribeOptions): EventS
   let backoff = 100;
   let timer: NodeJS.Timeout | undefined;
 
+  let Ws: typeof WebSocket | undefined;
   const connect = () => {
     if (closed) return;
-    const sock = new WebSocket(url, { handshakeTimeout: 3000 });
+    if (!Ws) {
+      import("ws").then(
+        (m) => {
+          Ws = m.default;
+          connect();
+        },
+        () => opts.onStatus?.("disconnected"),
+      );
+      return;
+    }
+    const sock = new Ws(url, { handshakeTimeout: 3000 });
     ws = sock;
     sock.on("open", () => {
       backoff = 100;

@@ -9,24 +9,37 @@ type BatchResult = Awaited<ReturnType<ReturnType<typeof createClient>["submitTxs
 
 /**
  * Submits a batch, sending it once more if the connection dropped under it (issue 22 item 7): signed txs
- * are idempotent by hash, so on the second try a tx the node already holds (MEMPOOL_DUPLICATE) counts as
- * accepted under its own hash. A node that stays unreachable still fails the run.
+ * are idempotent by hash, so on the second try a tx the node already has counts as accepted under its own
+ * hash — whether it is still pending (the node answers it like a new one; MEMPOOL_DUPLICATE if it says so)
+ * or was committed meanwhile (the node refuses it, e.g. TX_BAD_NONCE: so every refused tx is looked up by
+ * hash). A node that stays unreachable still fails the run. Exported for its test
+ * (test/integration/devnet/bench-resend.test.ts).
  */
-async function submitOnce(c: ReturnType<typeof createClient>, txs: Tx[]): Promise<BatchResult> {
+export async function submitOnce(c: ReturnType<typeof createClient>, txs: Tx[]): Promise<BatchResult> {
   try {
     return await c.submitTxs(txs);
   } catch (err) {
     if ((err as { code?: string }).code !== "NODE_UNREACHABLE") throw err;
     await new Promise((r) => setTimeout(r, 100));
     const r = await c.submitTxs(txs);
-    return {
-      ...r,
-      results: r.results.map((x, i) =>
-        "error" in x && x.error.code === "MEMPOOL_DUPLICATE"
-          ? { hash: toHex(hashTx(txs[i] as Tx)), status: "pending" as const }
-          : x,
-      ),
-    };
+    const results = [...r.results];
+    const refused = results.flatMap((x, i) => ("error" in x ? [i] : []));
+    for (let start = 0; start < refused.length; start += 64) {
+      await Promise.all(
+        refused.slice(start, start + 64).map(async (i) => {
+          const x = results[i];
+          const hash = toHex(hashTx(txs[i] as Tx));
+          const known =
+            (x && "error" in x && x.error.code === "MEMPOOL_DUPLICATE") ||
+            (await c.tx(hash).then(
+              () => true,
+              () => false,
+            ));
+          if (known) results[i] = { hash, status: "pending" };
+        }),
+      );
+    }
+    return { ...r, results };
   }
 }
 

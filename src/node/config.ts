@@ -73,6 +73,11 @@ export const ConfigSchema = z
         maxBatchTxs: z.int().min(1).max(10_000).default(2000),
         /** Most `/v1/events` WebSocket subscribers at once (more get 503). */
         maxEventSubscribers: z.int().min(1).max(100_000).default(256),
+        /**
+         * Most `GET /v1/txs/:hash?wait=final` requests waiting at once (more get 503 TOO_MANY_WAITERS). Above
+         * the per-IP socket cap (1,024), so one host cannot take every slot.
+         */
+        maxTxWaiters: z.int().min(1).max(100_000).default(4096),
         requestTimeoutMs: z.int().min(100).default(10_000),
       })
       .strict()

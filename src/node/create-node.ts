@@ -14,6 +14,7 @@ import type { FastposError } from "../core/errors.js";
 import { createAdmission } from "./admission.js";
 import { eventTypesFilter, jsonText, sendEvent, startApiServer } from "./api/http.js";
 import { apiRoutes } from "./api/routes.js";
+import { createTxWaiters } from "./api/tx-waiters.js";
 import { createBackupJobs } from "./backup/node-job.js";
 import { assertByzantineAllowed, BYZANTINE_WARNING } from "./byzantine.js";
 import { loadChainState } from "./chain-state.js";
@@ -94,7 +95,12 @@ export async function createNode(
     metrics.watchMempool(mempool);
     /** Event subscribers, each with the event types it asked for (null = all). */
     const subscribers = new Map<import("ws").WebSocket, ReadonlySet<string> | null>();
+    const txWaiters = createTxWaiters({ max: config.api.maxTxWaiters });
+    metrics.watchTxWaiters(txWaiters);
     const publish: PublishEvent = (event) => {
+      // Published after the block's store batch is written: a woken long-poll finds its tx in the store.
+      if (event.type === "newBlock")
+        txWaiters.onCommitted(event.txHashes, event.txHashes.length === event.txs);
       // PERF: serialised once for all subscribers, and not at all when nobody wants this type (a `tx`
       // event per admitted tx was ~10% of a loaded node's time when only `newBlock` was being watched).
       let text: string | undefined;
@@ -299,6 +305,7 @@ export async function createNode(
         onFaultsChanged: () => savePersistedFaults(home, transport.faults()),
         startedAt: Date.now(),
         maxBatchTxs: config.api.maxBatchTxs,
+        txWaiters,
         backups: createBackupJobs({
           store,
           dataDir: join(home, "data"),
@@ -330,6 +337,12 @@ export async function createNode(
       logger.info({ txs: saved }, "saved the mempool for the next start");
     });
     cleanups.unshift(() => api.close());
+    // Parked long-polls get 503 NODE_STOPPING, not a cut socket: their answers go out (a turn) before
+    // the API closes every connection.
+    cleanups.unshift(async () => {
+      txWaiters.close();
+      await new Promise((r) => setImmediate(r));
+    });
     driver.start();
     restoreMempool(
       takeSavedMempool(mempoolFile, (reason) => logger.warn({ reason }, "saved mempool unreadable")),

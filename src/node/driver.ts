@@ -68,6 +68,8 @@ export function createDriver(deps: DriverDeps) {
   const replayer = createReplayer();
   const watch = createCommitWatch();
   let halted: ConsensusHalt | null = null;
+  /** A tx-triggered idle-gate poke is queued for the next turn (onTxAdmitted). */
+  let pokeScheduled = false;
 
   const later = (ms: number, fn: () => void) => {
     const t = setTimeout(() => {
@@ -395,7 +397,16 @@ export function createDriver(deps: DriverDeps) {
     },
     onTxAdmitted(hash: string, tx: Tx) {
       assembly.onTxAdmitted(hash, tx);
-      idle.poke();
+      // PERF (issue 22 item 3): an idle height starts on the next turn, not inside the admission: the API's
+      // 202 and the tx's gossip frame go out first (a proposal sent before its tx left peers assembling it),
+      // and a batch being admitted lands in one block instead of starting a height at its first tx.
+      if (!pokeScheduled && idle.idle) {
+        pokeScheduled = true;
+        setImmediate(() => {
+          pokeScheduled = false;
+          if (!deps.signal.aborted && !halted) idle.poke();
+        });
+      }
     },
     onPeerConnected(peer: PeerInfo) {
       send(peer.id, MSG.status, encode(StatusMsgCodec, { height: state.height }));

@@ -35,12 +35,25 @@ export function createMetrics() {
     },
   });
   let mempoolView: { readonly size: number; readonly totalBytes: number } | undefined;
+  let waitersView: { readonly size: number } | undefined;
   const m = {
     registry,
     /** The mempool the `fastpos_mempool_*` gauges report. */
     watchMempool(mempool: { readonly size: number; readonly totalBytes: number }): void {
       mempoolView = mempool;
     },
+    /** The parked `?wait=final` requests `fastpos_api_tx_waiters` reports. */
+    watchTxWaiters(waiters: { readonly size: number }): void {
+      waitersView = waiters;
+    },
+    txWaiters: new Gauge({
+      name: "fastpos_api_tx_waiters",
+      help: "GET /v1/txs/:hash?wait=final requests waiting for their tx to commit",
+      registers: [registry],
+      collect() {
+        if (waitersView) this.set(waitersView.size);
+      },
+    }),
     height: new Gauge({
       name: "fastpos_height",
       help: "Height of the last committed block",

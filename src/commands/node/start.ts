@@ -1,33 +1,11 @@
 import { resolve } from "node:path";
 import { Flags } from "@oclif/core";
 import { BaseCommand } from "../../cli/base-command.js";
+import { runNodeForeground } from "../../cli/node-runner.js";
 import type { ConfigLayer } from "../../node/config.js";
-import { createNode } from "../../node/create-node.js";
 import { assertNodeHome } from "../../node/home.js";
 import { initHomeFromSource } from "../../node/init-home.js";
 import { parseInitIndex, readInitDir, readInitEnv } from "../../node/init-source.js";
-
-/**
- * SECURITY: the process-level guard (issue 24). Input from the network is handled inside guarded handlers,
- * so an exception reaching here is a fastpos bug in some callback; a node that dies of it stops voting,
- * and a few such nodes halt finality. Everything consensus relies on is persisted before use (the signer
- * state before a signature leaves, each block in one atomic batch), so staying up is safe: log it loudly
- * and keep running. Only SIGINT/SIGTERM (or an error while starting) end the node.
- */
-function guardProcess(log: { error(obj: object, msg?: string): void }): void {
-  process.on("uncaughtException", (err) =>
-    log.error(
-      { err: err?.stack ?? String(err) },
-      "uncaught exception (a fastpos bug; the node keeps running)",
-    ),
-  );
-  process.on("unhandledRejection", (err) =>
-    log.error(
-      { err: (err as Error)?.stack ?? String(err) },
-      "unhandled rejection (a fastpos bug; the node keeps running)",
-    ),
-  );
-}
 
 export default class NodeStart extends BaseCommand {
   static override summary = "Run a node in the foreground until SIGINT/SIGTERM.";
@@ -96,23 +74,8 @@ export default class NodeStart extends BaseCommand {
       );
     }
     assertNodeHome(home);
-    const node = await createNode(home, { env: process.env, flags: layer });
-    guardProcess(node.log);
-    this.emit({ api: node.apiUrl, p2p: node.p2pUrl, nodeId: node.nodeId }, (r) =>
-      process.stderr.write(`fastpos node running: API ${r.api}, p2p ${r.p2p}, node id ${r.nodeId}\n`),
-    );
-    await new Promise<void>((done) => {
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        process.stderr.write(`received ${signal}, stopping…\n`);
-        const force = setTimeout(() => process.exit(1), 10_000);
-        force.unref();
-        node.stop().then(done, done);
-      };
-      process.once("SIGINT", () => stop("SIGINT"));
-      process.once("SIGTERM", () => stop("SIGTERM"));
-    });
+    // NOTE: bin/run.js runs a plain `node start --home DIR [--json]` without oclif (cli/fast-node-start.ts),
+    // through the same runner.
+    await runNodeForeground(home, { layer, json: this.jsonMode });
   }
 }

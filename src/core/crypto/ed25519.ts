@@ -1,16 +1,32 @@
+import { createPrivateKey, createPublicKey, type KeyObject, sign as nodeSign } from "node:crypto";
 import * as ed from "@noble/ed25519";
 import { sha512 } from "@noble/hashes/sha2.js";
 import { CryptoError } from "./errors.js";
 
-// @noble/ed25519's synchronous API needs a synchronous SHA-512; without it `sign` throws.
+// @noble/ed25519's synchronous API needs a synchronous SHA-512 (point checks below).
 ed.hashes.sha512 = sha512;
 
 /**
  * ed25519 keys and signing (DESIGN.md §2).
- * - Signing and key derivation use @noble/ed25519: deterministic RFC 8032 signatures, so the bytes are the
- *   same as any other conforming signer's (pinned by the RFC 8032 vectors).
+ * - Public keys and signatures come from OpenSSL through node:crypto: deterministic RFC 8032, so the bytes
+ *   are the same as any other conforming signer's (pinned by the RFC 8032 vectors). PERF (issue 22 item 4):
+ *   @noble/ed25519 built its base-point tables on the first key or signature of a process, ≈50 ms of every
+ *   node start and of every CLI command that signs; OpenSSL takes microseconds.
+ * - Public-key validation (canonical encoding, small order) uses @noble/ed25519's point arithmetic.
  * - Verification is NOT here: consensus has exactly one rule, `verify` in verify.ts (node:crypto).
  */
+
+/** PKCS#8 DER prefix of a raw 32-byte ed25519 seed (RFC 8410). */
+const PKCS8_PREFIX = Uint8Array.from([
+  0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+]);
+
+function privateKeyObject(secretKey: Uint8Array): KeyObject {
+  const der = new Uint8Array(PKCS8_PREFIX.length + 32);
+  der.set(PKCS8_PREFIX);
+  der.set(secretKey, PKCS8_PREFIX.length);
+  return createPrivateKey({ key: Buffer.from(der.buffer), format: "der", type: "pkcs8" });
+}
 
 /** Bytes in a secret key: the RFC 8032 32-byte seed, not the 64-byte expanded form. */
 export const SECRET_KEY_BYTES = 32;
@@ -34,7 +50,9 @@ function checkSecretKey(secretKey: Uint8Array): void {
  */
 export function getPublicKey(secretKey: Uint8Array): Uint8Array {
   checkSecretKey(secretKey);
-  return ed.getPublicKey(secretKey);
+  // The SPKI DER of an ed25519 key ends with the 32 raw key bytes (RFC 8410).
+  const spki = createPublicKey(privateKeyObject(secretKey)).export({ format: "der", type: "spki" });
+  return new Uint8Array(spki.subarray(spki.length - PUBLIC_KEY_BYTES));
 }
 
 /**
@@ -44,7 +62,7 @@ export function getPublicKey(secretKey: Uint8Array): Uint8Array {
  */
 export function sign(secretKey: Uint8Array, message: Uint8Array): Uint8Array {
   checkSecretKey(secretKey);
-  return ed.sign(message, secretKey);
+  return new Uint8Array(nodeSign(null, message, privateKeyObject(secretKey)));
 }
 
 function badKey(reason: string): never {

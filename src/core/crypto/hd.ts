@@ -1,4 +1,5 @@
-import { HDKey } from "micro-key-producer/slip10.js";
+import { hmac } from "@noble/hashes/hmac.js";
+import { sha512 } from "@noble/hashes/sha2.js";
 import { addressFromPublicKey } from "./address.js";
 import { getPublicKey } from "./ed25519.js";
 import { CryptoError } from "./errors.js";
@@ -8,7 +9,15 @@ import { mnemonicToSeed } from "./mnemonic.js";
  * SLIP-10 ed25519 key derivation (DESIGN.md §2). ed25519 has no public derivation, so every level is
  * hardened. One mnemonic backs separate branches for account and validator consensus keys, so a key is
  * never used for both; node (p2p) identity keys are not derived from it at all.
+ *
+ * PERF (issue 22 item 4): the spec's HMAC-SHA512 chain directly (SLIP-0010 "Private parent key → private
+ * child key", ed25519 curve: hardened only, IL is the child key). micro-key-producer's HDKey also computed
+ * every intermediate public key (for BIP32 fingerprints nobody here reads) with @noble/curves: ≈140 ms of a
+ * `devnet up` and ≈85 ms to import. Pinned by the SLIP-0010 vectors (test/vectors/crypto-keys.test.ts).
  */
+
+const MASTER_SECRET = new TextEncoder().encode("ed25519 seed");
+const HARDENED = 0x8000_0000;
 
 /** Path of account key `i`: `m/44'/7777'/0'/0'/i'` (7777 is fastpos's coin type; all hardened). */
 export const ACCOUNT_PATH = (i: number): string => `m/44'/7777'/0'/0'/${i}'`;
@@ -50,8 +59,15 @@ export function derivePath(seed: Uint8Array, path: string): DerivedKey {
     const length = seed instanceof Uint8Array ? seed.length : -1;
     throw new CryptoError({ code: "KEY_BAD_SEED", length }, "a seed must be 16 to 64 bytes");
   }
-  const key = HDKey.fromMasterSeed(seed).derive(path);
-  return { secretKey: key.privateKey, publicKey: getPublicKey(key.privateKey), chainCode: key.chainCode };
+  let i = hmac(sha512, MASTER_SECRET, seed);
+  for (const level of path.split("/").slice(1)) {
+    const data = new Uint8Array(37); // 0x00 ‖ ser256(k_par) ‖ ser32(index + 2^31)
+    data.set(i.subarray(0, 32), 1);
+    new DataView(data.buffer).setUint32(33, Number(level.slice(0, -1)) + HARDENED, false);
+    i = hmac(sha512, i.subarray(32), data);
+  }
+  const secretKey = i.slice(0, 32);
+  return { secretKey, publicKey: getPublicKey(secretKey), chainCode: i.slice(32) };
 }
 
 function tooBig(level: string): boolean {

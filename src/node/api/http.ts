@@ -56,6 +56,11 @@ export interface Route {
    * even read (429 without one), and takes one more per further tx through `ApiRequest.takeTxs`.
    */
   txBudget?: boolean;
+  /**
+   * A long-poll: how much longer than `requestTimeoutMs` this request may take, from its query (0 for a
+   * query the handler will refuse). Never throws.
+   */
+  extraTimeMs?: (query: URLSearchParams) => number;
   handler: (req: ApiRequest) => ApiResult | Promise<ApiResult>;
 }
 
@@ -157,11 +162,14 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     }
     const abort = new AbortController();
     res.once("close", () => abort.abort(new ApiError(503, "CLIENT_CLOSED", "the client went away")));
-    const timer = setTimeout(() => {
-      const err = new ApiError(503, "TIMEOUT", "request timed out");
-      sendError(res, err.status, err.code, err.message);
-      abort.abort(err);
-    }, opts.requestTimeoutMs);
+    const timer = setTimeout(
+      () => {
+        const err = new ApiError(503, "TIMEOUT", "request timed out");
+        sendError(res, err.status, err.code, err.message);
+        abort.abort(err);
+      },
+      opts.requestTimeoutMs + (route.extraTimeMs?.(target.query) ?? 0),
+    );
     try {
       const body =
         route.method === "POST" || route.method === "PUT"

@@ -8,6 +8,7 @@ import type {
   ConsensusView,
   NodeStatus,
   SubmitTxResponse,
+  TxStatus,
   ValidatorInfoJson,
   ValidatorsInfo,
   VoteValueJson,
@@ -36,6 +37,7 @@ import { contractRoute } from "./contract-route.js";
 import { ApiError, type ApiRequest, type Route } from "./http.js";
 import { productRoutes } from "./product-routes.js";
 import { slashingRoutes, validatorSlashingFields } from "./slashing-routes.js";
+import { parseTxWait, type TxWaiters } from "./tx-waiters.js";
 
 /** See the file header. */
 export interface ApiContext {
@@ -63,6 +65,8 @@ export interface ApiContext {
   startedAt: number;
   /** Most txs in one `/v1/txs/batch` request (config `api.maxBatchTxs`). */
   maxBatchTxs: number;
+  /** Requests parked by `GET /v1/txs/:hash?wait=final` until their tx commits (issue 22 item 3). */
+  txWaiters: TxWaiters;
   /** Backups written by this node (`POST|GET /admin/backup`). */
   backups?: ReturnType<typeof import("../backup/node-job.js").createBackupJobs>;
 }
@@ -97,6 +101,54 @@ export function parseTx(body: unknown): [Tx, Uint8Array?] {
   }
   if (body && typeof body === "object") return [txFromJson(body)];
   throw new ApiError(400, "BAD_TX", 'body must be {"tx": "0x<canonical tx bytes>"} or a tx in JSON form');
+}
+
+/** The tx as a plain `GET /v1/txs/:hash` answers it: committed, pending, or null when unknown. */
+async function lookupTx(ctx: ApiContext, hash: Uint8Array): Promise<TxStatus | null> {
+  const loc = await ctx.store.txLocation(hash);
+  if (loc) {
+    const block = decodeBlock((await ctx.store.blockByHeight(loc.height)) as Uint8Array);
+    const tx = block.txs[loc.index] as Tx;
+    return { status: "committed", height: loc.height.toString(), index: loc.index, tx: txToJson(tx) };
+  }
+  const pending = ctx.mempool.get(toHex(hash));
+  return pending ? { status: "pending", tx: txToJson(pending) } : null;
+}
+
+/**
+ * `GET /v1/txs/:hash[?wait=final&timeoutMs=N]`. With `wait=final` the answer waits until the tx's block
+ * commits (at most N ms, default DEFAULT_TX_WAIT_MS); at the end of the wait it is what a plain GET answers
+ * then (200 pending, or 404 NOT_FOUND), so "not final yet" is never an error. The waiter is registered
+ * before the store is read, so a commit in between is not missed.
+ */
+async function txRoute(
+  ctx: ApiContext,
+  r: { params: { hash: string }; query: URLSearchParams; signal: AbortSignal },
+) {
+  const hash = fromHex(r.params.hash, 32);
+  const hex = toHex(hash);
+  const waitMs = parseTxWait(r.query);
+  const end = performance.now() + (waitMs ?? 0);
+  for (;;) {
+    const left = Math.ceil(end - performance.now());
+    let parked: ReturnType<TxWaiters["wait"]> | null = null;
+    try {
+      if (left > 0) parked = ctx.txWaiters.wait(hex, left, r.signal);
+    } catch (err) {
+      // Every waiter slot taken: a committed tx is still answered, anything else gets the 503.
+      if ((await lookupTx(ctx, hash))?.status !== "committed") throw err;
+    }
+    const found = await lookupTx(ctx, hash);
+    if (!parked || found?.status === "committed") {
+      parked?.cancel();
+      if (!found) throw new ApiError(404, "NOT_FOUND", `unknown transaction ${hex}`);
+      return { json: found };
+    }
+    const outcome = await parked.outcome;
+    if (outcome === "closed") throw new ApiError(503, "NODE_STOPPING", "the node is shutting down");
+    if (outcome === "aborted") throw new ApiError(503, "CLIENT_CLOSED", "the client went away");
+    // "committed": look again; "timeout": the next turn has no time left and answers as a plain GET.
+  }
 }
 
 async function blockAt(ctx: ApiContext, height: bigint) {
@@ -189,22 +241,15 @@ export function apiRoutes(ctx: ApiContext): Route[] {
     contractRoute("GET /v1/blocks/:height", async (r) =>
       ok(await blockAt(ctx, parseHeight(r.params.height))),
     ),
-    contractRoute("GET /v1/txs/:hash", async (r) => {
-      const hash = fromHex(r.params.hash, 32);
-      const loc = await ctx.store.txLocation(hash);
-      if (loc) {
-        const block = decodeBlock((await ctx.store.blockByHeight(loc.height)) as Uint8Array);
-        const tx = block.txs[loc.index] as Tx;
-        return ok({
-          status: "committed",
-          height: loc.height.toString(),
-          index: loc.index,
-          tx: txToJson(tx),
-        });
-      }
-      const pending = ctx.mempool.get(toHex(hash));
-      if (pending) return ok({ status: "pending", tx: txToJson(pending) });
-      throw new ApiError(404, "NOT_FOUND", `unknown transaction ${toHex(hash)}`);
+    contractRoute("GET /v1/txs/:hash", (r) => txRoute(ctx, r), {
+      // A long-poll may take its wait on top of the request time limit (bad queries are answered at once).
+      extraTimeMs: (query) => {
+        try {
+          return parseTxWait(query) ?? 0;
+        } catch {
+          return 0;
+        }
+      },
     }),
     {
       method: "POST",
