@@ -123,7 +123,7 @@ const ALLOWED_LAYERS: Record<string, string[]> = {
 const CORE_PACKAGES: Record<string, RegExp> = {
   core: /^$/,
   "core/codec": /^$/,
-  "core/crypto": /^(@noble\/|@scure\/|micro-key-producer|node:crypto$)/,
+  "core/crypto": /^(@noble\/|@scure\/|node:crypto$)/,
   "core/chain": /^zod$/,
   "core/consensus": /^$/,
   "core/api": /^$/,
