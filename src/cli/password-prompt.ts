@@ -14,8 +14,10 @@ export function promptHidden(question: string): Promise<string> {
   const stdin = process.stdin;
   return new Promise((resolve, reject) => {
     let value = "";
-    process.stderr.write(question);
+    // Echo off BEFORE the question shows: someone (or a script) typing as soon as it appears must not have
+    // the first characters echoed (a loaded machine made that race visible).
     stdin.setRawMode?.(true);
+    process.stderr.write(question);
     stdin.resume();
     stdin.setEncoding("utf8");
     const done = (err?: Error) => {
