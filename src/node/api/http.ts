@@ -15,6 +15,8 @@ import { type CpuSlices, createCpuSlices } from "./cpu-slices.js";
 import { IpLimiter } from "./ip-limiter.js";
 import { compile, findRoute, parseRequestTarget } from "./router.js";
 
+/** How long a closing API waits for responses in flight before cutting their connections (ms). */
+const CLOSE_GRACE_MS = 1_000;
 /** See the file header. */
 export class ApiError extends FastposError<{ code: string } & Record<string, unknown>> {
   constructor(
@@ -281,8 +283,14 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     close: () =>
       new Promise<void>((resolve) => {
         for (const ws of wss.clients) ws.terminate();
-        server.closeAllConnections();
-        server.close(() => resolve());
+        // Answers being written (e.g. the 503s of parked long-polls at shutdown) get a moment to leave;
+        // then every connection still open is cut. Idle keep-alive sockets close at once.
+        const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
       }),
   };
 }
