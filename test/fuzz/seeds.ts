@@ -159,7 +159,12 @@ export function buildSeeds(): Record<string, Uint8Array[]> {
         signature: toHex(vA.signature),
       }),
     ),
-    genesis: utf8(genesisToJson(chain.genesis)),
+    genesis: utf8(
+      genesisToJson(chain.genesis),
+      // The earliest time a genesis can have (u64 ms): mutated digits probe the boundary a fuzz finding
+      // was on (a real date before 1970 validated, then could not be hashed).
+      genesisToJson({ ...chain.genesis, genesisTime: "1970-01-01T00:00:00.000Z" }),
+    ),
     config: utf8(
       "moniker: node0\n",
       "p2p:\n  listen: 127.0.0.1:26656\n  peers: [ws://127.0.0.1:26657]\n  maxPeers: 20\n",

@@ -34,11 +34,13 @@ import { parseWalRecords } from "../../src/node/wal.js";
 import { decodeWalRecord, encodeWalRecord } from "../../src/node/wal-records.js";
 
 /**
- * Fuzz targets (issue 23 item 1): each takes arbitrary bytes and runs the real parser the node runs on
- * untrusted input. A target passes an input when the parser returns (and, for codecs, the value
- * re-encodes to exactly the input: canonical round trip) or throws a typed FastposError (a decode or
- * validation error with a code). Anything else — a TypeError, RangeError, stack overflow, a non-canonical
- * accept — is a finding. The corpus (test/fuzz/corpus/) holds valid inputs the mutator starts from.
+ * Fuzz targets (issue 23 item 1; test/fuzz/README.md): each takes arbitrary bytes and runs the real parser
+ * the node runs on untrusted input. A target passes an input when the parser refuses it with a typed
+ * FastposError (a decode or validation error with a code), or accepts it and everything the node then does
+ * with the value works: for codecs it re-encodes to exactly the input (canonical round trip), hashes and
+ * JSON forms round-trip. Anything else — a TypeError, RangeError, stack overflow, a non-canonical accept, an
+ * accepted value that cannot be encoded or hashed — is a finding. The corpus (test/fuzz/corpus/) holds
+ * valid inputs the mutator starts from.
  */
 export interface FuzzTarget {
   name: string;
@@ -87,26 +89,42 @@ const gist = (s: string) =>
     .slice(0, 48)
     .trim();
 
-/** Passes typed errors (the parser refused the input, as it should), rethrows everything else. */
-function typed(fn: () => void): Outcome {
+/** An input the parser step refused with a typed error. */
+class Refused {
+  constructor(readonly outcome: Outcome) {}
+}
+
+/**
+ * The parser step of a target: its value, or `Refused` for a typed error. Only this step may refuse:
+ * what a target then does with the accepted value (re-encode, hash, JSON round trip) must not throw at
+ * all, typed or not. A value the parser accepts but the node cannot encode or hash is a finding (README
+ * "Findings": a genesis time before 1970).
+ */
+function parsed<T>(parse: () => T): T | Refused {
   try {
-    fn();
-    return ACCEPTED;
+    return parse();
   } catch (err) {
-    if (err instanceof FastposError) return outcomeOf(err);
+    if (err instanceof FastposError) return new Refused(outcomeOf(err));
     throw err;
   }
 }
 
 /**
- * A container's outcome: every part is parsed (each may only throw a typed error); accepted, plus the
- * first part's refusal (`what`: which parts), if any.
+ * A container's outcome: every part is parsed (each may be refused with a typed error) and each accepted
+ * one checked (which must not throw); accepted, plus the first part's refusal (`what`: which parts).
  */
-function withParts<P>(what: string, parts: readonly P[], parse: (p: P) => unknown): Outcome {
+function withParts<P, T>(
+  what: string,
+  parts: readonly P[],
+  parse: (p: P) => T,
+  check?: (v: T, p: P) => void,
+): Outcome {
   let first: Outcome = ACCEPTED;
   for (const part of parts) {
-    const o = typed(() => void parse(part));
-    if (first === ACCEPTED) first = o;
+    const v = parsed(() => parse(part));
+    if (v instanceof Refused) {
+      if (first === ACCEPTED) first = v.outcome;
+    } else check?.(v, part);
   }
   return first === ACCEPTED ? ACCEPTED : `${ACCEPTED}, ${what}: ${first}`;
 }
@@ -120,13 +138,11 @@ function canonical<T>(name: string, codec: Codec<T>, check?: (v: T) => Outcome):
     name,
     about: `${name}: decode → re-encode is the identity; only CodecError on bad input`,
     run(b) {
-      let v: T | undefined;
-      const o = typed(() => {
-        v = decode(codec, b);
-        const again = encode(codec, v);
-        if (!bytesEqual(again, b)) throw new FuzzFinding(`${name}: accepted a non-canonical encoding`);
-      });
-      return o === ACCEPTED && check ? check(v as T) : o;
+      const v = parsed(() => decode(codec, b));
+      if (v instanceof Refused) return v.outcome;
+      if (!bytesEqual(encode(codec, v), b))
+        throw new FuzzFinding(`${name}: accepted a non-canonical encoding`);
+      return check ? check(v) : ACCEPTED;
     },
   };
 }
@@ -146,25 +162,25 @@ export const TARGETS: FuzzTarget[] = [
     name: "tx",
     about: "decodeTx: canonical round trip; JSON form round trips too",
     run(b) {
-      return typed(() => {
-        const tx = decodeTx(b);
-        if (!bytesEqual(encodeTx(tx), b)) throw new FuzzFinding("tx: non-canonical accept");
-        const back = txFromJson(JSON.parse(JSON.stringify(txToJson(tx))));
-        if (!bytesEqual(encodeTx(back), b)) throw new FuzzFinding("tx: JSON round trip changed the tx");
-      });
+      const tx = parsed(() => decodeTx(b));
+      if (tx instanceof Refused) return tx.outcome;
+      if (!bytesEqual(encodeTx(tx), b)) throw new FuzzFinding("tx: non-canonical accept");
+      const back = txFromJson(JSON.parse(JSON.stringify(txToJson(tx))));
+      if (!bytesEqual(encodeTx(back), b)) throw new FuzzFinding("tx: JSON round trip changed the tx");
+      return ACCEPTED;
     },
   },
   {
     name: "block",
     about: "decodeBlock: canonical round trip, hash stable",
     run(b) {
-      return typed(() => {
-        const block = decodeBlock(b);
-        const again = encodeBlock(block);
-        if (!bytesEqual(again, b)) throw new FuzzFinding("block: non-canonical accept");
-        if (!bytesEqual(hashBlock(decodeBlock(again)), hashBlock(block)))
-          throw new FuzzFinding("block: hash changed on a round trip");
-      });
+      const block = parsed(() => decodeBlock(b));
+      if (block instanceof Refused) return block.outcome;
+      const again = encodeBlock(block);
+      if (!bytesEqual(again, b)) throw new FuzzFinding("block: non-canonical accept");
+      if (!bytesEqual(hashBlock(decodeBlock(again)), hashBlock(block)))
+        throw new FuzzFinding("block: hash changed on a round trip");
+      return ACCEPTED;
     },
   },
   canonical("vote", SignedVoteCodec),
@@ -173,11 +189,8 @@ export const TARGETS: FuzzTarget[] = [
   canonical("evidence", DuplicateVoteEvidenceCodec),
   canonical("msg-proposal", ProposalMsgCodec, (m) => withParts("block", [m.block], decodeBlock)),
   canonical("msg-compact-proposal", CompactProposalMsgCodec, (m) => {
-    let opened: ReturnType<typeof openCompactProposal> = "";
-    const o = typed(() => {
-      opened = openCompactProposal(m);
-    });
-    if (o !== ACCEPTED) return `${ACCEPTED}, skeleton: ${o}`;
+    const opened = parsed(() => openCompactProposal(m));
+    if (opened instanceof Refused) return `${ACCEPTED}, skeleton: ${opened.outcome}`;
     return typeof opened === "string" ? `${ACCEPTED}, refused: ${opened}` : ACCEPTED;
   }),
   canonical("msg-vote", VoteMsgCodec),
@@ -202,8 +215,7 @@ export const TARGETS: FuzzTarget[] = [
       if (r.goodBytes > b.length) throw new FuzzFinding("wal: read past the end");
       const dropped =
         r.goodBytes < r.totalBytes ? `${r.records.length ? "some" : "no"} records, ${r.reason}` : "";
-      const o = withParts("records", r.records, (rec) => {
-        const w = decodeWalRecord(rec);
+      const o = withParts("records", r.records, decodeWalRecord, (w, rec) => {
         if (!bytesEqual(encodeWalRecord(w), rec)) throw new FuzzFinding("wal: non-canonical record");
       });
       return dropped ? `${dropped}; ${o}` : o;
@@ -213,10 +225,10 @@ export const TARGETS: FuzzTarget[] = [
     name: "wal-record",
     about: "one WAL record: canonical round trip",
     run(b) {
-      return typed(() => {
-        if (!bytesEqual(encodeWalRecord(decodeWalRecord(b)), b))
-          throw new FuzzFinding("wal-record: non-canonical accept");
-      });
+      const w = parsed(() => decodeWalRecord(b));
+      if (w instanceof Refused) return w.outcome;
+      if (!bytesEqual(encodeWalRecord(w), b)) throw new FuzzFinding("wal-record: non-canonical accept");
+      return ACCEPTED;
     },
   },
   {
@@ -224,11 +236,11 @@ export const TARGETS: FuzzTarget[] = [
     text: true,
     about: "signer-state.json: parsed into a sane guard or SIGNER_STATE_CORRUPT",
     run(b) {
-      return typed(() => {
-        const s = parseSignerState("signer-state.json", text(b));
-        if (s.height < 0n || !Number.isSafeInteger(s.round) || s.round < 0 || ![1, 2, 3].includes(s.step))
-          throw new FuzzFinding("signer-state: accepted a state that moves the guard backwards");
-      });
+      const s = parsed(() => parseSignerState("signer-state.json", text(b)));
+      if (s instanceof Refused) return s.outcome;
+      if (s.height < 0n || !Number.isSafeInteger(s.round) || s.round < 0 || ![1, 2, 3].includes(s.step))
+        throw new FuzzFinding("signer-state: accepted a state that moves the guard backwards");
+      return ACCEPTED;
     },
   },
   {
@@ -238,12 +250,12 @@ export const TARGETS: FuzzTarget[] = [
     run(b) {
       const j = parseJson(b);
       if (j === undefined) return NOT_JSON;
-      return typed(() => {
-        const g = validateGenesis(j);
-        const again = validateGenesis(JSON.parse(genesisToJson(g)));
-        if (!bytesEqual(hashGenesis(again), hashGenesis(g)))
-          throw new FuzzFinding("genesis: hash changed on a JSON round trip");
-      });
+      const g = parsed(() => validateGenesis(j));
+      if (g instanceof Refused) return g.outcome;
+      const again = validateGenesis(JSON.parse(genesisToJson(g)));
+      if (!bytesEqual(hashGenesis(again), hashGenesis(g)))
+        throw new FuzzFinding("genesis: hash changed on a JSON round trip");
+      return ACCEPTED;
     },
   },
   {
@@ -251,9 +263,8 @@ export const TARGETS: FuzzTarget[] = [
     text: true,
     about: "config.yaml: parseConfigText + validateConfig accept or ConfigError",
     run(b) {
-      return typed(() => {
-        validateConfig(parseConfigText(text(b), "config.yaml"), "config.yaml");
-      });
+      const c = parsed(() => validateConfig(parseConfigText(text(b), "config.yaml"), "config.yaml"));
+      return c instanceof Refused ? c.outcome : ACCEPTED;
     },
   },
   {
@@ -263,10 +274,11 @@ export const TARGETS: FuzzTarget[] = [
     run(b) {
       const j = parseJson(b);
       if (j === undefined) return NOT_JSON;
-      return typed(() => {
-        const [tx, bytes] = parseTx(j);
-        if (bytes && !bytesEqual(encodeTx(tx), bytes)) throw new FuzzFinding("http-tx: bytes mismatch");
-      });
+      const r = parsed(() => parseTx(j));
+      if (r instanceof Refused) return r.outcome;
+      const [tx, bytes] = r;
+      if (bytes && !bytesEqual(encodeTx(tx), bytes)) throw new FuzzFinding("http-tx: bytes mismatch");
+      return ACCEPTED;
     },
   },
   {
@@ -276,9 +288,8 @@ export const TARGETS: FuzzTarget[] = [
     run(b) {
       const j = parseJson(b);
       if (j === undefined) return NOT_JSON;
-      return typed(() => {
-        parseFaultRequest(j);
-      });
+      const f = parsed(() => parseFaultRequest(j));
+      return f instanceof Refused ? f.outcome : ACCEPTED;
     },
   },
 ];
