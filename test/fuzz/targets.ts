@@ -34,11 +34,13 @@ import { parseWalRecords } from "../../src/node/wal.js";
 import { decodeWalRecord, encodeWalRecord } from "../../src/node/wal-records.js";
 
 /**
- * Fuzz targets (issue 23 item 1): each takes arbitrary bytes and runs the real parser the node runs on
- * untrusted input. A target passes an input when the parser returns (and, for codecs, the value
- * re-encodes to exactly the input: canonical round trip) or throws a typed FastposError (a decode or
- * validation error with a code). Anything else — a TypeError, RangeError, stack overflow, a non-canonical
- * accept — is a finding. The corpus (test/fuzz/corpus/) holds valid inputs the mutator starts from.
+ * Fuzz targets (issue 23 item 1; test/fuzz/README.md): each takes arbitrary bytes and runs the real parser
+ * the node runs on untrusted input. A target passes an input when the parser refuses it with a typed
+ * FastposError (a decode or validation error with a code), or accepts it and everything the node then does
+ * with the value works: for codecs it re-encodes to exactly the input (canonical round trip), hashes and
+ * JSON forms round-trip. Anything else — a TypeError, RangeError, stack overflow, a non-canonical accept, an
+ * accepted value that cannot be encoded or hashed — is a finding. The corpus (test/fuzz/corpus/) holds
+ * valid inputs the mutator starts from.
  */
 export interface FuzzTarget {
   name: string;
@@ -46,36 +48,101 @@ export interface FuzzTarget {
   about: string;
   /** Bytes (binary targets) or UTF-8 text (JSON / YAML targets). */
   text?: boolean;
-  run(input: Uint8Array): void;
+  /** Runs the parser on one input; returns what it made of it (see `Outcome`), throws on a finding. */
+  run(input: Uint8Array): Outcome;
 }
+
+/**
+ * What a target made of one input, counted per target in the run summary so a long run shows that inputs
+ * reach deep decode paths: `accepted` (the parser returned and every check passed), a typed error's code
+ * with the field path it names (`CODEC_SHORT_INPUT .body.payload<transfer>.amount`; vector indices as
+ * `[]`), `not-json` for text the API or loader refuses before any parser, and for container messages the
+ * verdict on their contents after a comma (`accepted, txs: CODEC_UNKNOWN_TAG .body.payload`).
+ */
+export type Outcome = string;
+export const ACCEPTED = "accepted";
 
 /** A finding: an input the target must not produce. */
 export class FuzzFinding extends Error {}
 
-/** Passes typed errors (the parser refused the input, as it should), rethrows everything else. */
-function typed(fn: () => void): void {
+/**
+ * The outcome of one typed error: its code, then where it is: a codec's field path, the key path of the
+ * first schema issue (genesis, config), or the gist of its reason (digits and quoted text elided).
+ */
+function outcomeOf(err: FastposError): Outcome {
+  const t = err.type as { path?: unknown; issues?: unknown; reason?: unknown };
+  const where = (p: string) => `${err.code} ${p.replace(/\[\d+\]/g, "[]")}`;
+  if (typeof t.path === "string") return t.path ? where(t.path) : err.code;
+  const issue = Array.isArray(t.issues) ? String(t.issues[0] ?? "") : "";
+  const key = /^([\w.[\]]+): /.exec(issue)?.[1];
+  if (key) return where(`.${key}`);
+  if (issue) return `${err.code} (${gist(issue.replace(/^\(root\): /, ""))})`;
+  return typeof t.reason === "string" ? `${err.code} (${gist(t.reason)})` : err.code;
+}
+
+/** A reason without what varies per input: cut at the first quoted snippet, digits as N, ASCII only. */
+const gist = (s: string) =>
+  (s.startsWith("unknown key") ? "unknown key" : s)
+    .split(/["'`\n]| at (?:line|position) /)[0]!
+    .replace(/\d+/g, "N")
+    .replace(/[^\x20-\x7e]/g, "?")
+    .slice(0, 48)
+    .trim();
+
+/** An input the parser step refused with a typed error. */
+class Refused {
+  constructor(readonly outcome: Outcome) {}
+}
+
+/**
+ * The parser step of a target: its value, or `Refused` for a typed error. Only this step may refuse:
+ * what a target then does with the accepted value (re-encode, hash, JSON round trip) must not throw at
+ * all, typed or not. A value the parser accepts but the node cannot encode or hash is a finding (README
+ * "Findings": a genesis time before 1970).
+ */
+function parsed<T>(parse: () => T): T | Refused {
   try {
-    fn();
+    return parse();
   } catch (err) {
-    if (err instanceof FastposError || err instanceof FuzzFinding) {
-      if (err instanceof FuzzFinding) throw err;
-      return;
-    }
+    if (err instanceof FastposError) return new Refused(outcomeOf(err));
     throw err;
   }
 }
 
-function canonical<T>(name: string, codec: Codec<T>, check?: (v: T, b: Uint8Array) => void): FuzzTarget {
+/**
+ * A container's outcome: every part is parsed (each may be refused with a typed error) and each accepted
+ * one checked (which must not throw); accepted, plus the first part's refusal (`what`: which parts).
+ */
+function withParts<P, T>(
+  what: string,
+  parts: readonly P[],
+  parse: (p: P) => T,
+  check?: (v: T, p: P) => void,
+): Outcome {
+  let first: Outcome = ACCEPTED;
+  for (const part of parts) {
+    const v = parsed(() => parse(part));
+    if (v instanceof Refused) {
+      if (first === ACCEPTED) first = v.outcome;
+    } else check?.(v, part);
+  }
+  return first === ACCEPTED ? ACCEPTED : `${ACCEPTED}, ${what}: ${first}`;
+}
+
+/**
+ * A codec target: decode → re-encode must give the input back. `check` goes deeper into an accepted
+ * message (its embedded txs or blocks) and returns the outcome of that part.
+ */
+function canonical<T>(name: string, codec: Codec<T>, check?: (v: T) => Outcome): FuzzTarget {
   return {
     name,
     about: `${name}: decode → re-encode is the identity; only CodecError on bad input`,
     run(b) {
-      typed(() => {
-        const v = decode(codec, b);
-        const again = encode(codec, v);
-        if (!bytesEqual(again, b)) throw new FuzzFinding(`${name}: accepted a non-canonical encoding`);
-        check?.(v, b);
-      });
+      const v = parsed(() => decode(codec, b));
+      if (v instanceof Refused) return v.outcome;
+      if (!bytesEqual(encode(codec, v), b))
+        throw new FuzzFinding(`${name}: accepted a non-canonical encoding`);
+      return check ? check(v) : ACCEPTED;
     },
   };
 }
@@ -88,60 +155,55 @@ const parseJson = (b: Uint8Array): unknown => {
     return undefined; // the API answers 400 BAD_JSON before any parser sees it
   }
 };
+const NOT_JSON: Outcome = "not-json";
 
 export const TARGETS: FuzzTarget[] = [
   {
     name: "tx",
     about: "decodeTx: canonical round trip; JSON form round trips too",
     run(b) {
-      typed(() => {
-        const tx = decodeTx(b);
-        if (!bytesEqual(encodeTx(tx), b)) throw new FuzzFinding("tx: non-canonical accept");
-        const back = txFromJson(JSON.parse(JSON.stringify(txToJson(tx))));
-        if (!bytesEqual(encodeTx(back), b)) throw new FuzzFinding("tx: JSON round trip changed the tx");
-      });
+      const tx = parsed(() => decodeTx(b));
+      if (tx instanceof Refused) return tx.outcome;
+      if (!bytesEqual(encodeTx(tx), b)) throw new FuzzFinding("tx: non-canonical accept");
+      const back = txFromJson(JSON.parse(JSON.stringify(txToJson(tx))));
+      if (!bytesEqual(encodeTx(back), b)) throw new FuzzFinding("tx: JSON round trip changed the tx");
+      return ACCEPTED;
     },
   },
   {
     name: "block",
     about: "decodeBlock: canonical round trip, hash stable",
     run(b) {
-      typed(() => {
-        const block = decodeBlock(b);
-        const again = encodeBlock(block);
-        if (!bytesEqual(again, b)) throw new FuzzFinding("block: non-canonical accept");
-        if (!bytesEqual(hashBlock(decodeBlock(again)), hashBlock(block)))
-          throw new FuzzFinding("block: hash changed on a round trip");
-      });
+      const block = parsed(() => decodeBlock(b));
+      if (block instanceof Refused) return block.outcome;
+      const again = encodeBlock(block);
+      if (!bytesEqual(again, b)) throw new FuzzFinding("block: non-canonical accept");
+      if (!bytesEqual(hashBlock(decodeBlock(again)), hashBlock(block)))
+        throw new FuzzFinding("block: hash changed on a round trip");
+      return ACCEPTED;
     },
   },
   canonical("vote", SignedVoteCodec),
   canonical("proposal", SignedProposalCodec),
   canonical("commit", CommitCodec),
   canonical("evidence", DuplicateVoteEvidenceCodec),
-  canonical("msg-proposal", ProposalMsgCodec, (m) => {
-    decodeBlock(m.block);
-  }),
+  canonical("msg-proposal", ProposalMsgCodec, (m) => withParts("block", [m.block], decodeBlock)),
   canonical("msg-compact-proposal", CompactProposalMsgCodec, (m) => {
-    openCompactProposal(m);
+    const opened = parsed(() => openCompactProposal(m));
+    if (opened instanceof Refused) return `${ACCEPTED}, skeleton: ${opened.outcome}`;
+    return typeof opened === "string" ? `${ACCEPTED}, refused: ${opened}` : ACCEPTED;
   }),
   canonical("msg-vote", VoteMsgCodec),
-  canonical("msg-tx", TxMsgCodec, (m) => {
-    decodeTx(m.tx);
-  }),
-  canonical("msg-txs", TxsMsgCodec, (m) => {
-    for (const t of m.txs) typed(() => decodeTx(t));
-  }),
+  canonical("msg-tx", TxMsgCodec, (m) => withParts("tx", [m.tx], decodeTx)),
+  canonical("msg-txs", TxsMsgCodec, (m) => withParts("txs", m.txs, decodeTx)),
   canonical("msg-tx-hashes", TxHashesMsgCodec),
   canonical("msg-status", StatusMsgCodec),
   canonical("msg-block-request", BlockRequestCodec),
-  canonical("msg-block-response", BlockResponseCodec, (m) => {
-    for (const x of m.blocks) typed(() => decodeBlock(x.block));
-  }),
+  canonical("msg-block-response", BlockResponseCodec, (m) =>
+    withParts("blocks", m.blocks, (x) => decodeBlock(x.block)),
+  ),
   canonical("msg-block-txs-request", BlockTxsRequestCodec),
-  canonical("msg-block-txs", BlockTxsCodec, (m) => {
-    for (const t of m.txs) typed(() => decodeTx(t));
-  }),
+  canonical("msg-block-txs", BlockTxsCodec, (m) => withParts("txs", m.txs, decodeTx)),
   canonical("p2p-hello", HelloCodec),
   canonical("p2p-auth", AuthCodec),
   canonical("p2p-peers", PeersCodec),
@@ -151,21 +213,22 @@ export const TARGETS: FuzzTarget[] = [
     run(b) {
       const r = parseWalRecords(Buffer.from(b));
       if (r.goodBytes > b.length) throw new FuzzFinding("wal: read past the end");
-      for (const rec of r.records)
-        typed(() => {
-          const w = decodeWalRecord(rec);
-          if (!bytesEqual(encodeWalRecord(w), rec)) throw new FuzzFinding("wal: non-canonical record");
-        });
+      const dropped =
+        r.goodBytes < r.totalBytes ? `${r.records.length ? "some" : "no"} records, ${r.reason}` : "";
+      const o = withParts("records", r.records, decodeWalRecord, (w, rec) => {
+        if (!bytesEqual(encodeWalRecord(w), rec)) throw new FuzzFinding("wal: non-canonical record");
+      });
+      return dropped ? `${dropped}; ${o}` : o;
     },
   },
   {
     name: "wal-record",
     about: "one WAL record: canonical round trip",
     run(b) {
-      typed(() => {
-        if (!bytesEqual(encodeWalRecord(decodeWalRecord(b)), b))
-          throw new FuzzFinding("wal-record: non-canonical accept");
-      });
+      const w = parsed(() => decodeWalRecord(b));
+      if (w instanceof Refused) return w.outcome;
+      if (!bytesEqual(encodeWalRecord(w), b)) throw new FuzzFinding("wal-record: non-canonical accept");
+      return ACCEPTED;
     },
   },
   {
@@ -173,11 +236,11 @@ export const TARGETS: FuzzTarget[] = [
     text: true,
     about: "signer-state.json: parsed into a sane guard or SIGNER_STATE_CORRUPT",
     run(b) {
-      typed(() => {
-        const s = parseSignerState("signer-state.json", text(b));
-        if (s.height < 0n || !Number.isSafeInteger(s.round) || s.round < 0 || ![1, 2, 3].includes(s.step))
-          throw new FuzzFinding("signer-state: accepted a state that moves the guard backwards");
-      });
+      const s = parsed(() => parseSignerState("signer-state.json", text(b)));
+      if (s instanceof Refused) return s.outcome;
+      if (s.height < 0n || !Number.isSafeInteger(s.round) || s.round < 0 || ![1, 2, 3].includes(s.step))
+        throw new FuzzFinding("signer-state: accepted a state that moves the guard backwards");
+      return ACCEPTED;
     },
   },
   {
@@ -186,13 +249,13 @@ export const TARGETS: FuzzTarget[] = [
     about: "genesis JSON: validateGenesis accepts (and re-serialises to the same hash) or GenesisError",
     run(b) {
       const j = parseJson(b);
-      if (j === undefined) return;
-      typed(() => {
-        const g = validateGenesis(j);
-        const again = validateGenesis(JSON.parse(genesisToJson(g)));
-        if (!bytesEqual(hashGenesis(again), hashGenesis(g)))
-          throw new FuzzFinding("genesis: hash changed on a JSON round trip");
-      });
+      if (j === undefined) return NOT_JSON;
+      const g = parsed(() => validateGenesis(j));
+      if (g instanceof Refused) return g.outcome;
+      const again = validateGenesis(JSON.parse(genesisToJson(g)));
+      if (!bytesEqual(hashGenesis(again), hashGenesis(g)))
+        throw new FuzzFinding("genesis: hash changed on a JSON round trip");
+      return ACCEPTED;
     },
   },
   {
@@ -200,9 +263,8 @@ export const TARGETS: FuzzTarget[] = [
     text: true,
     about: "config.yaml: parseConfigText + validateConfig accept or ConfigError",
     run(b) {
-      typed(() => {
-        validateConfig(parseConfigText(text(b), "config.yaml"), "config.yaml");
-      });
+      const c = parsed(() => validateConfig(parseConfigText(text(b), "config.yaml"), "config.yaml"));
+      return c instanceof Refused ? c.outcome : ACCEPTED;
     },
   },
   {
@@ -211,11 +273,12 @@ export const TARGETS: FuzzTarget[] = [
     about: "POST /v1/txs body (JSON): a tx, or a typed error (4xx)",
     run(b) {
       const j = parseJson(b);
-      if (j === undefined) return;
-      typed(() => {
-        const [tx, bytes] = parseTx(j);
-        if (bytes && !bytesEqual(encodeTx(tx), bytes)) throw new FuzzFinding("http-tx: bytes mismatch");
-      });
+      if (j === undefined) return NOT_JSON;
+      const r = parsed(() => parseTx(j));
+      if (r instanceof Refused) return r.outcome;
+      const [tx, bytes] = r;
+      if (bytes && !bytesEqual(encodeTx(tx), bytes)) throw new FuzzFinding("http-tx: bytes mismatch");
+      return ACCEPTED;
     },
   },
   {
@@ -224,10 +287,9 @@ export const TARGETS: FuzzTarget[] = [
     about: "POST /admin/faults body (JSON): a fault, or a typed error (4xx)",
     run(b) {
       const j = parseJson(b);
-      if (j === undefined) return;
-      typed(() => {
-        parseFaultRequest(j);
-      });
+      if (j === undefined) return NOT_JSON;
+      const f = parsed(() => parseFaultRequest(j));
+      return f instanceof Refused ? f.outcome : ACCEPTED;
     },
   },
 ];

@@ -166,7 +166,12 @@ export function validateGenesis(json: unknown): Genesis {
     0n,
   );
   if (supply > U64_MAX) issues.push("accounts: total supply (balances + stakes) exceeds 2^64-1");
-  if (Number.isNaN(Date.parse(g.genesisTime))) issues.push("genesisTime: not a real date");
+  const timeMs = Date.parse(g.genesisTime);
+  if (Number.isNaN(timeMs)) issues.push("genesisTime: not a real date");
+  // The hash (and block times) hold it as u64 milliseconds: a real date before 1970 validated, then
+  // hashGenesis threw a CodecError that named no genesis field (found by fuzzing, issue 23).
+  else if (timeMs < 0)
+    issues.push("genesisTime: before 1970-01-01T00:00:00.000Z (times are unsigned milliseconds since then)");
   if (g.oracle) issues.push(...committeeIssues(g.oracle).map((i) => `oracle.${i}`));
   if (issues.length)
     throw new GenesisError({ code: "GENESIS_INVALID", issues }, `invalid genesis: ${issues.join("; ")}`);

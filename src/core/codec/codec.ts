@@ -1,4 +1,4 @@
-import { CodecError, type CodecErrorType } from "./errors.js";
+import { CodecError } from "./errors.js";
 import { Reader, Writer } from "./io.js";
 
 /**
@@ -23,12 +23,17 @@ export type ValueOf<C> = C extends Codec<infer T> ? T : never;
 // biome-ignore lint/suspicious/noExplicitAny: codec maps need an existential element type.
 type AnyCodec = Codec<any>;
 
-/** Re-throws a CodecError with `segment` prepended to its path, so errors name the failing field. */
+/**
+ * Re-throws a CodecError with `segment` prepended to its path, so errors name the failing field.
+ * PERF: the error is extended in place as it unwinds, not replaced by a new one per level: a new Error
+ * captures a stack trace, and rejecting one bad field 6 levels deep cost 7 of them (the main cost of
+ * refusing garbage, found by profiling the fuzz targets). The message gains ` at PATH` once.
+ */
 function prefixPath(err: unknown, segment: string): never {
   if (err instanceof CodecError && "path" in err.type) {
-    const type = { ...err.type, path: segment + err.type.path } as CodecErrorType;
-    const where = type.code === "CODEC_TRAILING_BYTES" ? "" : ` at ${(type as { path: string }).path}`;
-    throw new CodecError(type, `${err.message.replace(/ at \S+$/, "")}${where}`, { cause: err.cause });
+    const first = err.type.path === "";
+    err.type.path = segment + err.type.path;
+    err.message = `${first ? err.message : err.message.replace(/ at \S+$/, "")} at ${err.type.path}`;
   }
   throw err;
 }

@@ -84,6 +84,17 @@ describe("genesis", () => {
     expect(issues(m)[0]).toMatch(/^accounts\[0\]\.balance: must be ≤/);
   });
 
+  it("refuses a genesisTime before 1970, which it could not hash (found by fuzzing)", () => {
+    // The fuzzer's input: a real ISO date, so it validated, then hashGenesis threw CODEC_INVALID_VALUE
+    // (u64 out of range at .genesisTimeMs) instead of a GENESIS_INVALID naming the field.
+    expect(issues({ ...base(), genesisTime: "0026-01-01T00:00:00.000Z" })).toEqual([
+      "genesisTime: before 1970-01-01T00:00:00.000Z (times are unsigned milliseconds since then)",
+    ]);
+    expect(issues({ ...base(), genesisTime: "1969-12-31T23:59:59.999Z" })).toHaveLength(1);
+    const epoch = validateGenesis({ ...base(), genesisTime: "1970-01-01T00:00:00.000Z" });
+    expect(hashGenesis(epoch)).toHaveLength(32);
+  });
+
   it("derives distinct validator operator and consensus keys", () => {
     const { validators } = deriveDevValidators(3);
     expect(new Set(validators.map((v) => v.operator)).size).toBe(3);

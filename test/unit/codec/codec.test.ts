@@ -90,12 +90,11 @@ describe("codec rejections", () => {
     // The count promises more elements than the input holds: rejected at the vector, before reading them.
     const d = err(() => decode(C, fromHex("0x0000000201")));
     expect(d.type).toMatchObject({ code: "CODEC_SHORT_INPUT", path: ".outer.list" });
+    expect(d.message).toBe("input ends at byte 5: need 2 more byte(s) at offset 4 at .outer.list");
     const U = struct({ list: vector(union({ a: [1, u8] }), 4) });
-    expect(err(() => decode(U, fromHex("0x00000002010509"))).type).toMatchObject({
-      code: "CODEC_UNKNOWN_TAG",
-      tag: 9,
-      path: ".list[1]",
-    });
+    const t = err(() => decode(U, fromHex("0x00000002010509")));
+    expect(t.type).toMatchObject({ code: "CODEC_UNKNOWN_TAG", tag: 9, path: ".list[1]" });
+    expect(t.message).toBe("unknown type tag 9 at offset 6 at .list[1]");
   });
 
   it("reports trailing bytes with their offset", () => {
