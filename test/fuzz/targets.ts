@@ -80,12 +80,16 @@ function outcomeOf(err: FastposError): Outcome {
   return typeof t.reason === "string" ? `${err.code} (${gist(t.reason)})` : err.code;
 }
 
-/** A reason without what varies per input: cut at the first quoted snippet, digits as N, ASCII only. */
+/**
+ * A reason without what varies per input: cut at the first quoted snippet, the field or value it names
+ * elided, digits as N, ASCII only.
+ */
 const gist = (s: string) =>
   (s.startsWith("unknown key") ? "unknown key" : s)
     .split(/["'`\n]| at (?:line|position) /)[0]!
     .replace(/\d+/g, "N")
     .replace(/[^\x20-\x7e]/g, "?")
+    .replace(/\b(field|convert) \S+/g, "$1 …")
     .slice(0, 48)
     .trim();
 
