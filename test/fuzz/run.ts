@@ -40,7 +40,8 @@ if (args.includes("--write-corpus")) {
 const chosen = name === "all" ? TARGETS : TARGETS.filter((t) => t.name === name);
 if (!name || chosen.length === 0 || !Number.isSafeInteger(runs) || runs < 1) {
   console.error(
-    `usage: npm run fuzz -- <target|all> [--runs N] [--seed S]   (targets: npm run fuzz -- --list)`,
+    "usage: npm run fuzz -- <target|all> [--runs N] [--seed S] [--outcomes] [--report FILE]" +
+      "   (targets: npm run fuzz -- --list)",
   );
   process.exit(1);
 }

@@ -10,7 +10,6 @@ import {
   SignedVoteCodec,
 } from "../../src/core/chain/vote.js";
 import { bytesEqual, type Codec, decode, encode } from "../../src/core/codec/index.js";
-import { FastposError } from "../../src/core/errors.js";
 import { parseTx } from "../../src/node/api/routes.js";
 import { parseConfigText, validateConfig } from "../../src/node/config.js";
 import { parseFaultRequest } from "../../src/node/fault-file.js";
@@ -32,6 +31,7 @@ import { openCompactProposal } from "../../src/node/proposal-assembly.js";
 import { parseSignerState } from "../../src/node/signer.js";
 import { parseWalRecords } from "../../src/node/wal.js";
 import { decodeWalRecord, encodeWalRecord } from "../../src/node/wal-records.js";
+import { ACCEPTED, type Outcome, parsed, Refused } from "./outcomes.js";
 
 /**
  * Fuzz targets (issue 23 item 1; test/fuzz/README.md): each takes arbitrary bytes and runs the real parser
@@ -52,66 +52,8 @@ export interface FuzzTarget {
   run(input: Uint8Array): Outcome;
 }
 
-/**
- * What a target made of one input, counted per target in the run summary so a long run shows that inputs
- * reach deep decode paths: `accepted` (the parser returned and every check passed), a typed error's code
- * with the field path it names (`CODEC_SHORT_INPUT .body.payload<transfer>.amount`; vector indices as
- * `[]`), `not-json` for text the API or loader refuses before any parser, and for container messages the
- * verdict on their contents after a comma (`accepted, txs: CODEC_UNKNOWN_TAG .body.payload`).
- */
-export type Outcome = string;
-export const ACCEPTED = "accepted";
-
 /** A finding: an input the target must not produce. */
 export class FuzzFinding extends Error {}
-
-/**
- * The outcome of one typed error: its code, then where it is: a codec's field path, the key path of the
- * first schema issue (genesis, config), or the gist of its reason (digits and quoted text elided).
- */
-function outcomeOf(err: FastposError): Outcome {
-  const t = err.type as { path?: unknown; issues?: unknown; reason?: unknown };
-  const where = (p: string) => `${err.code} ${p.replace(/\[\d+\]/g, "[]")}`;
-  if (typeof t.path === "string") return t.path ? where(t.path) : err.code;
-  const issue = Array.isArray(t.issues) ? String(t.issues[0] ?? "") : "";
-  const key = /^([\w.[\]]+): /.exec(issue)?.[1];
-  if (key) return where(`.${key}`);
-  if (issue) return `${err.code} (${gist(issue.replace(/^\(root\): /, ""))})`;
-  return typeof t.reason === "string" ? `${err.code} (${gist(t.reason)})` : err.code;
-}
-
-/**
- * A reason without what varies per input: cut at the first quoted snippet, the field or value it names
- * elided, digits as N, ASCII only.
- */
-const gist = (s: string) =>
-  (s.startsWith("unknown key") ? "unknown key" : s)
-    .split(/["'`\n]| at (?:line|position) /)[0]!
-    .replace(/\d+/g, "N")
-    .replace(/[^\x20-\x7e]/g, "?")
-    .replace(/\b(field|convert) \S+/g, "$1 …")
-    .slice(0, 48)
-    .trim();
-
-/** An input the parser step refused with a typed error. */
-class Refused {
-  constructor(readonly outcome: Outcome) {}
-}
-
-/**
- * The parser step of a target: its value, or `Refused` for a typed error. Only this step may refuse:
- * what a target then does with the accepted value (re-encode, hash, JSON round trip) must not throw at
- * all, typed or not. A value the parser accepts but the node cannot encode or hash is a finding (README
- * "Findings": a genesis time before 1970).
- */
-function parsed<T>(parse: () => T): T | Refused {
-  try {
-    return parse();
-  } catch (err) {
-    if (err instanceof FastposError) return new Refused(outcomeOf(err));
-    throw err;
-  }
-}
 
 /**
  * A container's outcome: every part is parsed (each may be refused with a typed error) and each accepted
