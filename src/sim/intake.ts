@@ -10,18 +10,29 @@ import { bytesEqual, toHex } from "../core/codec/index.js";
 import { validatorIndex } from "../core/consensus/index.js";
 import type { Simulator } from "./simulator.js";
 import { requestSync } from "./sync.js";
-import type { Msg, SimNode, WalRecord } from "./types.js";
+import type { Msg, MsgMemo, SimNode } from "./types.js";
 
-const voteRecords = new WeakMap<Msg, WalRecord>();
+/** The message's own memo (a fresh one when it has none, or carries a copied one). */
+export function memoOf(msg: Msg): MsgMemo {
+  let m = msg.memo;
+  if (m === undefined || m.owner !== msg) {
+    m = { owner: msg };
+    msg.memo = m;
+  }
+  return m;
+}
+
+/** Whether any node's holding of `msg` is being tracked (only for messages that get relayed). */
+export function holdersKnown(msg: Msg): boolean {
+  const m = msg.memo;
+  return m !== undefined && m.owner === msg && m.holders !== undefined;
+}
 
 export function markHas(sim: Simulator, msg: Msg, node: number): Uint8Array {
-  let h = sim.holders.get(msg);
-  if (!h) {
-    h = new Uint8Array(sim.nodes.length);
-    sim.holders.set(msg, h);
-  }
-  h[node] = 1;
-  return h;
+  const memo = memoOf(msg);
+  memo.holders ??= new Uint8Array(sim.nodes.length);
+  memo.holders[node] = 1;
+  return memo.holders;
 }
 
 /**
@@ -44,11 +55,10 @@ export function route(sim: Simulator, n: SimNode, msg: Msg): void {
     sim.stats.stale++;
     return;
   }
-  const key = keyOf(sim, n, msg);
   if (msg.height > h) {
     if (msg.height > h + BigInt(sim.config.futureBuffer.window)) {
       sim.stats.futureDropped++;
-    } else if (checkSig(sim, msg, key)) {
+    } else if (checkSig(sim, n, msg)) {
       const list = n.future.get(msg.from) ?? [];
       n.future.set(msg.from, list);
       if (list.length < sim.config.futureBuffer.perPeer) list.push(msg);
@@ -70,19 +80,16 @@ export function route(sim: Simulator, n: SimNode, msg: Msg): void {
     sim.stats.wrongProposer++; // only proposer(h, r) may propose: not worth a signature check
     return;
   }
-  if (!checkSig(sim, msg, key)) return;
+  if (!checkSig(sim, n, msg)) return;
   if (msg.kind === "proposal") {
     const valid = proposalValid(sim, n, msg);
     n.blocks.set(toHex(msg.signed.proposal.blockHash), msg.block);
     sim.feed(n, { event: { type: "proposal", proposal: msg.signed, valid }, block: msg.block });
   } else {
     // PERF: one WAL record per vote message, shared by every receiver (records are never changed).
-    let rec = voteRecords.get(msg);
-    if (!rec) {
-      rec = { event: { type: "vote", vote: msg.signed } };
-      voteRecords.set(msg, rec);
-    }
-    sim.feed(n, rec);
+    const memo = memoOf(msg);
+    memo.record ??= { event: { type: "vote", vote: msg.signed } };
+    sim.feed(n, memo.record);
   }
 }
 
@@ -103,8 +110,14 @@ export function claimedKey(sim: Simulator, msg: Msg): Uint8Array | undefined {
   return j === undefined ? undefined : sim.nodeAt(j).publicKey;
 }
 
-export function checkSig(sim: Simulator, msg: Msg, key: Uint8Array | undefined): boolean {
-  if (sim.glue.checkMessage(msg, key)) return true;
+/**
+ * The message's signature verdict, checked once per message under the claimed signer's key in the first
+ * receiver's validator set (every receiver of a height has the same set).
+ */
+export function checkSig(sim: Simulator, n: SimNode, msg: Msg): boolean {
+  const memo = memoOf(msg);
+  memo.signatureOk ??= sim.glue.checkMessage(msg, keyOf(sim, n, msg));
+  if (memo.signatureOk) return true;
   sim.stats.badSignatures++;
   return false;
 }

@@ -14,7 +14,7 @@ import type { EngineStep, Fault, SimConfig } from "./config.js";
 import { commit } from "./decide.js";
 import { applyFault } from "./faults.js";
 import { EventHeap } from "./heap.js";
-import { claimedKey, markHas, relay, route } from "./intake.js";
+import { claimedKey, holdersKnown, markHas, relay, route } from "./intake.js";
 import { Network } from "./network.js";
 import { createRng, type Rng } from "./rng.js";
 import { createSigner, type SimSigner } from "./signer.js";
@@ -182,7 +182,7 @@ export class Simulator {
           e.out.pending--;
         }
         // Only relayed messages need their holders known (honest broadcasts reach everyone directly).
-        if (e.out?.selective || this.holders.has(e.msg)) markHas(this, e.msg, e.to);
+        if (e.out?.selective || holdersKnown(e.msg)) markHas(this, e.msg, e.to);
         route(this, n, e.msg);
         if (e.out?.selective) relay(this, n, e.msg);
         return;
@@ -218,10 +218,6 @@ export class Simulator {
   }
 
   // ---- message intake ----
-
-  /** Which nodes hold each message (any copy): relays skip them. */
-  /** @internal */
-  holders = new WeakMap<Msg, Uint8Array>();
 
   // ---- the engine ----
 

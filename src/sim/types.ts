@@ -9,9 +9,25 @@ import type { Behaviour } from "./config.js";
  */
 
 /** A consensus message on the wire. A proposal carries its block (the node gossips them together). */
-export type Msg =
+export type Msg = (
   | { kind: "proposal"; from: number; height: bigint; round: number; signed: SignedProposal; block: Block }
-  | { kind: "vote"; from: number; height: bigint; round: number; signed: SignedVote };
+  | { kind: "vote"; from: number; height: bigint; round: number; signed: SignedVote }
+) & { memo?: MsgMemo };
+
+/**
+ * What the simulator learnt about one message object, kept on it (PERF: a field read per delivery instead
+ * of WeakMap look-ups; a vote reaches every node). Valid only while `owner` is the message itself: a
+ * message copied with a spread (a byzantine twin) carries the memo along but is not its owner.
+ */
+export interface MsgMemo {
+  readonly owner: object;
+  /** Which nodes hold the message (any copy): relays skip them. */
+  holders?: Uint8Array;
+  /** The one WAL record every receiver of a vote logs (records are never changed). */
+  record?: WalRecord;
+  /** The signature verdict (checked once, whoever receives it first). */
+  signatureOk?: boolean;
+}
 
 /** One own message and, per peer, 0 = not delivered, 1 = in flight, 2 = delivered (gossip re-sends 0s). */
 export interface Outgoing {

@@ -9,6 +9,7 @@ import {
   voteEvidence,
 } from "../chain/vote.js";
 import { bytesEqual, encode, fromHex, toHex } from "../codec/index.js";
+import { Rounds } from "./rounds.js";
 import type {
   ConsensusEffect,
   ConsensusEvent,
@@ -19,6 +20,7 @@ import type {
 } from "./types.js";
 import {
   addVote,
+  addVoteAt,
   emptyVoteSet,
   NIL,
   powerFor,
@@ -77,7 +79,7 @@ export function createConsensusState(o: {
     lockedRound: -1,
     validValue: null,
     validRound: -1,
-    rounds: new Map(),
+    rounds: Rounds.EMPTY,
     fired: new Set(),
     decided: null,
     reported: new Set(),
@@ -116,31 +118,61 @@ function copyState(
  */
 class Draft {
   s: MutableState;
-  rounds: Map<number, RoundState>;
   private firedOwn: Set<number> | null = null;
   private reportedOwn: Set<string> | null = null;
   effects: ConsensusEffect[] = [];
-
+  /** The rounds: the input state's arrays until the first write, then copies of this draft's own. */
+  private roundKeys: number[];
+  private roundValues: RoundState[];
   private roundsOwn = false;
+  private readonly input: Rounds;
 
   constructor(state: ConsensusState) {
     // PERF: explicit literals (not spreads) keep one hidden class for every state object.
     this.s = copyState(state, state.rounds, state.fired, state.reported);
-    this.rounds = state.rounds as Map<number, RoundState>;
+    this.input = Rounds.from(state.rounds);
+    this.roundKeys = this.input.keyList as number[];
+    this.roundValues = this.input.valueList as RoundState[];
   }
 
-  /** Replaces (or adds) a round's state; the input state's map is copied on the first write. */
+  /** Round `r`'s state, if the height has seen it. */
+  round(r: number): RoundState | undefined {
+    const i = this.roundKeys.indexOf(r);
+    return i < 0 ? undefined : this.roundValues[i];
+  }
+
+  /** How many rounds the height has seen; `roundAt(i)` / `roundKey(i)` read them in first-seen order. */
+  get roundCount(): number {
+    return this.roundKeys.length;
+  }
+
+  roundKey(i: number): number {
+    return this.roundKeys[i] as number;
+  }
+
+  roundAt(i: number): RoundState {
+    return this.roundValues[i] as RoundState;
+  }
+
+  /** Replaces (or adds) a round's state; the input state's rounds are copied on the first write. */
   setRound(r: number, rs: RoundState): void {
     if (!this.roundsOwn) {
-      this.rounds = new Map(this.rounds);
+      this.roundKeys = this.roundKeys.slice();
+      this.roundValues = this.roundValues.slice();
       this.roundsOwn = true;
     }
-    this.rounds.set(r, rs);
+    const i = this.roundKeys.indexOf(r);
+    if (i >= 0) this.roundValues[i] = rs;
+    else {
+      this.roundKeys.push(r);
+      this.roundValues.push(rs);
+    }
   }
 
   /** A new height: no rounds yet. */
   resetRounds(): void {
-    this.rounds = new Map();
+    this.roundKeys = [];
+    this.roundValues = [];
     this.roundsOwn = true;
   }
 
@@ -170,7 +202,7 @@ class Draft {
 
   finish(): { state: ConsensusState; effects: ConsensusEffect[] } {
     // `s` is already a fresh object of its own (the constructor's copy): finish it in place.
-    this.s.rounds = this.rounds;
+    this.s.rounds = this.roundsOwn ? Rounds.of(this.roundKeys, this.roundValues) : this.input;
     this.s.fired = this.firedOwn ?? this.s.fired;
     this.s.reported = this.reportedOwn ?? this.s.reported;
     return {
@@ -180,7 +212,7 @@ class Draft {
   }
 
   roundState(r: number): RoundState {
-    let rs = this.rounds.get(r);
+    let rs = this.round(r);
     if (!rs) {
       const n = this.s.validators.validators.length;
       rs = { prevotes: emptyVoteSet(n), precommits: emptyVoteSet(n) };
@@ -294,7 +326,7 @@ function onProposal(d: Draft, ev: Extract<ConsensusEvent, { type: "proposal" }>)
  * crosses none of them, in a round not ahead of ours, cannot enable a rule that was not already enabled
  * (and none was: `step` runs the rules to a fixpoint). PERF: this skips the rules for most votes.
  */
-function onVote(d: Draft, sv: SignedVote): boolean {
+function onVote(d: Draft, sv: SignedVote, index: number): boolean {
   const v = sv.vote;
   if (v.height !== d.s.height || v.round > d.s.round + MAX_ROUND_AHEAD) return false;
   const rs = d.roundState(v.round);
@@ -302,7 +334,8 @@ function onVote(d: Draft, sv: SignedVote): boolean {
   const before = rs[which];
   const key = valueKey(v.blockHash);
   const keyBefore = powerFor(before, key); // before adding: `before` is then no longer the newest version
-  const res = addVote(before, d.s.validators, sv);
+  const res =
+    index >= 0 ? addVoteAt(before, d.s.validators, index, sv, key) : addVote(before, d.s.validators, sv);
   if (res.kind === "added") {
     d.setRound(
       v.round,
@@ -332,7 +365,7 @@ function proposalValue(rs: RoundState | undefined): string | undefined {
 }
 
 function commitFor(d: Draft, round: number, value: string): Commit {
-  const set = (d.rounds.get(round) as RoundState).precommits;
+  const set = (d.round(round) as RoundState).precommits;
   // In validator order (the set's address order), whatever order the votes came in.
   const signatures: Commit["signatures"] = [];
   for (let i = 0; i < d.s.validators.validators.length; i++) {
@@ -347,13 +380,15 @@ function commitFor(d: Draft, round: number, value: string): Commit {
 function applyRules(d: Draft): boolean {
   if (d.s.step === "commit") return false;
   const r = d.s.round;
-  const rs = d.rounds.get(r);
+  const rs = d.round(r);
   const v = proposalValue(rs);
   const valid = rs?.proposal?.valid ?? false;
   const pol = rs?.proposal?.signed.proposal.polRound ?? null;
 
   // Lines 49–54: upon ⟨PROPOSAL, h, r', v, ∗⟩ ∧ 2f+1 ⟨PRECOMMIT, h, r', id(v)⟩ while decision = nil: decide.
-  for (const [rr, st] of d.rounds) {
+  for (let i = 0; i < d.roundCount; i++) {
+    const rr = d.roundKey(i);
+    const st = d.roundAt(i);
     const pv = proposalValue(st);
     if (pv && st.proposal?.valid && isQuorum(powerFor(st.precommits, pv), d.total)) {
       d.s.decided = { round: rr, blockHash: pv };
@@ -370,7 +405,9 @@ function applyRules(d: Draft): boolean {
   }
 
   // Lines 55–56: upon f+1 ⟨∗, h, r', ∗⟩ with r' > round: StartRound(r').
-  for (const [rr, st] of d.rounds) {
+  for (let i = 0; i < d.roundCount; i++) {
+    const rr = d.roundKey(i);
+    const st = d.roundAt(i);
     if (rr <= r) continue;
     if (!isOneThird(st.prevotes.total + st.precommits.total, d.total)) continue; // an upper bound
     let power = 0n;
@@ -392,7 +429,7 @@ function applyRules(d: Draft): boolean {
       return true;
     }
     // Lines 28–33: ⟨PROPOSAL, h, r, v, vr⟩ ∧ 2f+1 ⟨PREVOTE, h, vr, id(v)⟩ while step = propose ∧ 0 ≤ vr < r.
-    if (pol < r && isQuorum(powerFor(d.rounds.get(pol)?.prevotes, v), d.total)) {
+    if (pol < r && isQuorum(powerFor(d.round(pol)?.prevotes, v), d.total)) {
       const ok = valid && (d.s.lockedRound <= pol || d.s.lockedValue === v);
       d.vote("prevote", ok ? v : null);
       d.setStep("prevote");
@@ -458,20 +495,28 @@ function onTimeout(d: Draft, ev: Extract<ConsensusEvent, { type: "timeout" }>): 
   }
 }
 
-/** True when `event` cannot change `state`: the same checks `step` would make first, and nothing else. */
-function unchanged(state: ConsensusState, event: ConsensusEvent): boolean {
-  if (event.type !== "vote" && event.type !== "proposal") return false;
-  if (state.step === "commit") return true;
-  if (event.type === "proposal") return event.proposal.proposal.height !== state.height;
+/** `unchanged` of a vote that may change the state, with its voter's index (-1: not looked up). */
+const CHANGES = -1;
+/** `unchanged` of an input that cannot change the state. */
+const UNCHANGED = -2;
+
+/**
+ * UNCHANGED when `event` cannot change `state` (the same checks `step` would make first, and nothing
+ * else); otherwise the voter's index in the validator set for a vote whose round exists, else CHANGES.
+ */
+function unchanged(state: ConsensusState, event: ConsensusEvent): number {
+  if (event.type !== "vote" && event.type !== "proposal") return CHANGES;
+  if (state.step === "commit") return UNCHANGED;
+  if (event.type === "proposal") return event.proposal.proposal.height !== state.height ? UNCHANGED : CHANGES;
   const v = event.vote.vote;
-  if (v.height !== state.height || v.round > state.round + MAX_ROUND_AHEAD) return true;
+  if (v.height !== state.height || v.round > state.round + MAX_ROUND_AHEAD) return UNCHANGED;
   const rs = state.rounds.get(v.round);
-  if (!rs) return false;
+  if (!rs) return CHANGES;
   const i = validatorIndex(state.validators, v.validator);
-  if (i < 0) return true;
+  if (i < 0) return UNCHANGED;
   const prev = voteAt(v.type === "prevote" ? rs.prevotes : rs.precommits, i);
   // An exact duplicate; a conflicting vote is not counted either, but it is reported (once).
-  return prev !== undefined && valueKey(prev.vote.blockHash) === valueKey(v.blockHash);
+  return prev !== undefined && valueKey(prev.vote.blockHash) === valueKey(v.blockHash) ? UNCHANGED : i;
 }
 
 /**
@@ -483,7 +528,8 @@ export function step(
 ): { state: ConsensusState; effects: ConsensusEffect[] } {
   // PERF: most inputs change nothing (messages after the decision, duplicates from gossip): answer those
   // without a working copy. At 100 validators a node gets ~200 votes per height.
-  if (unchanged(state, event)) return { state, effects: [] };
+  const index = unchanged(state, event);
+  if (index === UNCHANGED) return { state, effects: [] };
   const d = new Draft(state);
   switch (event.type) {
     case "newHeight": {
@@ -498,7 +544,7 @@ export function step(
       break;
     case "vote":
       // A vote that crosses no threshold cannot enable a rule (see onVote): no need to look.
-      if (d.s.step === "commit" || !onVote(d, event.vote)) return d.finish();
+      if (d.s.step === "commit" || !onVote(d, event.vote, index)) return d.finish();
       break;
     case "timeout":
       onTimeout(d, event);
@@ -510,7 +556,7 @@ export function step(
         event.round === d.s.round &&
         d.s.step === "propose" &&
         d.isProposer(event.round) &&
-        !d.rounds.get(event.round)?.proposal
+        !d.round(event.round)?.proposal
       ) {
         d.propose(event.round, toHex(event.blockHash));
       }

@@ -113,6 +113,20 @@ function forkLog(set: VoteSet): VoteLog {
 export function addVote(set: VoteSet, validators: ValidatorSet, sv: SignedVote): AddVoteResult {
   const i = validatorIndex(validators, sv.vote.validator);
   if (i < 0) return { kind: "unknown-validator" };
+  return addVoteAt(set, validators, i, sv, valueKey(sv.vote.blockHash));
+}
+
+/**
+ * `addVote` for a caller that already looked up the voter's index in `validators` and the vote's
+ * `valueKey` (PERF: the engine needs both before adding; each look-up is a WeakMap read).
+ */
+export function addVoteAt(
+  set: VoteSet,
+  validators: ValidatorSet,
+  i: number,
+  sv: SignedVote,
+  key: string,
+): AddVoteResult {
   const prev = voteAt(set, i);
   if (prev) {
     if (sameValue(prev.vote.blockHash, sv.vote.blockHash)) return { kind: "duplicate" };
@@ -123,7 +137,6 @@ export function addVote(set: VoteSet, validators: ValidatorSet, sv: SignedVote):
   log.position[i] = log.entries.length;
   log.entries.push(sv);
   log.powers.push(p);
-  const key = valueKey(sv.vote.blockHash);
   log.tally.set(key, (log.tally.get(key) ?? 0n) + p);
   return { kind: "added", set: { count: set.count + 1, total: set.total + p, log } };
 }
