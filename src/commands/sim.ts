@@ -34,6 +34,7 @@ export default class Sim extends BaseCommand {
   ];
   static override flags = {
     validators: Flags.integer({
+      char: "n",
       description: `Validators [default: ${DEFAULTS.validators}, or the scenario's]`,
       min: 1,
       max: 1000,
@@ -62,7 +63,7 @@ export default class Sim extends BaseCommand {
     }),
     workers: Flags.integer({
       description:
-        "Threads that sign and check signatures beside the simulation [default: one per core; 0 = in line]. Never changes a result",
+        "Threads that sign and check signatures beside the simulation [default: one per core besides the simulation's, at least 1; 0 = in line]. Never changes a result",
       min: 0,
       max: 64,
     }),

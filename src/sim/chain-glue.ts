@@ -111,8 +111,27 @@ export class ChainGlue {
     this.tickets.set(signed, { id, publicKey, message });
   }
 
+  /** The block's hash (memoised per block object: every node hashes each proposal several times). */
   hashOf(block: Block): Uint8Array {
-    return hashBlock(block);
+    return this.blockHash(block).bytes;
+  }
+
+  /** `hashOf` as 0x-hex. */
+  hashHexOf(block: Block): string {
+    return this.blockHash(block).hex;
+  }
+
+  /** PERF: blocks are values, never changed once built, so their hash is kept by identity. */
+  private readonly hashes = new WeakMap<Block, { bytes: Uint8Array; hex: string }>();
+
+  private blockHash(block: Block): { bytes: Uint8Array; hex: string } {
+    let h = this.hashes.get(block);
+    if (!h) {
+      const bytes = hashBlock(block);
+      h = { bytes, hex: toHex(bytes) };
+      this.hashes.set(block, h);
+    }
+    return h;
   }
 
   get chainId(): string {
@@ -151,7 +170,7 @@ export class ChainGlue {
    * executed it (registered by `build`).
    */
   execute(state: State, block: Block): AppliedBlock | string {
-    const key = `${toHex(state.lastBlockHash)}/${toHex(hashBlock(block))}`;
+    const key = `${toHex(state.lastBlockHash)}/${this.hashHexOf(block)}`;
     const hit = this.applied.get(key);
     if (hit !== undefined) return hit;
     let r: AppliedBlock | string;
@@ -213,7 +232,7 @@ export class ChainGlue {
           commit,
           state.validatorSet,
           this.chainId,
-          { height: block.header.height, blockHash: hashBlock(block) },
+          { height: block.header.height, blockHash: this.hashOf(block) },
           this.verified,
         );
         ok = true;

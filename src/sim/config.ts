@@ -90,7 +90,7 @@ export interface SimConfig {
   /** Fast fake signatures instead of ed25519 (reported in the output). */
   fakeSigner: boolean;
   /**
-   * Threads that check signatures alongside the event loop (verify-pool.ts); undefined = one per core, 0 =
+   * Threads that check signatures alongside the event loop (verify-pool.ts); undefined = one per core besides the event loop's (at least one), 0 =
    * in line. Never changes a result, only the wall time.
    */
   workers?: number;

@@ -4,7 +4,6 @@
  * peer), the proposer and the signature checked, a proposal's block re-executed (valid(v)) — and gossip
  * relay of messages their author sent to some peers only.
  */
-import { hashBlock } from "../core/chain/index.js";
 import { proposerFor, type ValidatorInfo } from "../core/chain/validator-set.js";
 import { bytesEqual, toHex } from "../core/codec/index.js";
 import { validatorIndex } from "../core/consensus/index.js";
@@ -124,7 +123,7 @@ export function checkSig(sim: Simulator, n: SimNode, msg: Msg): boolean {
 
 export function proposalValid(sim: Simulator, n: SimNode, msg: Extract<Msg, { kind: "proposal" }>): boolean {
   const block = msg.block;
-  if (toHex(hashBlock(block)) !== toHex(msg.signed.proposal.blockHash)) return false;
+  if (sim.glue.hashHexOf(block) !== toHex(msg.signed.proposal.blockHash)) return false;
   const drift = n.chain.params.maxTimeDriftMs;
   if (Number(block.header.time) > sim.world.genesisMs + sim.now + drift) return false;
   const r = sim.glue.execute(n.chain, block);

@@ -1,5 +1,6 @@
 import { evidenceKeyOf } from "../core/chain/apply/evidence.js";
-import { type Block, hashBlock } from "../core/chain/index.js";
+import type { Block } from "../core/chain/index.js";
+import { indexOfValidator } from "../core/chain/validator-set.js";
 import type { Proposal, SignedProposal, SignedVote, Vote } from "../core/chain/vote.js";
 import { toHex } from "../core/codec/index.js";
 import {
@@ -76,9 +77,13 @@ export class Simulator {
     const s0 = this.world.state0;
     this.nodes = this.world.keys.map((k, id) => {
       this.byAddress.set(k.addressHex, id);
+      // The genesis set's own address object where there is one (same bytes): the engine's look-up of a
+      // vote's validator then matches by identity (PERF: every node looks up every vote).
+      const inSet = s0.validatorSet.validators[indexOfValidator(s0.validatorSet, k.address)];
+      const address = inSet?.address ?? k.address;
       return {
         id,
-        address: k.address,
+        address,
         addressHex: k.addressHex,
         publicKey: k.publicKey,
         alive: true,
@@ -86,7 +91,7 @@ export class Simulator {
         engine: createConsensusState({
           height: 1n,
           validators: s0.validatorSet,
-          self: k.address,
+          self: address,
           timeouts: s0.params.timeouts,
         }),
         chain: s0,
@@ -224,7 +229,7 @@ export class Simulator {
   /** Logs the input to the WAL, steps the engine, runs the effects. */
   feed(n: SimNode, rec: WalRecord): void {
     n.wal.push(rec);
-    if (rec.block) n.blocks.set(toHex(hashBlock(rec.block)), rec.block);
+    if (rec.block) n.blocks.set(this.glue.hashHexOf(rec.block), rec.block);
     this.stats.steps++;
     const { state, effects } = this.engine(n.engine, rec.event);
     // An input that changed nothing replays as nothing: not kept (PERF: most votes after the decision).
@@ -243,7 +248,7 @@ export class Simulator {
         if (n.replay?.some((r) => r.event.type === "valueReady" && r.event.round === e.round)) return;
         const block = this.buildFor(n, 0);
         this.feed(n, {
-          event: { type: "valueReady", height: e.height, round: e.round, blockHash: hashBlock(block) },
+          event: { type: "valueReady", height: e.height, round: e.round, blockHash: this.glue.hashOf(block) },
           block,
         });
         return;

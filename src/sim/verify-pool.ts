@@ -13,8 +13,9 @@ import { verify } from "../core/crypto/index.js";
  *   precommit for it in advance (what an honest validator most likely signs next); the thread signs and
  *   then checks the signature. When the engine does ask for that vote, its signature and verdict are
  *   already there; any other vote is signed in line.
- * Answers come back through SharedArrayBuffers; the simulator blocks (Atomics.wait) only if one is not
- * there yet. Nothing in a run depends on this: ed25519 signatures are deterministic (RFC 8032) and a
+ * Answers come back through SharedArrayBuffers. A job no thread has started yet when the simulator needs
+ * its answer is taken back and computed in line (each job's slot moves pending → claimed by exactly one
+ * side, with a compare-and-swap); the simulator blocks (Atomics.wait) only on a job a thread is computing. Nothing in a run depends on this: ed25519 signatures are deterministic (RFC 8032) and a
  * verdict is a pure function computed by the same `verify` of core/crypto, whichever thread computes them
  * and whenever — a run with threads has the digest of a run without.
  */
@@ -29,6 +30,8 @@ export interface PoolJob {
 }
 
 const SLOTS = 1 << 16;
+/** Low bits of a job's slot: 0 pending, 1 valid, 2 invalid, CLAIMED being computed by a thread. */
+export const CLAIMED = 3;
 const ID_MASK = (1 << 28) - 1;
 /** Jobs are posted in batches of this many (or sooner, when an answer is needed). */
 const BATCH = 16;
@@ -45,6 +48,8 @@ export class VerifyPool {
   private posted = 0;
   submitted = 0;
   waited = 0;
+  /** Jobs computed in line because no thread had started them when their answer was needed. */
+  stolen = 0;
   /** Set when a thread failed or stalled: answers are then computed in line. */
   broken = false;
 
@@ -81,7 +86,7 @@ export class VerifyPool {
   private push(kind: PoolJob["kind"], a: Uint8Array, b: Uint8Array, message: Uint8Array): number {
     const id = this.next++;
     const slot = id & (SLOTS - 1);
-    Atomics.store(this.results, slot, 0);
+    Atomics.store(this.results, slot, (id & ID_MASK) << 2); // pending
     // PERF: one fresh buffer per job. Posting views (Buffer slices of node's 8 KiB pool) would clone their
     // whole underlying buffers.
     const bytes = new Uint8Array(a.length + b.length + message.length);
@@ -94,8 +99,8 @@ export class VerifyPool {
     return id;
   }
 
-  /** Posts the batch, round robin over the threads. */
-  private flush(): void {
+  /** Posts the queued jobs now (else when a batch is full or an answer is asked for), round robin. */
+  flush(): void {
     if (!this.batch.length) return;
     const jobs = this.batch;
     this.batch = [];
@@ -107,14 +112,23 @@ export class VerifyPool {
     );
   }
 
-  /** Waits for ticket `id`; false if the pool gave up (the caller computes the answer itself). */
+  /**
+   * Waits for ticket `id`; false when the caller must compute the answer itself: no thread had started the
+   * job (it is taken back), or the pool gave up.
+   */
   private await(id: number): boolean {
     const slot = id & (SLOTS - 1);
     const tag = (id & ID_MASK) << 2;
-    const ready = (v: number) => (v & ~3) === tag && (v & 3) !== 0;
+    const ready = (v: number) => (v & ~3) === tag && (v & 3) !== CLAIMED && (v & 3) !== 0;
     let v = Atomics.load(this.results, slot);
     if (ready(v)) return true;
     if (this.broken) return false;
+    // PERF: a job still queued would keep this thread idle while a pool thread works through the jobs
+    // before it: do it here instead (the thread skips a job it cannot claim).
+    if (Atomics.compareExchange(this.results, slot, tag, tag | CLAIMED) === tag) {
+      this.stolen++;
+      return false;
+    }
     if (id >= this.posted) this.flush();
     this.waited++;
     let timeouts = 0;
@@ -127,13 +141,19 @@ export class VerifyPool {
     return false;
   }
 
-  /** The verdict of ticket `id`; `job` gives its inputs, to compute it here if the pool gave up. */
+  /** Whether a thread has answered ticket `id` (does not wait). */
+  answered(id: number): boolean {
+    const v = Atomics.load(this.results, id & (SLOTS - 1));
+    return (v & ~3) === (id & ID_MASK) << 2 && (v & 3) !== 0 && (v & 3) !== CLAIMED;
+  }
+
+  /** The verdict of ticket `id`; `job` gives its inputs, to compute it here when the pool does not. */
   verdict(id: number, job: () => [Uint8Array, Uint8Array, Uint8Array]): boolean {
     if (!this.await(id)) return verify(...job());
     return (Atomics.load(this.results, id & (SLOTS - 1)) & 3) === 1;
   }
 
-  /** The signature of a sign ticket (a copy), or null if the pool gave up. */
+  /** The signature of a sign ticket (a copy), or null when the caller is to sign (see `await`). */
   signature(id: number): Uint8Array | null {
     if (!this.await(id)) return null;
     const at = (id & (SLOTS - 1)) * 64;
@@ -148,10 +168,11 @@ export class VerifyPool {
 let shared: VerifyPool | null | undefined;
 
 /**
- * The process's pool: one thread per core (at least one), made on first use and reused by every
- * simulation (sweeps run thousands); null when `threads` is 0 (signature work runs in line).
+ * The process's pool: one thread per core besides the simulation's own (at least one), made on first use
+ * and reused by every simulation (sweeps run thousands); null when `threads` is 0 (signature work runs in
+ * line). A thread more than that only takes turns with the simulation on the same cores.
  */
-export function verifyPool(threads = Math.max(1, availableParallelism())): VerifyPool | null {
+export function verifyPool(threads = Math.max(1, availableParallelism() - 1)): VerifyPool | null {
   if (threads <= 0) return null;
   shared ??= new VerifyPool(threads);
   return shared;

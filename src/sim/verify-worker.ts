@@ -1,7 +1,7 @@
 import { createPrivateKey, type KeyObject, sign } from "node:crypto";
 import { parentPort, workerData } from "node:worker_threads";
 import { verify } from "../core/crypto/index.js";
-import type { PoolJob } from "./verify-pool.js";
+import { CLAIMED, type PoolJob } from "./verify-pool.js";
 
 /**
  * A thread of the simulator's signature pool (verify-pool.ts): signs with node:crypto (as the simulator's
@@ -25,6 +25,8 @@ function keyOf(secret: Uint8Array): KeyObject {
 
 parentPort?.on("message", (jobs: PoolJob[]) => {
   for (const j of jobs) {
+    // The simulator may have taken the job back (it needed the answer before this thread got to it).
+    if (Atomics.compareExchange(results, j.slot, j.tag, j.tag | CLAIMED) !== j.tag) continue;
     const b = j.bytes;
     let ok: boolean;
     if (j.kind === "check") ok = verify(b.subarray(0, 32), b.subarray(96), b.subarray(32, 96));
