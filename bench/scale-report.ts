@@ -131,9 +131,9 @@ export function summarizeSizes(runs: readonly ScaleRun[]): SizeSummary[] {
         m((r) => r.cpuRatio),
         2,
       ),
-      medianP50Ms: m((r) => r.p50Ms),
-      medianP99Ms: m((r) => r.p99Ms),
-      medianPeakRssMBSum: m((r) => r.peakRssMBSum),
+      medianP50Ms: Math.round(m((r) => r.p50Ms)),
+      medianP99Ms: Math.round(m((r) => r.p99Ms)),
+      medianPeakRssMBSum: Math.round(m((r) => r.peakRssMBSum)),
       idleP50Ms: idle.length ? round(median(idle.map((i) => i.p50Ms)), 1) : null,
       idleP99Ms: idle.length ? round(median(idle.map((i) => i.p99Ms)), 1) : null,
     };

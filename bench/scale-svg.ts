@@ -10,7 +10,7 @@ export const CHART = {
   width: 720,
   height: 600,
   left: 90,
-  right: 30,
+  right: 50,
   /** Top and height of each panel's plot area. */
   panels: [
     { top: 80, height: 200 },
