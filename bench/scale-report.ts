@@ -56,6 +56,15 @@ export interface SizeSummary {
   idleP99Ms: number | null;
 }
 
+/** An attempt that produced no figures (the max load, or the idle latency after it). */
+export interface FailedAttempt {
+  run: number;
+  validators: number;
+  attempt: number;
+  phase: "max load" | "idle";
+  error: string;
+}
+
 /** What bench/scale.json holds. */
 export interface ScaleDoc {
   date: string;
@@ -64,6 +73,7 @@ export interface ScaleDoc {
   idleTxs: number;
   runs: ScaleRun[];
   sizes: SizeSummary[];
+  failed: FailedAttempt[];
 }
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -184,12 +194,30 @@ export function scaleSection(doc: ScaleDoc): string {
       (doc.idleTxs > 0
         ? `Idle: ${doc.idleTxs} SDK transfers → final per run on a fresh \`devnet up -n N\`, 300 ms apart.`
         : "Idle latency not measured (--idle-txs 0)."),
+    ...(doc.failed.length
+      ? [
+          "",
+          `${doc.failed.length} attempt(s) failed and gave no figures (${failureGist(doc.failed)}); a failed max load ` +
+            "was tried once more; all are listed under `failed` in scale.json.",
+        ]
+      : []),
     "",
     scaleTable(doc.sizes),
     "",
     "![scale curve](scale.svg)",
     "",
   ].join("\n");
+}
+
+/** The failures by size and error code, e.g. "10 validators: 2 × NODE_UNREACHABLE; 16 validators: 1 × TIMEOUT". */
+export function failureGist(failed: readonly FailedAttempt[]): string {
+  const counts = new Map<string, number>();
+  for (const f of failed) {
+    const code = /\b([A-Z][A-Z0-9]*_[A-Z0-9_]+)\b/.exec(f.error)?.[1] ?? "other error";
+    const key = `${f.validators} validators${f.phase === "idle" ? " (idle)" : ""}: ${code}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([k, n]) => k.replace(": ", `: ${n} × `)).join("; ");
 }
 
 /** Where `heading`'s section starts and ends in `md` (up to the next `## ` heading), or null. */

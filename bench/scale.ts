@@ -10,8 +10,8 @@
  * Writes bench/scale.json (every run, the medians per size, machine, date), bench/scale.svg (the chart) and
  * the "Scale curve" section of bench/results.md (bench/suite.ts keeps that section when it rewrites the file).
  *
- * Bounded: at most 10 runs per size of at most 120 s loads, each killed after its load + 4 min; a run that
- * fails is reported and left out, the others go on. Any devnet a killed run left goes, also on Ctrl-C.
+ * Bounded: at most 10 runs per size of at most 120 s loads, each attempt killed after its load + 4 min; a
+ * failed max load is tried once more (see ATTEMPTS), then left out; every failure is reported. Any devnet a killed run left goes, also on Ctrl-C.
  * A bad option: one line, exit 1.
  */
 import { type SpawnOptions, spawn, spawnSync } from "node:child_process";
@@ -30,6 +30,7 @@ import { verifiesPerSecond } from "./host-speed.js";
 import { runOnce as idleOnce } from "./latency.js";
 import { parseScaleArgs, ScaleArgError, type ScaleOptions, USAGE } from "./scale-args.js";
 import {
+  type FailedAttempt,
   type RawScaleRun,
   replaceSection,
   runOrder,
@@ -45,6 +46,12 @@ import { scaleChart } from "./scale-svg.js";
 const REPO = resolve(import.meta.dirname, "..");
 const BIN = join(REPO, "bin", "run.js");
 const OUT = import.meta.dirname;
+/**
+ * Max-load attempts per run. NOTE: on this 2-core host at 10 and 16 validators `fastpos bench` fails now and
+ * then with NODE_UNREACHABLE while every node is alive (a batch POST cut with "socket hang up" twice in a
+ * row: issue 22 goal 7); the run is tried once more, and every failed attempt is kept in scale.json.
+ */
+const ATTEMPTS = 2;
 
 /** A failure the user can act on: printed as one line, exit 1. */
 class ScaleError extends Error {}
@@ -170,42 +177,54 @@ async function main(argv: string[], signal: AbortSignal): Promise<void> {
   const cores = cpus().length;
   const tmp = mkdtempSync(join(tmpdir(), "fastpos-scale-"));
   const runs: ScaleRun[] = [];
-  const failed: { run: number; validators: number; error: string }[] = [];
+  const failed: FailedAttempt[] = [];
   const order = runOrder(o.sizes, o.runs);
   try {
     for (const [i, { run: round, validators }] of order.entries()) {
-      if (signal.aborted) throw new ScaleError("interrupted");
       const label = `run ${round}/${o.runs}, ${validators} validators (${i + 1}/${order.length})`;
-      // The host's speed right before each run (≈1.5 s): other work on this machine moves it by 20% and more.
-      const hostVerifyPerS = verifiesPerSecond();
-      log(`${label}: ${o.durationS} s max load (host verify ${hostVerifyPerS}/s)`);
-      try {
-        const b = await maxLoad(validators, o, join(tmp, `run-${round}-${validators}`), label, signal);
-        let idle: RawScaleRun["idle"] = null;
-        if (o.idleTxs > 0) {
-          log(`${label}: ${o.idleTxs} idle transfers → final`);
+      let b: Awaited<ReturnType<typeof maxLoad>> | undefined;
+      let hostVerifyPerS = 0;
+      for (let attempt = 1; !b && attempt <= ATTEMPTS; attempt++) {
+        if (signal.aborted) throw new ScaleError("interrupted");
+        // The host's speed right before each run (≈1.5 s): other work here moves it by 20% and more.
+        hostVerifyPerS = verifiesPerSecond();
+        log(`${label}: ${o.durationS} s max load, attempt ${attempt} (host verify ${hostVerifyPerS}/s)`);
+        try {
+          b = await maxLoad(validators, o, join(tmp, `run-${round}-${validators}-${attempt}`), label, signal);
+        } catch (err) {
+          if (signal.aborted) throw err;
+          const error = err instanceof Error ? err.message : String(err);
+          log(`${label}: attempt ${attempt} FAILED: ${error}`);
+          failed.push({ run: round, validators, attempt, phase: "max load", error });
+        }
+      }
+      if (!b) continue;
+      let idle: RawScaleRun["idle"] = null;
+      if (o.idleTxs > 0) {
+        log(`${label}: ${o.idleTxs} idle transfers → final`);
+        try {
           const a = { runs: 1, txs: o.idleTxs, validators, gapMs: 300, roots: [REPO], json: false };
           const l = await idleOnce(REPO, round, a);
           idle = { p50Ms: l.finalMs.p50, p99Ms: l.finalMs.p99 };
+        } catch (err) {
+          if (signal.aborted) throw err;
+          const error = err instanceof Error ? err.message : String(err);
+          log(`${label}: idle latency FAILED, left out: ${error}`);
+          failed.push({ run: round, validators, attempt: 1, phase: "idle", error });
         }
-        const r = withRatios({ validators, run: round, cores, hostVerifyPerS, ...b, idle });
-        runs.push(r);
-        log(
-          `${label}: ${r.finalizedTps} tx/s = ${r.shareOfLimit} of ${r.limitTps}, ${r.cpuMsPerTx} ms CPU/tx (${r.cpuRatio}× N verifies), p50/p99 ${r.p50Ms}/${r.p99Ms} ms, RSS ${r.peakRssMBSum} MB` +
-            (idle ? `, idle p50/p99 ${idle.p50Ms}/${idle.p99Ms} ms` : ""),
-        );
-      } catch (err) {
-        if (signal.aborted) throw err;
-        const error = err instanceof Error ? err.message : String(err);
-        log(`${label}: FAILED, left out: ${error}`);
-        failed.push({ run: round, validators, error });
       }
+      const r = withRatios({ validators, run: round, cores, hostVerifyPerS, ...b, idle });
+      runs.push(r);
+      log(
+        `${label}: ${r.finalizedTps} tx/s = ${r.shareOfLimit} of ${r.limitTps}, ${r.cpuMsPerTx} ms CPU/tx (${r.cpuRatio}× N verifies), p50/p99 ${r.p50Ms}/${r.p99Ms} ms, RSS ${r.peakRssMBSum} MB` +
+          (idle ? `, idle p50/p99 ${idle.p50Ms}/${idle.p99Ms} ms` : ""),
+      );
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
   if (runs.length === 0) throw new ScaleError(`every run failed; first: ${failed[0]?.error}`);
-  const doc: ScaleDoc & { failed: typeof failed } = {
+  const doc: ScaleDoc = {
     date: new Date().toISOString(),
     machine: {
       cpus: cores,
@@ -225,7 +244,7 @@ async function main(argv: string[], signal: AbortSignal): Promise<void> {
   const md = existsSync(mdPath) ? readFileSync(mdPath, "utf8") : "";
   writeFileSync(mdPath, replaceSection(md, scaleSection(doc)));
   log(`wrote bench/scale.json, bench/scale.svg and the "Scale curve" section of bench/results.md`);
-  if (failed.length) log(`${failed.length} run(s) failed and are left out (see "failed" in scale.json)`);
+  if (failed.length) log(`${failed.length} attempt(s) failed (see "failed" in scale.json)`);
   process.stdout.write(o.json ? `${JSON.stringify(doc, null, 2)}\n` : `${scaleTable(doc.sizes)}\n`);
 }
 

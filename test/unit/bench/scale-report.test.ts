@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   extractSection,
+  type FailedAttempt,
+  failureGist,
   hostRange,
   type RawScaleRun,
   replaceSection,
@@ -150,6 +152,7 @@ describe("bench:scale section of results.md", () => {
       idleTxs: 20,
       runs: rs,
       sizes: summarizeSizes(rs),
+      failed: [],
     };
   };
   const section = scaleSection(doc([raw({})]));
@@ -161,6 +164,33 @@ describe("bench:scale section of results.md", () => {
     expect(section).toContain("| 4 | **2400** (2400) | 4000 | **0.60** |");
     expect(section).toContain("host single-core verify 8,000–8,000/s");
     expect(section).toContain("![scale curve](scale.svg)");
+  });
+
+  it("says which attempts failed, by size and error code", () => {
+    const failed: FailedAttempt[] = [
+      {
+        run: 1,
+        validators: 10,
+        attempt: 1,
+        phase: "max load",
+        error: "run 1/3: NODE_UNREACHABLE: cannot reach",
+      },
+      {
+        run: 2,
+        validators: 10,
+        attempt: 1,
+        phase: "max load",
+        error: "run 2/3: NODE_UNREACHABLE: cannot reach",
+      },
+      { run: 2, validators: 16, attempt: 2, phase: "max load", error: "bench did not finish within 260 s" },
+      { run: 1, validators: 4, attempt: 1, phase: "idle", error: "TX_TIMEOUT: not final" },
+    ];
+    expect(failureGist(failed)).toBe(
+      "10 validators: 2 × NODE_UNREACHABLE; 16 validators: 1 × other error; 4 validators (idle): 1 × TX_TIMEOUT",
+    );
+    const text = scaleSection({ ...doc([raw({})]), failed });
+    expect(text).toContain("4 attempt(s) failed and gave no figures (10 validators: 2 × NODE_UNREACHABLE;");
+    expect(section).not.toContain("failed");
   });
 
   it("is appended after the suite's table, then replaced in place", () => {

@@ -33,6 +33,7 @@ const doc: ScaleDoc = {
   idleTxs: 0,
   runs,
   sizes: summarizeSizes(runs),
+  failed: [],
 };
 
 const svg = parseXml(scaleChart(doc));
