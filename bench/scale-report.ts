@@ -198,7 +198,7 @@ export function scaleSection(doc: ScaleDoc): string {
       ? [
           "",
           `${doc.failed.length} attempt(s) failed and gave no figures (${failureGist(doc.failed)}); a failed max load ` +
-            "was tried once more; all are listed under `failed` in scale.json.",
+            "was tried again (up to 3 attempts); all are listed under `failed` in scale.json.",
         ]
       : []),
     "",
