@@ -13,6 +13,8 @@ export interface ScaleOptions {
   /** Idle transfers (SDK send → final) per run on a fresh devnet of the same size; 0 skips that part. */
   idleTxs: number;
   json: boolean;
+  /** Only rewrite bench/scale.svg and the results.md section from the runs in bench/scale.json. */
+  renderOnly: boolean;
   help: boolean;
 }
 
@@ -28,7 +30,8 @@ export const USAGE =
   `  --runs      max-load runs per size, 1..${MAX_RUNS}, interleaved across sizes (default ${DEFAULT_RUNS})\n` +
   `  --duration  load per run, whole seconds or minutes (20s, 1m; at most ${MAX_DURATION_S}s; default 20s)\n` +
   `  --idle-txs  idle transfers → final per run (SDK), 0..${MAX_IDLE_TXS}; 0 skips (default 20)\n` +
-  "  --json      also print the result as JSON on stdout";
+  "  --json      also print the result as JSON on stdout\n" +
+  "  --render    run nothing: redraw bench/scale.svg and the results.md section from bench/scale.json";
 
 /** A bad command line; `message` is the one line printed before exiting with code 1. */
 export class ScaleArgError extends Error {
@@ -70,6 +73,7 @@ export function parseScaleArgs(argv: readonly string[]): ScaleOptions {
     durationS: 20,
     idleTxs: 20,
     json: false,
+    renderOnly: false,
     help: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -82,6 +86,7 @@ export function parseScaleArgs(argv: readonly string[]): ScaleOptions {
     else if (flag === "--duration") o.durationS = duration(value());
     else if (flag === "--idle-txs") o.idleTxs = integer("--idle-txs", value(), 0, MAX_IDLE_TXS);
     else if (flag === "--json" && inline === undefined) o.json = true;
+    else if (flag === "--render" && inline === undefined) o.renderOnly = true;
     else if ((flag === "--help" || flag === "-h") && inline === undefined) o.help = true;
     else if (flag.startsWith("-")) throw new ScaleArgError(`unknown option ${arg} (see --help)`);
     else throw new ScaleArgError(`unexpected argument "${arg}" (see --help)`);

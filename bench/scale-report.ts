@@ -160,10 +160,21 @@ export function hostRange(runs: readonly ScaleRun[]): string {
   return `${f(Math.min(...v))}–${f(Math.max(...v))}`;
 }
 
-/** The Markdown table: one row per validator count, the medians and every run's tx/s. */
-export function scaleTable(sizes: readonly SizeSummary[]): string {
-  const rows = sizes.map((s) =>
-    [
+/** Validator counts whose every max-load attempt failed (so no figures), ascending. */
+export function sizesWithoutRuns(sizes: readonly SizeSummary[], failed: readonly FailedAttempt[]): number[] {
+  const measured = new Set(sizes.map((s) => s.validators));
+  const none = failed.filter((f) => f.phase === "max load" && !measured.has(f.validators));
+  return [...new Set(none.map((f) => f.validators))].sort((a, b) => a - b);
+}
+
+/**
+ * The Markdown table: one row per validator count, the medians and every run's tx/s; a size whose every
+ * attempt failed gets a row saying so (its error codes), so a gap in the curve is never silent.
+ */
+export function scaleTable(sizes: readonly SizeSummary[], failed: readonly FailedAttempt[] = []): string {
+  const measured = sizes.map((s) => ({
+    validators: s.validators,
+    cells: [
       s.validators,
       `**${Math.round(s.medianTps)}** (${s.runsTps.map(Math.round).join(", ")})`,
       s.medianLimitTps,
@@ -173,7 +184,17 @@ export function scaleTable(sizes: readonly SizeSummary[]): string {
       s.idleP50Ms === null ? "—" : `${s.idleP50Ms} / ${s.idleP99Ms} ms`,
       `${Math.round(s.medianPeakRssMBSum)} MB`,
     ].join(" | "),
-  );
+  }));
+  const missing = sizesWithoutRuns(sizes, failed).map((validators) => {
+    const mine = failed.filter((f) => f.validators === validators && f.phase === "max load");
+    const gist = failureGist(mine)
+      .split("; ")
+      .map((part) => part.replace(/^\d+ validators: /, ""))
+      .join("; ");
+    const note = `no figures: all ${mine.length} attempts failed (${gist})`;
+    return { validators, cells: [validators, note, "—", "—", "—", "—", "—", "—"].join(" | ") };
+  });
+  const rows = [...measured, ...missing].sort((a, b) => a.validators - b.validators).map((r) => r.cells);
   return [
     "| validators | finalized tx/s, median (runs) | verify-only limit | share of limit | node CPU per tx (× N verifies) | submit → final p50 / p99 at max load | idle transfer → final p50 / p99 | peak RSS, all nodes |",
     "| --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -202,7 +223,7 @@ export function scaleSection(doc: ScaleDoc): string {
         ]
       : []),
     "",
-    scaleTable(doc.sizes),
+    scaleTable(doc.sizes, doc.failed),
     "",
     "![scale curve](scale.svg)",
     "",

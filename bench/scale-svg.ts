@@ -3,7 +3,7 @@
  * panels over the same x axis (validators), finalized tx/s on top and the share of the verify-only limit
  * (0–1) below, each with a marker per run and a line through the medians. Pure: same doc, same bytes.
  */
-import { hostRange, type ScaleDoc } from "./scale-report.js";
+import { hostRange, type ScaleDoc, sizesWithoutRuns } from "./scale-report.js";
 
 /** The chart's layout in SVG user units (exported so tests can place the points they expect). */
 export const CHART = {
@@ -42,7 +42,10 @@ export function xDomain(sizes: readonly number[]): [number, number] {
 /** The SVG text of the chart of `doc` (its runs as markers, its per-size medians as lines). */
 export function scaleChart(doc: ScaleDoc): string {
   const sizes = doc.sizes.map((s) => s.validators);
-  const [x0, x1] = xDomain(sizes);
+  // Sizes whose every attempt failed keep their place on the x axis, marked "no data".
+  const missing = sizesWithoutRuns(doc.sizes, doc.failed);
+  const ticks = [...sizes, ...missing].sort((a, b) => a - b);
+  const [x0, x1] = xDomain(ticks);
   const plotW = CHART.width - CHART.left - CHART.right;
   const x = (n: number) => CHART.left + ((n - x0) / (x1 - x0)) * plotW;
   const tpsAxis = niceAxis(
@@ -61,6 +64,7 @@ export function scaleChart(doc: ScaleDoc): string {
   const medians = [doc.sizes.map((s) => s.medianTps), doc.sizes.map((s) => s.medianShare)];
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${CHART.width}" height="${CHART.height}" viewBox="0 0 ${CHART.width} ${CHART.height}" font-family="sans-serif" font-size="12">`,
+    `<title>${esc(`fastpos scale curve, ${doc.date.slice(0, 10)}: finalized tx/s and share of the verify-only limit by validator count`)}</title>`,
     `<rect width="${CHART.width}" height="${CHART.height}" fill="#ffffff"/>`,
     `<text class="title" x="${CHART.width / 2}" y="26" text-anchor="middle" font-size="16" font-weight="bold">${esc(`fastpos scale curve, ${doc.date.slice(0, 10)}`)}</text>`,
     `<text class="subtitle" x="${CHART.width / 2}" y="46" text-anchor="middle">${esc(`${doc.machine.cpus} cores, host verify ${hostRange(doc.runs)}/s per core; ${doc.durationS} s --max per run; dots = runs, line = median`)}</text>`,
@@ -76,9 +80,13 @@ export function scaleChart(doc: ScaleDoc): string {
         `<text class="ytick" x="${CHART.left - 8}" y="${fmt(y(t) + 4)}" text-anchor="end">${label}</text>`,
       );
     }
-    for (const n of sizes)
+    for (const n of ticks)
       out.push(
         `<text class="xtick" x="${fmt(x(n))}" y="${p.top + p.height + 18}" text-anchor="middle">${n}</text>`,
+      );
+    for (const n of missing)
+      out.push(
+        `<text class="no-data" data-validators="${n}" x="${fmt(x(n))}" y="${p.top + p.height - 8}" text-anchor="end" fill="#b00020">no data (runs failed)</text>`,
       );
     out.push(
       `<line x1="${CHART.left}" x2="${CHART.left}" y1="${p.top}" y2="${p.top + p.height}" stroke="#333333"/>`,

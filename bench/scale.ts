@@ -172,6 +172,7 @@ async function maxLoad(n: number, o: ScaleOptions, home: string, label: string, 
 async function main(argv: string[], signal: AbortSignal): Promise<void> {
   const o = parseScaleArgs(argv);
   if (o.help) return void process.stdout.write(`${USAGE}\n`);
+  if (o.renderOnly) return render(o);
   if (!existsSync(join(REPO, "dist", "commands")))
     throw new ScaleError("the tree is not built (hint: run it as npm run bench:scale, which builds it)");
   const cores = cpus().length;
@@ -239,13 +240,37 @@ async function main(argv: string[], signal: AbortSignal): Promise<void> {
     failed,
   };
   writeFileSync(join(OUT, "scale.json"), `${JSON.stringify(doc, null, 2)}\n`);
+  writeOutputs(doc, o);
+  if (failed.length) log(`${failed.length} attempt(s) failed (see "failed" in scale.json)`);
+}
+
+/** Writes the chart and the results.md section of `doc`, and prints its table (or `doc` with --json). */
+function writeOutputs(doc: ScaleDoc, o: ScaleOptions): void {
   writeFileSync(join(OUT, "scale.svg"), scaleChart(doc));
   const mdPath = join(OUT, "results.md");
   const md = existsSync(mdPath) ? readFileSync(mdPath, "utf8") : "";
   writeFileSync(mdPath, replaceSection(md, scaleSection(doc)));
-  log(`wrote bench/scale.json, bench/scale.svg and the "Scale curve" section of bench/results.md`);
-  if (failed.length) log(`${failed.length} attempt(s) failed (see "failed" in scale.json)`);
-  process.stdout.write(o.json ? `${JSON.stringify(doc, null, 2)}\n` : `${scaleTable(doc.sizes)}\n`);
+  log(`wrote bench/scale.svg and the "Scale curve" section of bench/results.md`);
+  process.stdout.write(
+    o.json ? `${JSON.stringify(doc, null, 2)}\n` : `${scaleTable(doc.sizes, doc.failed)}\n`,
+  );
+}
+
+/** --render: the outputs of the runs bench/scale.json already holds (after a change to the chart). */
+function render(o: ScaleOptions): void {
+  let doc: ScaleDoc;
+  try {
+    doc = JSON.parse(readFileSync(join(OUT, "scale.json"), "utf8"));
+  } catch (err) {
+    throw new ScaleError(
+      `cannot read bench/scale.json (${(err as Error).message}; hint: run npm run bench:scale first)`,
+    );
+  }
+  if (!Array.isArray(doc?.runs) || doc.runs.length === 0)
+    throw new ScaleError("bench/scale.json holds no runs (hint: run npm run bench:scale first)");
+  doc.failed ??= [];
+  doc.sizes = summarizeSizes(doc.runs);
+  writeOutputs(doc, o);
 }
 
 const ac = new AbortController();

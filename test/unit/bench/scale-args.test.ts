@@ -9,6 +9,7 @@ describe("bench:scale arguments", () => {
       durationS: 20,
       idleTxs: 20,
       json: false,
+      renderOnly: false,
       help: false,
     });
   });
@@ -16,7 +17,16 @@ describe("bench:scale arguments", () => {
   it("reads every option, spaced or with =, and sorts the sizes", () => {
     expect(
       parseScaleArgs(["--sizes", "10,4", "--runs", "5", "--duration", "1m", "--idle-txs", "0", "--json"]),
-    ).toEqual({ sizes: [4, 10], runs: 5, durationS: 60, idleTxs: 0, json: true, help: false });
+    ).toEqual({
+      sizes: [4, 10],
+      runs: 5,
+      durationS: 60,
+      idleTxs: 0,
+      json: true,
+      renderOnly: false,
+      help: false,
+    });
+    expect(parseScaleArgs(["--render"]).renderOnly).toBe(true);
     expect(parseScaleArgs(["--sizes=1", "--runs=10", "--duration=120s", "--idle-txs=200"])).toMatchObject({
       sizes: [1],
       runs: 10,
@@ -47,6 +57,7 @@ describe("bench:scale arguments", () => {
     [["--sizes"], sizesMsg("nothing")],
     [["--max"], "unknown option --max (see --help)"],
     [["--json=yes"], "unknown option --json=yes (see --help)"],
+    [["--render=1"], "unknown option --render=1 (see --help)"],
     [["16"], 'unexpected argument "16" (see --help)'],
   ])("rejects %j with one line", (argv, message) => {
     expect(() => parseScaleArgs(argv)).toThrow(ScaleArgError);

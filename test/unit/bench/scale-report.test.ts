@@ -11,6 +11,7 @@ import {
   type ScaleDoc,
   scaleSection,
   scaleTable,
+  sizesWithoutRuns,
   summarizeSizes,
   verifyLimitTps,
   withRatios,
@@ -191,6 +192,25 @@ describe("bench:scale section of results.md", () => {
     const text = scaleSection({ ...doc([raw({})]), failed });
     expect(text).toContain("4 attempt(s) failed and gave no figures (10 validators: 2 × NODE_UNREACHABLE;");
     expect(section).not.toContain("failed");
+  });
+
+  it("gives a size whose every attempt failed a row saying so, in its place", () => {
+    const failed: FailedAttempt[] = [1, 2, 3].map((attempt) => ({
+      run: 1,
+      validators: 16,
+      attempt,
+      phase: "max load" as const,
+      error: "run 1/1: NODE_UNREACHABLE: cannot reach the node",
+    }));
+    failed.push({ run: 1, validators: 4, attempt: 1, phase: "max load", error: "TIMEOUT_X: slow" });
+    const sizes = summarizeSizes([withRatios(raw({})), withRatios(raw({ validators: 7 }))]);
+    expect(sizesWithoutRuns(sizes, failed)).toEqual([16]);
+    const rows = scaleTable(sizes, failed).split("\n").slice(2);
+    expect(rows.map((r) => r.split(" | ")[0])).toEqual(["| 4", "| 7", "| 16"]);
+    expect(rows[2]).toBe(
+      "| 16 | no figures: all 3 attempts failed (3 × NODE_UNREACHABLE) | — | — | — | — | — | — |",
+    );
+    expect(scaleTable(sizes)).not.toContain("no figures");
   });
 
   it("is appended after the suite's table, then replaced in place", () => {

@@ -59,6 +59,9 @@ describe("bench:scale chart", () => {
     expect(svg.name).toBe("svg");
     expect(svg.attrs.xmlns).toBe("http://www.w3.org/2000/svg");
     expect(texts(svg, "title")).toEqual(["fastpos scale curve, 2026-12-01"]);
+    // The accessible name (a <title> first child, what screen readers and biome's a11y rule look for).
+    expect(svg.children[0]?.name).toBe("title");
+    expect(svg.children[0]?.text).toContain("share of the verify-only limit by validator count");
     expect(texts(svg, "subtitle")[0]).toContain("host verify 6,000–8,000/s per core");
   });
 
@@ -124,6 +127,30 @@ describe("bench:scale chart", () => {
     }
     expect(texts(panel(0), "median-label")).toEqual(["2000", "1143", "800", "400"]);
     expect(texts(panel(1), "median-label")).toEqual(["0.53", "0.50", "0.50", "0.40"]);
+  });
+
+  it("keeps a size whose every attempt failed on the x axis, marked no data", () => {
+    const measured = runs.filter((r) => r.validators !== 16);
+    const gap: ScaleDoc = {
+      ...doc,
+      runs: measured,
+      sizes: summarizeSizes(measured),
+      failed: [{ run: 1, validators: 16, attempt: 1, phase: "max load", error: "NODE_UNREACHABLE" }],
+    };
+    const g = allElements(parseXml(scaleChart(gap)));
+    const p0 = g.find((e) => e.attrs["data-panel"] === "0") as XmlElement;
+    expect(texts(p0, "xtick")).toEqual(["4", "7", "10", "16"]);
+    const mark = allElements(p0).find((e) => e.attrs.class === "no-data") as XmlElement;
+    expect(mark.attrs["data-validators"]).toBe("16");
+    expect(num(mark, "x")).toBeCloseTo(x(16), 0);
+    expect(mark.text).toBe("no data (runs failed)");
+    // The median line joins only the measured sizes; no run marker sits at 16.
+    const points = (allElements(p0).find((e) => e.name === "polyline")?.attrs.points ?? "").split(" ");
+    expect(points).toHaveLength(3);
+    expect(
+      allElements(p0).filter((e) => e.attrs.class === "run" && e.attrs["data-validators"] === "16"),
+    ).toEqual([]);
+    expect(texts(panel(0), "no-data")).toEqual([]);
   });
 
   it("rounds axes up to 1, 2, 2.5 or 5 per tick", () => {
