@@ -17,7 +17,8 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { median } from "./stats.js";
 
-interface Args {
+/** Options of a latency run (exported for bench/scale.ts, which measures idle latency per size). */
+export interface Args {
   runs: number;
   txs: number;
   validators: number;
@@ -50,7 +51,7 @@ function parseArgs(argv: string[]): Args {
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 
-interface RunResult {
+export interface RunResult {
   root: string;
   round: number;
   sendMs: { p50: number; p99: number };
@@ -59,7 +60,8 @@ interface RunResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function runOnce(root: string, round: number, a: Args): Promise<RunResult> {
+/** One fresh `devnet up -n N` from `root`, `a.txs` idle transfers → final, torn down also on failure. */
+export async function runOnce(root: string, round: number, a: Args): Promise<RunResult> {
   const home = mkdtempSync(join(tmpdir(), "fastpos-latency-"));
   const env = { ...process.env, FASTPOS_HOME: home, OCLIF_SKIP_NEW_VERSION_CHECK: "true" };
   const bin = join(root, "bin/run.js");
@@ -67,6 +69,7 @@ async function runOnce(root: string, round: number, a: Args): Promise<RunResult>
     execFileSync(process.execPath, [bin, "devnet", "up", "-n", String(a.validators), "--json"], {
       env,
       stdio: ["ignore", "ignore", "inherit"],
+      timeout: 300_000,
     });
     const { connectDevnet } = await import(pathToFileURL(join(root, "dist/devnet/connect.js")).href);
     const { client, signers } = await connectDevnet(undefined, { home });
@@ -102,7 +105,7 @@ async function runOnce(root: string, round: number, a: Args): Promise<RunResult>
     };
   } finally {
     try {
-      execFileSync(process.execPath, [bin, "devnet", "down"], { env, stdio: "ignore" });
+      execFileSync(process.execPath, [bin, "devnet", "down"], { env, stdio: "ignore", timeout: 120_000 });
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
@@ -139,4 +142,5 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(out, null, 2));
 }
 
-await main();
+// Imported by bench/scale.ts for runOnce: run only as the script itself.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
