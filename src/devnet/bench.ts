@@ -235,7 +235,9 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
             .map((to) =>
               createTransferTx({ chainId: o.chainId, secretKey, to, amount: 1_000_000_000n, nonce: nonce++ }),
             );
-          const r = await c0.submitTxs(txs);
+          // Resent once if the connection drops under it (a pooled socket the node closed at its
+          // keep-alive timeout while the previous batch was awaited: seen at 16 validators).
+          const r = await submitOnce(c0, txs);
           const last = r.results.filter((x) => "hash" in x).pop() as { hash: string } | undefined;
           if (last) await c0.waitForTx(last.hash, { timeoutMs: 60_000 });
         }
