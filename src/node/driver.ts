@@ -93,10 +93,6 @@ export function createDriver(deps: DriverDeps) {
     intervalMs: deps.emptyBlocksIntervalMs ?? 0,
     commitWaitMs: state.params.timeouts.commitWait,
     hasWork: (h) => mempool.size > 0 || evidence.size > 0 || future.hasFrom(h),
-    lastCommitComplete: () =>
-      lastCommit !== null &&
-      lastCommit.height === state.height &&
-      lastCommit.signatures.length >= state.lastValidatorSet.validators.length,
     later,
     start: (h) => startHeight(h),
   });
@@ -258,10 +254,7 @@ export function createDriver(deps: DriverDeps) {
    */
   function onCommittedHeightVote(sv: SignedVote): void {
     const r: CommitWatchResult = watch.onPrecommit(sv);
-    if (r?.kind === "extended" && lastCommit?.height === r.commit.height) {
-      lastCommit = r.commit;
-      idle.poke(); // the last precommit may have arrived: the commit wait has nothing left to collect
-    }
+    if (r?.kind === "extended" && lastCommit?.height === r.commit.height) lastCommit = r.commit;
     if (r?.kind === "conflict")
       halt({ ...r, height: String(r.height), reason: "two commits for one height" });
   }
@@ -320,7 +313,7 @@ export function createDriver(deps: DriverDeps) {
         { height: String(height), round, txs, hash: toHex(blockHash).slice(0, 18) },
         "committed block",
       );
-      idle.afterCommit(state.height + 1n);
+      idle.afterCommit(state.height + 1n, txs > 0);
     } catch (err) {
       log.error({ err: String(err) }, "commit failed");
     } finally {

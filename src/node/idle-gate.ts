@@ -5,71 +5,52 @@
  * mempool, pending evidence, or a peer already at the next height (its proposal or votes in the future
  * buffer). A tx is therefore proposed at once and `tx --wait` stays fast.
  *
- * SAFETY: this only moves when a height *starts*; every step of the engine and every timeout after it
+ * SAFETY: this only delays when a height *starts*; every step of the engine and every timeout after it
  * are unchanged, so it cannot affect what is decided — only when. A node that waits while the others
- * start joins them on their first message. Starting before the commit wait is over happens only when the
- * last commit already holds every validator's precommit, so the next block's lastCommit loses nothing
- * (downtime accounting reads it).
+ * start joins them on their first message.
  */
 
 export interface IdleGateDeps {
   /** Longest wait after the commit wait when idle (ms); 0 turns idle mode off (continuous blocks). */
   intervalMs: number;
-  /** The chain's commit wait (ms): the gate starts a height sooner only once the last commit is complete. */
+  /** The chain's commit wait (ms): the gate never starts a height sooner than that. */
   commitWaitMs: number;
   /** True when the next height has work that should not wait (mempool txs, evidence, peers ahead). */
   hasWork(height: bigint): boolean;
-  /**
-   * True when the commit of the height just decided holds every validator's precommit: the commit wait,
-   * which is there to collect late precommits for the next block's lastCommit, has nothing left to wait for.
-   */
-  lastCommitComplete(): boolean;
   later(ms: number, fn: () => void): void;
   /** Starts `height` (idempotent: a second call for one height does nothing). */
   start(height: bigint): void;
 }
 
 export function createIdleGate(deps: IdleGateDeps) {
-  /** The height in its commit wait, or null. */
-  let committing: bigint | null = null;
   /** The height held back while idle, or null. */
   let waiting: bigint | null = null;
 
-  function begin(h: bigint): void {
-    if (committing === h) committing = null;
-    if (waiting === h) waiting = null;
+  function release(): void {
+    if (waiting === null) return;
+    const h = waiting;
+    waiting = null;
     deps.start(h);
   }
 
   return {
     /**
-     * Called once a block is committed: starts `next` after the commit wait — or at once, when that wait
-     * has nothing left to collect (every precommit is in) and there is work. When nothing is waiting to go
-     * in, it holds the height until there is work or the interval is over.
-     * PERF (issue 22 item 3): a block with txs no longer forces one more height: a tx sent right after its
-     * predecessor was final used to wait for that empty height and a second commit wait (CometBFT's
-     * skip_timeout_commit is the same early start).
+     * Called once a block is committed: starts `next` after the commit wait, or — when the block was empty
+     * and nothing is waiting to go in — holds it until there is work or the interval is over. A block with
+     * txs never idles the next height: the mempool may hold more than fitted in it.
      */
-    afterCommit(next: bigint): void {
-      committing = next;
-      if (deps.hasWork(next) && deps.lastCommitComplete()) return begin(next);
+    afterCommit(next: bigint, blockHadTxs: boolean): void {
       deps.later(deps.commitWaitMs, () => {
-        if (committing !== next) return;
-        committing = null;
-        if (deps.intervalMs <= 0 || deps.hasWork(next)) return begin(next);
+        if (deps.intervalMs <= 0 || blockHadTxs || deps.hasWork(next)) return deps.start(next);
         waiting = next;
         deps.later(Math.max(0, deps.intervalMs - deps.commitWaitMs), () => {
-          if (waiting === next) begin(next);
+          if (waiting === next) release();
         });
       });
     },
-    /**
-     * Something arrived (a tx, evidence, a message from a peer, a late precommit): start the held height
-     * if it now has work; a height in its commit wait starts early once the last commit is complete too.
-     */
+    /** Something arrived (a tx, evidence, a message from a peer): start the held height if it now has work. */
     poke(): void {
-      if (waiting !== null && deps.hasWork(waiting)) return begin(waiting);
-      if (committing !== null && deps.hasWork(committing) && deps.lastCommitComplete()) begin(committing);
+      if (waiting !== null && deps.hasWork(waiting)) release();
     },
     /** True while a height is held back (for status and tests). */
     get idle(): boolean {
@@ -77,4 +58,5 @@ export function createIdleGate(deps: IdleGateDeps) {
     },
   };
 }
+
 export type IdleGate = ReturnType<typeof createIdleGate>;

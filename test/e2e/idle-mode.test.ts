@@ -48,21 +48,21 @@ describe("idle mode (real devnet)", () => {
       return BigInt(r.json().height);
     };
     const first = await send();
-    // With nothing left to include, the chain idles right after the tx's block (issue 22 item 3: no extra
-    // empty height first). Wait until every node has that block, then watch for a while: without idle mode
-    // a devnet makes ~10 blocks a second.
+    // After a block with txs one more height starts at once (the mempool could have held more); after
+    // that empty block the chain idles. Wait until every node has that block, then watch for a while:
+    // without idle mode a devnet makes ~10 blocks a second.
     const api = up.nodes.map((n: any) => n.apiUrl as string);
     for (const deadline = Date.now() + 60_000; ; ) {
       const hs = await Promise.all(api.map(height));
-      if (hs.every((h) => h >= first)) break;
-      if (Date.now() > deadline) throw new Error(`nodes did not reach ${first}: ${hs}`);
+      if (hs.every((h) => h >= first + 1n)) break;
+      if (Date.now() > deadline) throw new Error(`nodes did not reach ${first + 1n}: ${hs}`);
       await new Promise((r) => setTimeout(r, 200));
     }
     // A deliberate observation window (not a wait for a condition): heights must not move during it.
     await new Promise((r) => setTimeout(r, 3000));
     const idle = await Promise.all(api.map(height));
-    for (const h of idle) expect(h).toBe(first);
+    for (const h of idle) expect(h).toBe(first + 1n);
     const second = await send();
-    expect(second).toBe(first + 1n);
+    expect(second).toBe(first + 2n);
   }, 180_000);
 });

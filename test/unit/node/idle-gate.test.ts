@@ -26,28 +26,20 @@ function setup(intervalMs: number) {
   const clock = manualClock();
   const started: bigint[] = [];
   let work = false;
-  let complete = false;
   const gate = createIdleGate({
     intervalMs,
     commitWaitMs: 50,
     hasWork: () => work,
-    lastCommitComplete: () => complete,
     later: clock.later,
     start: (h) => started.push(h),
   });
-  return {
-    clock,
-    started,
-    gate,
-    setWork: (w: boolean) => (work = w),
-    setComplete: (c: boolean) => (complete = c),
-  };
+  return { clock, started, gate, setWork: (w: boolean) => (work = w) };
 }
 
 describe("idle gate (issue 19 item 6)", () => {
   it("off (0): every height starts after the commit wait", () => {
     const { clock, started, gate } = setup(0);
-    gate.afterCommit(2n);
+    gate.afterCommit(2n, false);
     clock.advance(49);
     expect(started).toEqual([]);
     clock.advance(1);
@@ -56,7 +48,7 @@ describe("idle gate (issue 19 item 6)", () => {
 
   it("idle: an empty block with nothing waiting holds the next height for the interval", () => {
     const { clock, started, gate } = setup(1000);
-    gate.afterCommit(2n);
+    gate.afterCommit(2n, false);
     clock.advance(999);
     expect(started).toEqual([]);
     expect(gate.idle).toBe(true);
@@ -67,7 +59,7 @@ describe("idle gate (issue 19 item 6)", () => {
 
   it("work arriving while idle starts the height at once, and only once", () => {
     const { clock, started, gate, setWork } = setup(1000);
-    gate.afterCommit(2n);
+    gate.afterCommit(2n, false);
     clock.advance(300);
     gate.poke();
     expect(started).toEqual([]);
@@ -79,66 +71,15 @@ describe("idle gate (issue 19 item 6)", () => {
     expect(started).toEqual([2n]);
   });
 
-  it("work already waiting never idles the next height; a block with txs and an empty mempool does", () => {
-    const b = setup(1000);
-    b.setWork(true);
-    b.gate.afterCommit(2n);
-    b.clock.advance(49);
-    expect(b.started).toEqual([]);
-    b.clock.advance(1);
-    expect(b.started).toEqual([2n]);
-    // Whatever the last block held: with nothing to include, the height waits for work (issue 22 item 3).
+  it("a block with txs, or work already waiting, never idles the next height", () => {
     const a = setup(1000);
-    a.gate.afterCommit(2n);
+    a.gate.afterCommit(2n, true);
     a.clock.advance(50);
-    expect(a.gate.idle).toBe(true);
-    a.setWork(true);
-    a.gate.poke();
-    expect(a.started).toEqual([2n]);
-  });
-
-  it("the commit wait is cut short only with every precommit in and work to do, once", () => {
-    const { clock, started, gate, setWork, setComplete } = setup(1000);
-    setWork(true);
-    gate.afterCommit(2n); // work, but precommits still missing: wait
-    expect(started).toEqual([]);
-    clock.advance(10);
-    gate.poke();
-    expect(started).toEqual([]);
-    setComplete(true); // the last precommit arrived
-    gate.poke();
-    expect(started).toEqual([2n]);
-    clock.advance(5000);
-    gate.poke();
-    expect(started).toEqual([2n]);
-  });
-
-  it("a complete commit with work starts the next height at once; without work it still idles", () => {
-    const a = setup(1000);
-    a.setComplete(true);
-    a.setWork(true);
-    a.gate.afterCommit(2n);
-    expect(a.started).toEqual([2n]);
-    a.clock.advance(5000);
     expect(a.started).toEqual([2n]);
     const b = setup(1000);
-    b.setComplete(true);
-    b.gate.afterCommit(2n);
-    b.clock.advance(50);
-    expect(b.started).toEqual([]);
-    expect(b.gate.idle).toBe(true);
     b.setWork(true);
-    b.gate.poke();
+    b.gate.afterCommit(2n, false);
+    b.clock.advance(50);
     expect(b.started).toEqual([2n]);
-  });
-
-  it("off (0): with a complete commit and no work, still a block every commit wait", () => {
-    const a = setup(0);
-    a.setComplete(true);
-    a.gate.afterCommit(2n);
-    a.clock.advance(49);
-    expect(a.started).toEqual([]);
-    a.clock.advance(1);
-    expect(a.started).toEqual([2n]);
   });
 });
