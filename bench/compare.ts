@@ -11,10 +11,11 @@
  * 5 min, `npm ci` after 10 min. The temporary worktree and any devnet a killed run left go, also on failure
  * or Ctrl-C. A bad REF or option: one line, exit 1.
  */
-import { type SpawnOptions, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import type { SpawnOptions } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { runChild, stopDevnetsIn } from "./child.js";
 import { CompareArgError, type CompareOptions, parseCompareArgs, USAGE } from "./compare-args.js";
 import { verifiesPerSecond } from "./host-speed.js";
 import {
@@ -44,45 +45,8 @@ class CompareError extends Error {}
 
 const log = (msg: string) => process.stderr.write(`[bench:compare] ${msg}\n`);
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-}
-
-/** Runs a child to its end; SIGTERM (then SIGKILL) on timeout or abort. Output is kept, not shown. */
-function run(
-  cmd: string,
-  args: string[],
-  opts: SpawnOptions & { timeoutMs: number; signal: AbortSignal },
-): Promise<Ran> {
-  return new Promise((done, fail) => {
-    const { timeoutMs, signal, ...spawnOpts } = opts;
-    if (signal.aborted) return fail(new CompareError("interrupted"));
-    const child = spawn(cmd, args, { ...spawnOpts, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    let timedOut = false;
-    child.stdout?.on("data", (d) => (stdout += d));
-    child.stderr?.on("data", (d) => (stderr += d));
-    const stop = () => {
-      child.kill("SIGTERM");
-      setTimeout(() => child.exitCode === null && child.kill("SIGKILL"), 10_000).unref();
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, timeoutMs);
-    signal.addEventListener("abort", stop, { once: true });
-    child.on("error", (e) => fail(new CompareError(`cannot run ${cmd}: ${e.message}`)));
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", stop);
-      done({ code, stdout, stderr, timedOut });
-    });
-  });
-}
+const run = (cmd: string, args: string[], opts: SpawnOptions & { timeoutMs: number; signal: AbortSignal }) =>
+  runChild(cmd, args, opts, (m) => new CompareError(m));
 
 function lastLines(s: string, n = 5): string {
   return s.trim().split("\n").slice(-n).join(" | ");
@@ -106,29 +70,13 @@ async function prepareRef(dir: string, commit: string, signal: AbortSignal): Pro
     throw new CompareError(`npm run build of the ref failed: ${lastLines(build.stdout + build.stderr)}`);
 }
 
-/**
- * Stops any devnet a killed bench left in its temporary dir (`fastpos bench` removes its own when it ends
- * normally), then removes the dir. Uses the CLI of the tree that ran it; only if that fails, SIGKILLs the
- * pids its devnet.json records (processes this run started).
- */
+/** Stops any devnet a killed bench left in its temporary dir (with the CLI of the tree that ran it), then removes the dir. */
 function cleanRunDir(runTmp: string, bin: string): void {
   if (!existsSync(runTmp)) return;
-  for (const home of readdirSync(runTmp).map((d) => join(runTmp, d))) {
-    const devnets = join(home, "devnets");
-    if (!existsSync(devnets)) continue;
-    for (const name of readdirSync(devnets)) {
-      const down = spawnSync(process.execPath, [bin, "devnet", "down", "--name", name], {
-        env: { ...process.env, FASTPOS_HOME: home, OCLIF_SKIP_NEW_VERSION_CHECK: "true" },
-        timeout: 60_000,
-        stdio: "ignore",
-      });
-      if (down.status === 0) continue;
-      try {
-        const d = JSON.parse(readFileSync(join(devnets, name, "devnet.json"), "utf8"));
-        for (const n of d.nodes ?? []) if (typeof n.pid === "number") process.kill(n.pid, "SIGKILL");
-      } catch {}
-    }
-  }
+  stopDevnetsIn(
+    readdirSync(runTmp).map((d) => join(runTmp, d)),
+    bin,
+  );
   rmSync(runTmp, { recursive: true, force: true });
 }
 

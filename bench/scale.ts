@@ -14,7 +14,7 @@
  * failed max load is tried up to twice more (see ATTEMPTS), then left out; every failure is reported. Any devnet a killed run left goes, also on Ctrl-C.
  * A bad option: one line, exit 1.
  */
-import { type SpawnOptions, spawn, spawnSync } from "node:child_process";
+import type { SpawnOptions } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -26,6 +26,7 @@ import {
 } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
+import { runChild, stopDevnetsIn } from "./child.js";
 import { verifiesPerSecond } from "./host-speed.js";
 import { runOnce as idleOnce } from "./latency.js";
 import { parseScaleArgs, ScaleArgError, type ScaleOptions, USAGE } from "./scale-args.js";
@@ -60,65 +61,14 @@ class ScaleError extends Error {}
 const log = (msg: string) => process.stderr.write(`[bench:scale] ${msg}\n`);
 const lastLines = (s: string, n = 2) => s.trim().split("\n").slice(-n).join(" | ");
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-}
+/** Runs node with `args` to its end (bench/child.ts), failures as ScaleError. */
+const run = (args: string[], opts: SpawnOptions & { timeoutMs: number; signal: AbortSignal }) =>
+  runChild(process.execPath, args, opts, (m) => new ScaleError(m));
 
-/** Runs a child to its end, output kept; SIGTERM (then SIGKILL after 10 s) on timeout or abort. */
-function run(args: string[], opts: SpawnOptions & { timeoutMs: number; signal: AbortSignal }): Promise<Ran> {
-  return new Promise((done, fail) => {
-    const { timeoutMs, signal, ...spawnOpts } = opts;
-    if (signal.aborted) return fail(new ScaleError("interrupted"));
-    const child = spawn(process.execPath, args, { ...spawnOpts, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    let timedOut = false;
-    child.stdout?.on("data", (d) => (stdout += d));
-    child.stderr?.on("data", (d) => (stderr += d));
-    const stop = () => {
-      child.kill("SIGTERM");
-      setTimeout(() => child.exitCode === null && child.kill("SIGKILL"), 10_000).unref();
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, timeoutMs);
-    signal.addEventListener("abort", stop, { once: true });
-    child.on("error", (e) => fail(new ScaleError(`cannot run node: ${e.message}`)));
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", stop);
-      done({ code, stdout, stderr, timedOut });
-    });
-  });
-}
-
-/**
- * Stops any devnet a killed bench left under `home` (a bench that ends removes its own), then removes
- * `home`; only if `devnet down` fails, SIGKILLs the pids its devnet.json records (processes this run
- * started, never others).
- */
+/** Stops any devnet a killed bench left under `home` or its subdirectories, then removes `home`. */
 function cleanHome(home: string): void {
   if (!existsSync(home)) return;
-  for (const dir of [home, ...readdirSync(home).map((d) => join(home, d))]) {
-    const devnets = join(dir, "devnets");
-    if (!existsSync(devnets)) continue;
-    for (const name of readdirSync(devnets)) {
-      const down = spawnSync(process.execPath, [BIN, "devnet", "down", "--name", name], {
-        env: { ...process.env, FASTPOS_HOME: dir, OCLIF_SKIP_NEW_VERSION_CHECK: "true" },
-        timeout: 60_000,
-        stdio: "ignore",
-      });
-      if (down.status === 0) continue;
-      try {
-        const d = JSON.parse(readFileSync(join(devnets, name, "devnet.json"), "utf8"));
-        for (const n of d.nodes ?? []) if (typeof n.pid === "number") process.kill(n.pid, "SIGKILL");
-      } catch {}
-    }
-  }
+  stopDevnetsIn([home, ...readdirSync(home).map((d) => join(home, d))], BIN);
   rmSync(home, { recursive: true, force: true });
 }
 
