@@ -19,6 +19,10 @@ export async function corruptLevelTables(path: string): Promise<number> {
   for (const f of tables) {
     const b = readFileSync(join(path, f));
     for (let i = 50; i < b.length; i += 101) b[i] = (b[i] as number) ^ 0xff;
+    // The footer too (index handle and magic number, the last 48 bytes): flipped bytes inside data blocks
+    // alone may miss every block a starting node reads (LevelDB does not verify block checksums on reads
+    // by default), and then the node starts on the damaged files; a bad footer fails every table's open.
+    for (let i = Math.max(0, b.length - 48); i < b.length; i++) b[i] = (b[i] as number) ^ 0xff;
     writeFileSync(join(path, f), b);
   }
   return tables.length;
