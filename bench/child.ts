@@ -73,3 +73,32 @@ export function stopDevnetsIn(homes: readonly string[], bin: string): void {
     }
   }
 }
+
+/**
+ * The entry point of a benchmark runner: SIGINT/SIGTERM/SIGHUP abort `main` (which cleans up), a user error
+ * (`isUserError`) is one line `NAME: message` and exit 1, anything else its stack and exit 2; 130 when
+ * interrupted.
+ */
+export function runMain(
+  name: string,
+  main: (argv: string[], signal: AbortSignal) => Promise<void>,
+  isUserError: (err: unknown) => boolean,
+  log: (msg: string) => void,
+): void {
+  const ac = new AbortController();
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
+    process.on(sig, () => {
+      if (!ac.signal.aborted) log(`${sig}: stopping the current run and cleaning up`);
+      ac.abort();
+    });
+  main(process.argv.slice(2), ac.signal).then(
+    () => {
+      if (ac.signal.aborted) process.exitCode = 130;
+    },
+    (err) => {
+      const user = isUserError(err) || err instanceof RangeError;
+      process.stderr.write(user ? `${name}: ${err.message}\n` : `${err?.stack ?? err}\n`);
+      process.exitCode = ac.signal.aborted ? 130 : user ? 1 : 2;
+    },
+  );
+}

@@ -15,7 +15,7 @@ import type { SpawnOptions } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { runChild, stopDevnetsIn } from "./child.js";
+import { runChild, runMain, stopDevnetsIn } from "./child.js";
 import { CompareArgError, type CompareOptions, parseCompareArgs, USAGE } from "./compare-args.js";
 import { verifiesPerSecond } from "./host-speed.js";
 import {
@@ -227,19 +227,4 @@ async function main(argv: string[], signal: AbortSignal): Promise<void> {
   }
 }
 
-const ac = new AbortController();
-for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
-  process.on(sig, () => {
-    if (!ac.signal.aborted) log(`${sig}: stopping the current run and cleaning up`);
-    ac.abort();
-  });
-main(process.argv.slice(2), ac.signal).then(
-  () => {
-    if (ac.signal.aborted) process.exitCode = 130;
-  },
-  (err) => {
-    const user = err instanceof CompareError || err instanceof CompareArgError || err instanceof RangeError;
-    process.stderr.write(user ? `bench:compare: ${err.message}\n` : `${err?.stack ?? err}\n`);
-    process.exitCode = ac.signal.aborted ? 130 : user ? 1 : 2;
-  },
-);
+runMain("bench:compare", main, (err) => err instanceof CompareError || err instanceof CompareArgError, log);

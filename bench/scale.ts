@@ -26,7 +26,7 @@ import {
 } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
-import { runChild, stopDevnetsIn } from "./child.js";
+import { runChild, runMain, stopDevnetsIn } from "./child.js";
 import { verifiesPerSecond } from "./host-speed.js";
 import { runOnce as idleOnce } from "./latency.js";
 import { parseScaleArgs, ScaleArgError, type ScaleOptions, USAGE } from "./scale-args.js";
@@ -224,19 +224,4 @@ function render(o: ScaleOptions): void {
   writeOutputs(doc, o);
 }
 
-const ac = new AbortController();
-for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
-  process.on(sig, () => {
-    if (!ac.signal.aborted) log(`${sig}: stopping the current run and cleaning up`);
-    ac.abort();
-  });
-main(process.argv.slice(2), ac.signal).then(
-  () => {
-    if (ac.signal.aborted) process.exitCode = 130;
-  },
-  (err) => {
-    const user = err instanceof ScaleError || err instanceof ScaleArgError || err instanceof RangeError;
-    process.stderr.write(user ? `bench:scale: ${err.message}\n` : `${err?.stack ?? err}\n`);
-    process.exitCode = ac.signal.aborted ? 130 : user ? 1 : 2;
-  },
-);
+runMain("bench:scale", main, (err) => err instanceof ScaleError || err instanceof ScaleArgError, log);
