@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import { FastposError } from "../core/errors.js";
 import { P2P_DEFAULTS } from "./p2p/peer-slots.js";
 import { TX_BUDGET_DEFAULTS } from "./p2p/tx-budget.js";

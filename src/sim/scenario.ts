@@ -1,5 +1,5 @@
 import { type Document, LineCounter, parseDocument } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import { FastposError } from "../core/errors.js";
 import {
   BEHAVIOURS,

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { U64_MAX } from "../codec/index.js";
 import { MAX_BLOCK_EVIDENCE_WIRE } from "./block.js";
 import type { Params } from "./params.js";
