@@ -2,9 +2,9 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
 import type Docker from "dockerode";
 import tarStream from "tar-stream";
+import { APP_ROOT } from "./app-root.js";
 import { DevnetError } from "./state.js";
 
 /**
@@ -13,8 +13,7 @@ import { DevnetError } from "./state.js";
  * the built app and its production `node_modules` — streamed as a tarball into `docker import`.
  */
 
-/** Root of the installed app (package.json, bin/, dist/, node_modules/); same from src/ and dist/. */
-export const APP_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export { APP_ROOT };
 
 /** Where things live inside the image. */
 export const IMAGE_APP_DIR = "/app";

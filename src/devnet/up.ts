@@ -1,4 +1,4 @@
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createClient } from "../client/client.js";
 import { genesisToJson, hashGenesis } from "../core/chain/genesis.js";
@@ -140,37 +140,8 @@ export async function devnetUp(home: string, manifest: Manifest, opts: UpOptions
     logFile: join(dir, p.name, "logs", "stdout.log"),
   }));
   rmSync(dir, { recursive: true, force: true });
-  const ks = createKeystore(dir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 }); // holds the keystore: private to its user
   const now = (opts.now ?? new Date()).toISOString();
-  // Named accounts (product-user included) and the oracle committee's member keys (oracle-0…).
-  for (const a of [...plan.accounts, ...plan.oracle]) {
-    await ks.save(
-      {
-        name: a.name,
-        address: a.address,
-        publicKey: a.publicKey,
-        createdAt: now,
-        encrypted: false,
-        kind: "account",
-      },
-      { mnemonic: a.mnemonic, index: a.index },
-    );
-  }
-  // Validator operator keys too, by node name, so `devnet remove-validator` can unbond them.
-  for (const [i, p] of plan.nodes.entries()) {
-    const op = keypairFromMnemonic(plan.mnemonic, { index: i });
-    await ks.save(
-      {
-        name: p.name,
-        address: op.address,
-        publicKey: toHex(op.publicKey),
-        createdAt: now,
-        encrypted: false,
-        kind: "account",
-      },
-      { mnemonic: plan.mnemonic, index: i },
-    );
-  }
   writeFileSync(genesisFile, genesisToJson(plan.genesis));
   const blockTimeMs = manifest.blockTime ?? defaultBlockTimeMs(manifest.preset);
   const devnet: DevnetFile = {
@@ -211,14 +182,49 @@ export async function devnetUp(home: string, manifest: Manifest, opts: UpOptions
   );
   // Record each pid as soon as it exists, so an interrupted `up` leaves nothing `devnet down` cannot find.
   writeDevnet(home, devnet);
-  // In parallel: a container takes ~0.5 s to create and start, a process a few ms to spawn.
+  // In parallel: a container takes ~0.5 s to create and start, a process a few ms to spawn. A process is
+  // spawned synchronously, so every node's spawn runs before any signal handler could: one write after
+  // them records every pid as safely as one per node (two fsyncs each, on the way to the first block).
   await Promise.all(
     nodes.map(async (n) => {
       if (kind !== "process") n.container = null;
       await provider.start(devnet, n);
-      writeDevnet(home, devnet);
+      if (kind !== "process") writeDevnet(home, devnet);
     }),
   );
+  if (kind === "process") writeDevnet(home, devnet);
+  // The keystore is for the CLI's later commands (`tx transfer --from alice`); no node reads it, so it is
+  // written while the nodes boot (≈20 key derivations and file writes, off the path to the first block).
+  const ks = createKeystore(dir);
+  // Named accounts (product-user included) and the oracle committee's member keys (oracle-0…).
+  for (const a of [...plan.accounts, ...plan.oracle]) {
+    await ks.save(
+      {
+        name: a.name,
+        address: a.address,
+        publicKey: a.publicKey,
+        createdAt: now,
+        encrypted: false,
+        kind: "account",
+      },
+      { mnemonic: a.mnemonic, index: a.index },
+    );
+  }
+  // Validator operator keys too, by node name, so `devnet remove-validator` can unbond them.
+  for (const [i, p] of plan.nodes.entries()) {
+    const op = keypairFromMnemonic(plan.mnemonic, { index: i });
+    await ks.save(
+      {
+        name: p.name,
+        address: op.address,
+        publicKey: toHex(op.publicKey),
+        createdAt: now,
+        encrypted: false,
+        kind: "account",
+      },
+      { mnemonic: plan.mnemonic, index: i },
+    );
+  }
   opts.onProgress?.("waiting for the first final block");
   await waitForHeight(devnet, 1n, opts.timeoutMs ?? 30_000, provider);
   return {

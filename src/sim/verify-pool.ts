@@ -54,9 +54,11 @@ export class VerifyPool {
   broken = false;
 
   constructor(threads: number) {
-    // Under the TypeScript sources (tests), the worker is a .ts file: register tsx in it first.
+    // Under the TypeScript sources (tests), the worker is a .ts file: register tsx in it first. The path
+    // goes through `../sim/` because this code runs from src/sim/, dist/sim/ and the CLI bundle's
+    // dist/chunks/ (`npm run build:bundle`), all one level below the worker's folder's parent.
     const ts = import.meta.url.endsWith(".ts");
-    const url = new URL(`./verify-worker.${ts ? "ts" : "js"}`, import.meta.url);
+    const url = new URL(`../sim/verify-worker.${ts ? "ts" : "js"}`, import.meta.url);
     const workerData = { results: this.results.buffer, signatures: this.signatures.buffer };
     this.workers = Array.from({ length: threads }, () => {
       const w = ts

@@ -250,6 +250,23 @@ describe("architecture (DESIGN.md §1)", () => {
     expect(violations).toEqual([]);
   });
 
+  it("paths next to a module's own URL survive the CLI bundle (only the ones that name their folder)", () => {
+    // `npm run build:bundle` moves shared code into dist/chunks/, so `new URL("../../x", import.meta.url)`
+    // would point somewhere else there than in src/ or dist/. Find the app root (devnet/app-root.ts) or
+    // name a sibling folder from one level down, as the simulator's worker does.
+    const allowed = new Map([["sim/verify-pool.ts", /^`\.\.\/sim\/verify-worker\./]]);
+    const violations: string[] = [];
+    for (const { abs, rel } of files) {
+      const code = stripComments(readFileSync(abs, "utf8"));
+      for (const m of code.matchAll(/new URL\(\s*([^,]+),\s*import\.meta\.url\s*\)/g)) {
+        if (!allowed.get(rel)?.test((m[1] as string).trim())) violations.push(`${rel}: ${m[0]}`);
+      }
+      if (/import\.meta\.(dirname|filename)\b/.test(code))
+        violations.push(`${rel}: import.meta.dirname/filename`);
+    }
+    expect(violations).toEqual([]);
+  });
+
   it("the checker itself catches a forbidden import (self-test)", () => {
     expect(importsOf('import { Level } from "level";\nimport x from "../node/db.js";')).toEqual([
       "level",

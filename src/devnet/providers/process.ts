@@ -11,12 +11,12 @@ import {
 } from "node:fs";
 import { open } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { APP_ROOT } from "../app-root.js";
 import type { DevnetFile, DevnetNode } from "../state.js";
 import { loopbackNetwork, type NodeProvider, type NodeRuntimeInfo } from "./types.js";
 
-/** The CLI entry point used to run nodes (works from dist/ and, via tsx, from src/). */
-export const RUN_JS = fileURLToPath(new URL("../../../bin/run.js", import.meta.url));
+/** The CLI entry point used to run nodes (from src/ via tsx, dist/, and the CLI bundle's chunks). */
+export const RUN_JS = join(APP_ROOT, "bin", "run.js");
 
 /**
  * The `process` provider (DESIGN.md §6): each node is a detached child process (its own process group)
