@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import * as z from "zod";
+import { ONE_SHOT } from "../core/chain/params-schema.js";
 import { FastposError } from "../core/errors.js";
 import { parseDurationMs } from "./duration.js";
 
@@ -115,7 +116,7 @@ export class ManifestError extends FastposError<ManifestErrorType> {}
 
 /** Validates a manifest object; issues name the key path. */
 export function parseManifest(input: unknown, file = "(flags)"): Manifest {
-  const r = ManifestSchema.safeParse(input ?? {});
+  const r = ManifestSchema.safeParse(input ?? {}, ONE_SHOT);
   if (r.success) return r.data;
   const issues = r.error.issues.map((i) =>
     i.code === "unrecognized_keys"

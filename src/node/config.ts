@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import * as z from "zod";
+import { ONE_SHOT } from "../core/chain/params-schema.js";
 import { FastposError } from "../core/errors.js";
 import { P2P_DEFAULTS } from "./p2p/peer-slots.js";
 import { TX_BUDGET_DEFAULTS } from "./p2p/tx-budget.js";
@@ -352,7 +353,7 @@ export function scalar(raw: string): unknown {
 
 /** Every leaf key path of the schema, e.g. `p2p.listen`. */
 export function configPaths(): string[] {
-  const defaults = ConfigSchema.parse({});
+  const defaults = ConfigSchema.parse({}, ONE_SHOT);
   const out: string[] = [];
   const walk = (obj: Record<string, unknown>, prefix: string) => {
     for (const [k, v] of Object.entries(obj)) {
@@ -366,7 +367,7 @@ export function configPaths(): string[] {
 
 /** Validates merged layers; each issue names the key path and what is wrong with it. */
 export function validateConfig(layer: ConfigLayer, source: string): NodeConfig {
-  const r = ConfigSchema.safeParse(layer);
+  const r = ConfigSchema.safeParse(layer, ONE_SHOT);
   if (r.success) return r.data;
   const issues = r.error.issues.map((i) => {
     if (i.code === "unrecognized_keys") {

@@ -29,7 +29,7 @@ import {
 import { FastposError } from "../errors.js";
 import { committeeIssues } from "./apply/oracle-rotate.js";
 import { type Params, ParamsCodec, PRESETS, type PresetName } from "./params.js";
-import { crossCheckParams, decimal, paramsSchema, paramsToJson } from "./params-schema.js";
+import { crossCheckParams, decimal, ONE_SHOT, paramsSchema, paramsToJson } from "./params-schema.js";
 import { MAX_ORACLE_MEMBERS } from "./product-tx.js";
 
 /**
@@ -129,7 +129,7 @@ function jsonPath(path: readonly PropertyKey[]): string {
  * @throws GenesisError GENESIS_INVALID with all issues found.
  */
 export function validateGenesis(json: unknown): Genesis {
-  const r = genesisSchema.safeParse(json);
+  const r = genesisSchema.safeParse(json, ONE_SHOT);
   if (!r.success) {
     const issues = r.error.issues.map((i) =>
       i.code === "unrecognized_keys"
