@@ -117,6 +117,10 @@ async function main() {
     rejected: max.rejected,
     peakRssMB: peakOf(max),
     runsPeakRssMB: maxResults.map(peakOf),
+    // Issue 22 goal 5: the 4 nodes' memory (private pages + the shared node binary once) and summed RSS.
+    devnetMemoryMB: max.memoryMB?.devnet ?? null,
+    runsDevnetMemoryMB: maxResults.map((r) => r.memoryMB?.devnet ?? null),
+    rssSumMB: max.memoryMB?.rssSum ?? null,
     cpuMsPerTx: max.cpuMsPerTx ?? null,
     runsCpuMsPerTx: maxResults.map((r) => r.cpuMsPerTx ?? null),
     presigned: max.presigned ?? 0,
@@ -241,6 +245,11 @@ async function main() {
       "node RSS under load (peak, max load)",
       `**${r.max.peakRssMB} MB** (runs ${r.max.runsPeakRssMB.join(", ")})`,
       "≤ 150 MB",
+    ],
+    [
+      "memory of the 4 nodes under max load (private pages + shared node binary once; RSS summed)",
+      `**${r.max.devnetMemoryMB ?? "n/a"} MB** (runs ${r.max.runsDevnetMemoryMB.join(", ")}); RSS summed ${r.max.rssSumMB ?? "n/a"} MB`,
+      "≤ anvil's peak RSS (≈ 310 MB, issue 22)",
     ],
     [
       "node CPU per finalized tx (all 4 nodes)",

@@ -120,6 +120,9 @@ export default class Bench extends BaseCommand {
           this.log(
             `  node ${n.url}  RSS ${n.rssMB} MB (peak under load ${n.peakRssMB} MB), CPU ${n.loadCpuSeconds.toFixed(1)} s under load`,
           );
+        this.log(
+          `  memory         ${r.memoryMB.devnet} MB for the devnet at its peak (private pages + the shared node binary once); RSS summed ${r.memoryMB.rssSum} MB`,
+        );
         this.log(`  cost           ${r.cpuMsPerTx} ms of node CPU per finalized tx (all nodes)`);
         this.log(
           `  load txs       ${r.presigned} signed before the load, ${r.signedDuringLoad} signed during it`,

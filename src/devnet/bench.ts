@@ -93,10 +93,19 @@ export interface BenchReport {
     rssMB: number;
     /** Highest RSS sampled (every 2 s) while the load ran. */
     peakRssMB: number;
+    /** Highest private resident memory sampled while the load ran (Linux; RSS elsewhere). */
+    peakPrivateMB: number;
+    /** Resident memory shared with other processes (the node binary, libraries) at the end. */
+    sharedMB: number;
     cpuSeconds: number;
     /** CPU the node used during the load. */
     loadCpuSeconds: number;
   }[];
+  /**
+   * Memory the devnet takes at its peak: every node's private peak plus the largest node's shared pages,
+   * counted once (they are the same node binary and libraries). Summed RSS counts them once per node.
+   */
+  memoryMB: { rssSum: number; devnet: number };
   /** All nodes' CPU during the load per finalized tx (ms): the cost of a tx to the whole network. */
   cpuMsPerTx: number;
   /** Txs signed before the load phase (0 with presign off); `signedDuringLoad` were signed while it ran. */
@@ -172,6 +181,11 @@ async function nodeMetrics(url: string) {
   return {
     url,
     rssMB: Math.round(num("fastpos_process_resident_memory_bytes") / 1e6),
+    // An older node without the split reports 0: fall back to its RSS.
+    privateMB: Math.round(
+      (num("fastpos_process_private_memory_bytes") || num("fastpos_process_resident_memory_bytes")) / 1e6,
+    ),
+    sharedMB: Math.round(num("fastpos_process_shared_memory_bytes") / 1e6),
     cpuSeconds: num("fastpos_process_cpu_seconds"),
   };
 }
@@ -286,11 +300,13 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     };
     const before = await Promise.all(o.urls.map(nodeMetrics));
     const peakRss = before.map((m) => m.rssMB);
+    const peakPrivate = before.map((m) => m.privateMB);
     sampler = setInterval(() => {
       o.urls.forEach((url, i) => {
         nodeMetrics(url).then(
           (m) => {
             peakRss[i] = Math.max(peakRss[i] as number, m.rssMB);
+            peakPrivate[i] = Math.max(peakPrivate[i] as number, m.privateMB);
           },
           () => {},
         );
@@ -349,6 +365,12 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     // Drain: give the chain a few seconds to finalize what was accepted.
     const drainEnd = performance.now() + 10_000;
     while (submittedAt.size > 0 && performance.now() < drainEnd) await new Promise((r) => setTimeout(r, 100));
+    const nodes = (await Promise.all(o.urls.map(nodeMetrics))).map(({ privateMB: _, ...m }, i) => ({
+      ...m,
+      peakRssMB: Math.max(peakRss[i] as number, after[i]?.rssMB ?? 0),
+      peakPrivateMB: Math.max(peakPrivate[i] as number, after[i]?.privateMB ?? 0),
+      loadCpuSeconds: Math.round(((after[i]?.cpuSeconds ?? 0) - (before[i]?.cpuSeconds ?? 0)) * 10) / 10,
+    }));
     const sorted = latencies.sort((a, b) => a - b);
     return {
       durationS: Math.round(loadMs / 100) / 10,
@@ -369,11 +391,11 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       blockTimeMs: blockTimes.length
         ? Math.round(blockTimes.reduce((a, b) => a + b, 0) / blockTimes.length)
         : 0,
-      nodes: (await Promise.all(o.urls.map(nodeMetrics))).map((m, i) => ({
-        ...m,
-        peakRssMB: Math.max(peakRss[i] as number, after[i]?.rssMB ?? 0),
-        loadCpuSeconds: Math.round(((after[i]?.cpuSeconds ?? 0) - (before[i]?.cpuSeconds ?? 0)) * 10) / 10,
-      })),
+      nodes,
+      memoryMB: {
+        rssSum: nodes.reduce((t, n) => t + n.peakRssMB, 0),
+        devnet: nodes.reduce((t, n) => t + n.peakPrivateMB, 0) + Math.max(0, ...nodes.map((n) => n.sharedMB)),
+      },
       cpuMsPerTx: finalizedDuringLoad
         ? Math.round(
             (after.reduce((t, m, i) => t + m.cpuSeconds - (before[i]?.cpuSeconds ?? 0), 0) * 1e5) /

@@ -18,6 +18,13 @@ describe("fastpos bench (smoke)", () => {
       expect(j.finalized).toBe(j.accepted);
       expect(j.finalizedDuringLoad).toBeLessThanOrEqual(j.finalized);
       expect(j.nodes[0].peakRssMB).toBeGreaterThan(0);
+      // The devnet's memory counts the nodes' shared pages (the node binary) once: less than summed RSS.
+      expect(j.memoryMB.rssSum).toBeGreaterThanOrEqual(j.nodes[0].peakRssMB + j.nodes[1].peakRssMB);
+      expect(j.memoryMB.devnet).toBeGreaterThan(j.nodes[0].peakPrivateMB);
+      if (process.platform === "linux") {
+        expect(j.nodes[0].sharedMB).toBeGreaterThan(0);
+        expect(j.memoryMB.devnet).toBeLessThan(j.memoryMB.rssSum);
+      }
       expect(j.latencyMs.p50).toBeGreaterThan(0);
       expect(j.nodes).toHaveLength(2);
       // The load's txs were signed before it (rate × duration), so few or none were signed during it.
