@@ -7,40 +7,51 @@ import { DevnetError } from "./state.js";
 
 type BatchResult = Awaited<ReturnType<ReturnType<typeof createClient>["submitTxs"]>>;
 
+/** Errors after which a batch may have been admitted or not: the answer was lost, not refused. */
+const RESEND_CODES = new Set(["NODE_UNREACHABLE", "TIMEOUT"]);
+/** Waits before each resend of one batch. */
+const RESEND_DELAYS_MS = [100, 500];
+
 /**
- * Submits a batch, sending it once more if the connection dropped under it (issue 22 item 7): signed txs
- * are idempotent by hash, so on the second try a tx the node already has counts as accepted under its own
- * hash — whether it is still pending (the node answers it like a new one; MEMPOOL_DUPLICATE if it says so)
- * or was committed meanwhile (the node refuses it, e.g. TX_BAD_NONCE: so every refused tx is looked up by
- * hash). A node that stays unreachable still fails the run. Exported for its test
- * (test/integration/devnet/bench-resend.test.ts).
+ * Submits a batch, sending it again (at most twice) when its answer was lost (issue 22 item 7): the
+ * connection dropped under it, or the request timed out — the node's own 503 TIMEOUT, seen when 16
+ * validators overload 2 cores, or the client's. Signed txs are idempotent by hash, so on a resend a tx the
+ * node already has counts as accepted under its own hash — whether it is still pending (the node answers it
+ * like a new one; MEMPOOL_DUPLICATE if it says so) or was committed meanwhile (the node refuses it, e.g.
+ * TX_BAD_NONCE: so every refused tx is looked up by hash). A node that stays unreachable or keeps timing out
+ * still fails the run. Exported for its test (test/integration/devnet/bench-resend.test.ts).
  */
 export async function submitOnce(c: ReturnType<typeof createClient>, txs: Tx[]): Promise<BatchResult> {
-  try {
-    return await c.submitTxs(txs);
-  } catch (err) {
-    if ((err as { code?: string }).code !== "NODE_UNREACHABLE") throw err;
-    await new Promise((r) => setTimeout(r, 100));
-    const r = await c.submitTxs(txs);
-    const results = [...r.results];
-    const refused = results.flatMap((x, i) => ("error" in x ? [i] : []));
-    for (let start = 0; start < refused.length; start += 64) {
-      await Promise.all(
-        refused.slice(start, start + 64).map(async (i) => {
-          const x = results[i];
-          const hash = toHex(hashTx(txs[i] as Tx));
-          const known =
-            (x && "error" in x && x.error.code === "MEMPOOL_DUPLICATE") ||
-            (await c.tx(hash).then(
-              () => true,
-              () => false,
-            ));
-          if (known) results[i] = { hash, status: "pending" };
-        }),
-      );
+  let r: BatchResult | undefined;
+  for (let attempt = 0; r === undefined; attempt++) {
+    try {
+      r = await c.submitTxs(txs);
+      if (attempt === 0) return r;
+    } catch (err) {
+      const delay = RESEND_DELAYS_MS[attempt];
+      if (!RESEND_CODES.has((err as { code?: string }).code ?? "") || delay === undefined) throw err;
+      await new Promise((ok) => setTimeout(ok, delay));
     }
-    return { ...r, results };
   }
+  // Resent: a tx refused now may be one the lost answer had admitted.
+  const results = [...r.results];
+  const refused = results.flatMap((x, i) => ("error" in x ? [i] : []));
+  for (let start = 0; start < refused.length; start += 64) {
+    await Promise.all(
+      refused.slice(start, start + 64).map(async (i) => {
+        const x = results[i];
+        const hash = toHex(hashTx(txs[i] as Tx));
+        const known =
+          (x && "error" in x && x.error.code === "MEMPOOL_DUPLICATE") ||
+          (await c.tx(hash).then(
+            () => true,
+            () => false,
+          ));
+        if (known) results[i] = { hash, status: "pending" };
+      }),
+    );
+  }
+  return { ...r, results };
 }
 
 /**

@@ -16,8 +16,12 @@ import { devTransfer, startIdleNode } from "../../helpers/long-poll.js";
  * its own hash, both when the txs are still in the node's mempool and when they were committed before the
  * resend arrived (the node then refuses them with TX_BAD_NONCE: counted as rejected before this test).
  */
-/** A TCP proxy to `target` that drops its first connection once the target has answered on it. */
-async function droppingProxy(target: string) {
+/**
+ * A TCP proxy to `target` that loses the answer to its first connection once the target has answered on it:
+ * `cut` resets the client's socket, `timeout` answers 503 TIMEOUT instead (what a node whose request timer
+ * fired sends: seen at 16 validators on 2 cores).
+ */
+async function droppingProxy(target: string, mode: "cut" | "timeout" = "cut") {
   const upstream = new URL(target);
   const sockets = new Set<Socket>();
   const stats = { connections: 0, cut: 0 };
@@ -34,8 +38,12 @@ async function droppingProxy(target: string) {
       // The node answered the first request: drop the client's connection instead of relaying it.
       server.once("data", () => {
         stats.cut++;
-        client.resetAndDestroy();
         server.destroy();
+        if (mode === "cut") return void client.resetAndDestroy();
+        const body = JSON.stringify({ error: { code: "TIMEOUT", message: "request timed out" } });
+        client.end(
+          `HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+        );
       });
     } else server.pipe(client);
   });
@@ -57,11 +65,11 @@ describe("bench: a batch whose connection dropped is sent once more", () => {
     for (const c of cleanups.reverse()) await c();
   }, 60_000);
 
-  async function setup(validators: number) {
+  async function setup(validators: number, mode: "cut" | "timeout" = "cut") {
     const d = tempDir("fastpos-bench-resend-");
     const node = await startIdleNode(d.dir, validators);
     nodes.push(node);
-    const proxy = await droppingProxy(node.apiUrl);
+    const proxy = await droppingProxy(node.apiUrl, mode);
     cleanups.push(d.cleanup, () => node.stop(), proxy.close);
     const chainId = (await createClient(node.apiUrl).status()).chainId;
     return { node, proxy, txs: [0n, 1n, 2n].map((nonce) => devTransfer(chainId, nonce)) };
@@ -87,5 +95,25 @@ describe("bench: a batch whose connection dropped is sent once more", () => {
       const got = await createClient(node.apiUrl).waitForTx(toHex(hashTx(t)), { timeoutMs: 30_000 });
       expect(got.status).toBe("committed");
     }
+  }, 60_000);
+
+  it("resends after a 503 TIMEOUT too: the node may have admitted the batch before its timer fired", async () => {
+    const { node, proxy, txs } = await setup(2, "timeout");
+    const r = await submitOnce(createClient(proxy.url), txs);
+    expect(proxy.stats.cut).toBe(1);
+    expect(proxy.stats.connections).toBe(2);
+    expect(r.results).toEqual(txs.map((t) => ({ hash: toHex(hashTx(t)), status: "pending" })));
+    expect((await createClient(node.apiUrl).status()).mempool.txs).toBe(3);
+  }, 60_000);
+
+  it("gives up after two resends and reports the error", async () => {
+    // Nothing listens on the proxy's target: every attempt is refused.
+    const proxy = await droppingProxy("http://127.0.0.1:9");
+    cleanups.push(proxy.close);
+    const client = createClient({ url: proxy.url, timeoutMs: 2_000 });
+    await expect(submitOnce(client, [devTransfer("fastpos-local", 0n)])).rejects.toMatchObject({
+      code: "NODE_UNREACHABLE",
+    });
+    expect(proxy.stats.connections).toBeGreaterThanOrEqual(3);
   }, 60_000);
 });
