@@ -9,6 +9,7 @@ import { ChainError } from "../core/chain/errors.js";
 import type { State } from "../core/chain/state.js";
 import { hashTx, type Tx } from "../core/chain/tx.js";
 import { toHex } from "../core/codec/index.js";
+import type { SignatureMemo } from "../core/crypto/index.js";
 import type { Mempool } from "./mempool.js";
 
 /** A block with its bytes; `applied` is null when it is invalid against the state. */
@@ -24,6 +25,8 @@ export interface BlockCacheDeps {
   /** This node's clock (ms): bounds how far ahead a block's time may be. */
   now(): bigint;
   log: { warn(obj: object, msg?: string): void };
+  /** Signatures verified as votes: the lastCommit check skips them. */
+  verifiedSignatures?: SignatureMemo;
 }
 
 export type BlockCache = ReturnType<typeof createBlockCache>;
@@ -46,7 +49,12 @@ export function createBlockCache(deps: BlockCacheDeps) {
       let applied: AppliedBlock | null = null;
       try {
         const verified = new Set(block.txs.filter((t) => deps.mempool.has(toHex(hashTx(t)))));
-        const ctx = { now: deps.now(), verifiedTxs: verified, encodedSize: bytes.length };
+        const ctx = {
+          now: deps.now(),
+          verifiedTxs: verified,
+          encodedSize: bytes.length,
+          ...(deps.verifiedSignatures && { verifiedSignatures: deps.verifiedSignatures }),
+        };
         applied = applyBlock(deps.state(), block, ctx);
       } catch (err) {
         if (!(err instanceof ChainError)) throw err;

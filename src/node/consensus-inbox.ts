@@ -13,7 +13,7 @@ import { indexOfValidator, proposerFor, type ValidatorInfo } from "../core/chain
 import { type Evidence, ProposalCodec, type SignedProposal, type SignedVote } from "../core/chain/vote.js";
 import { bytesEqual, decode, encode, toHex } from "../core/codec/index.js";
 import type { ConsensusState } from "../core/consensus/index.js";
-import { signBytes, verify } from "../core/crypto/index.js";
+import { type SignatureMemo, signBytes, verify, verifyRemembered } from "../core/crypto/index.js";
 import { isFastposError } from "../core/errors.js";
 import type { BlockSync } from "./block-sync.js";
 import type { FutureBuffer } from "./future-buffer.js";
@@ -45,6 +45,8 @@ export interface InboxDeps {
   state(): State;
   /** Keys of proposals and votes already verified and relayed at this height. */
   seen: Set<string>;
+  /** Where verified precommits are remembered, so the next block's lastCommit need not check them again. */
+  verifiedPrecommits?: SignatureMemo;
   /** A block of this height the node holds (to serve its txs). */
   heldBlock(hashHex: string): Block | undefined;
   future: FutureBuffer;
@@ -155,7 +157,10 @@ export function createInbox(deps: InboxDeps) {
   function onVote(from: string, payload: Uint8Array): void {
     const sv = decode(VoteMsgCodec, payload);
     const v = sv.vote;
-    const ok = (pk: Uint8Array) => verify(pk, voteSignBytes(deps.state().chainId, v), sv.signature);
+    const ok = (pk: Uint8Array) =>
+      v.type === "precommit"
+        ? verifyRemembered(deps.verifiedPrecommits, pk, voteSignBytes(deps.state().chainId, v), sv.signature)
+        : verify(pk, voteSignBytes(deps.state().chainId, v), sv.signature);
     const height = deps.cs().height;
     if (v.height < height) return;
     if (v.height > height)

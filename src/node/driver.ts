@@ -13,6 +13,7 @@ import {
   createConsensusState,
   step,
 } from "../core/consensus/index.js";
+import { RecentSignatures } from "../core/crypto/index.js";
 import { createBlockCache } from "./block-cache.js";
 import { createBlockSync } from "./block-sync.js";
 import { commitBlock } from "./commit-block.js";
@@ -56,7 +57,15 @@ export function createDriver(deps: DriverDeps) {
     timeouts: state.params.timeouts,
   });
   let lastCommit: Commit | null = deps.lastCommit;
-  const blocks = createBlockCache({ state: () => state, mempool, now: deps.now, log });
+  /** Precommit signatures this node verified as votes: a block's lastCommit repeats them (verify.ts). */
+  const verifiedPrecommits = new RecentSignatures();
+  const blocks = createBlockCache({
+    state: () => state,
+    mempool,
+    now: deps.now,
+    log,
+    verifiedSignatures: verifiedPrecommits,
+  });
   const timers = new Set<NodeJS.Timeout>();
   /** This node's own messages of the current height, re-sent every tick. */
   let own: { type: number; payload: Uint8Array }[] = [];
@@ -126,6 +135,7 @@ export function createDriver(deps: DriverDeps) {
     cs: () => cs,
     state: () => state,
     seen,
+    verifiedPrecommits,
     heldBlock: (hash) => blocks.get(hash)?.block,
     future,
     sync,

@@ -1,5 +1,5 @@
 import { encode } from "../codec/index.js";
-import { signBytes, type VerifiedSignatures, verifyRemembered } from "../crypto/index.js";
+import { type SignatureMemo, signBytes, verifyRemembered } from "../crypto/index.js";
 import { BlockError } from "./errors.js";
 import { indexOfValidator, isQuorum, type ValidatorInfo, type ValidatorSet } from "./validator-set.js";
 import { type Commit, type Vote, VoteCodec } from "./vote.js";
@@ -32,7 +32,7 @@ export function verifyCommit(
   set: ValidatorSet,
   chainId: string,
   expected: { height: bigint; blockHash: Uint8Array },
-  verified?: VerifiedSignatures,
+  verified?: SignatureMemo,
 ): void {
   const fail = (reason: string): never => {
     throw new BlockError({ code: "BLOCK_BAD_LAST_COMMIT", reason }, `invalid commit: ${reason}`);

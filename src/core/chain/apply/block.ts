@@ -1,5 +1,5 @@
 import { bytesEqual, encode } from "../../codec/index.js";
-import type { VerifiedSignatures } from "../../crypto/index.js";
+import type { SignatureMemo } from "../../crypto/index.js";
 import { isFastposError } from "../../errors.js";
 import {
   type Block,
@@ -33,7 +33,7 @@ export interface BlockContext {
    */
   verifiedTxs?: ReadonlySet<Tx>;
   /** Precommit signatures already verified (as votes): the lastCommit check skips them. */
-  verifiedSignatures?: VerifiedSignatures;
+  verifiedSignatures?: SignatureMemo;
   /** The block's encoded size, when the caller holds its bytes (saves re-encoding it to check the limit). */
   encodedSize?: number;
 }
