@@ -1,8 +1,14 @@
-import { createPrivateKey, type KeyObject, sign as nodeSign } from "node:crypto";
+import { type KeyObject, sign as nodeSign } from "node:crypto";
 import { createClient } from "../client/client.js";
 import { createTransferTx, encodeTx, hashTx, type Tx, txSignBytes } from "../core/chain/tx.js";
 import { toHex } from "../core/codec/index.js";
-import { addressBytes, addressFromPublicKey, getPublicKey, sha256 } from "../core/crypto/index.js";
+import {
+  addressBytes,
+  addressFromPublicKey,
+  getPublicKey,
+  seedKeyObject,
+  sha256,
+} from "../core/crypto/index.js";
 import { DevnetError } from "./state.js";
 
 type BatchResult = Awaited<ReturnType<ReturnType<typeof createClient>["submitTxs"]>>;
@@ -130,9 +136,6 @@ export const DEFAULT_MAX_PENDING = 1500;
 /** With --max and presign: txs signed ahead per second of load (above what 2 cores finalize). */
 export const PRESIGN_MAX_RATE = 3000;
 
-/** PKCS#8 DER prefix of a raw 32-byte ed25519 seed (RFC 8410). */
-const PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
-
 /**
  * PERF: the load generator signs with node:crypto (ed25519 signatures are deterministic, so the bytes equal
  * @noble/ed25519's); noble's ≈3k signatures/s would make the generator, not the nodes, the bottleneck.
@@ -210,9 +213,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const pubs = keys.map((k) => getPublicKey(k));
   const addrs = pubs.map((p) => addressFromPublicKey(p));
   const addrBytes = pubs.map((p) => addressBytes(p));
-  const keyObjects = keys.map((k) =>
-    createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, k]), format: "der", type: "pkcs8" }),
-  );
+  const keyObjects = keys.map((k) => seedKeyObject(k));
   const nonces = new Map<number, bigint>();
   const submittedAt = new Map<string, number>();
   /**

@@ -5,10 +5,11 @@
  * bytes at the same HRS it returns the stored signature (safe re-broadcast after a crash). A lock file
  * stops two processes from using one key.
  */
-import { createPrivateKey, createPublicKey, sign as cryptoSign, type KeyObject } from "node:crypto";
+import { createPublicKey, sign as cryptoSign, type KeyObject } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { bytesEqual, fromHex, toHex } from "../core/codec/index.js";
+import { seedKeyObject } from "../core/crypto/index.js";
 import { FastposError } from "../core/errors.js";
 import { writeFileAtomicSync } from "../keystore/fs-atomic.js";
 
@@ -35,20 +36,13 @@ function hrs(height: bigint, round: number, step: number): string {
   return `${height}/${round}/${step}`;
 }
 
-/** PKCS#8 DER prefix of a raw 32-byte ed25519 seed (RFC 8410). */
-const PKCS8_ED25519 = Buffer.from("302e020100300506032b657004220420", "hex");
-
 /**
  * PERF: the validator key as a node:crypto KeyObject: OpenSSL signs a vote in ~50 µs where @noble/ed25519
  * takes ~1 ms (and ~40 ms for its first signature). ed25519 signatures are deterministic (RFC 8032), so the
  * bytes are the same as core's `sign` (pinned by a test). Checks that the key matches `publicKey`.
  */
 function signingKey(secretKey: Uint8Array, publicKey: Uint8Array): KeyObject {
-  const key = createPrivateKey({
-    key: Buffer.concat([PKCS8_ED25519, secretKey]),
-    format: "der",
-    type: "pkcs8",
-  });
+  const key = seedKeyObject(secretKey);
   const pub = createPublicKey(key).export({ format: "der", type: "spki" }).subarray(-32);
   if (!bytesEqual(new Uint8Array(pub), publicKey)) {
     throw new Error("validator secret key does not match its public key");

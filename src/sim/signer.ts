@@ -1,6 +1,6 @@
-import { createPrivateKey, type KeyObject, sign as nodeSign } from "node:crypto";
+import { type KeyObject, sign as nodeSign } from "node:crypto";
 import { concatBytes } from "../core/codec/index.js";
-import { sha256, verify } from "../core/crypto/index.js";
+import { seedKeyObject, sha256, verify } from "../core/crypto/index.js";
 
 /**
  * How the simulator signs and checks signatures.
@@ -17,9 +17,6 @@ export interface SimSigner {
   sign(index: number, message: Uint8Array): Uint8Array;
   check(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
 }
-
-/** RFC 8410 PKCS#8 prefix of a raw ed25519 private key. */
-const PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
 
 export function createSigner(
   kind: "real" | "fake",
@@ -39,9 +36,7 @@ export function createSigner(
       },
     };
   }
-  const objects: KeyObject[] = keys.map((k) =>
-    createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, k.secretKey]), format: "der", type: "pkcs8" }),
-  );
+  const objects: KeyObject[] = keys.map((k) => seedKeyObject(k.secretKey));
   return {
     kind,
     sign: (i, m) => new Uint8Array(nodeSign(null, m, objects[i] as KeyObject)),

@@ -1,6 +1,6 @@
-import { createPrivateKey, type KeyObject, sign } from "node:crypto";
+import { type KeyObject, sign } from "node:crypto";
 import { parentPort, workerData } from "node:worker_threads";
-import { verify } from "../core/crypto/index.js";
+import { seedKeyObject, verify } from "../core/crypto/index.js";
 import { CLAIMED, type PoolJob } from "./verify-pool.js";
 
 /**
@@ -9,15 +9,13 @@ import { CLAIMED, type PoolJob } from "./verify-pool.js";
  */
 const results = new Int32Array(workerData.results as SharedArrayBuffer);
 const signatures = new Uint8Array(workerData.signatures as SharedArrayBuffer);
-/** RFC 8410 PKCS#8 prefix of a raw ed25519 private key. */
-const PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
 const keys = new Map<string, KeyObject>();
 
 function keyOf(secret: Uint8Array): KeyObject {
   const id = Buffer.from(secret).toString("latin1");
   let k = keys.get(id);
   if (!k) {
-    k = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, secret]), format: "der", type: "pkcs8" });
+    k = seedKeyObject(secret);
     keys.set(id, k);
   }
   return k;

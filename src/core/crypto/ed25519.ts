@@ -55,6 +55,16 @@ function privateKeyObject(secretKey: Uint8Array): KeyObject {
   return fastImport ? jwkKeyObject(secretKey) : pkcs8KeyObject(secretKey);
 }
 
+/**
+ * A node:crypto key object for a 32-byte ed25519 seed, to sign with `crypto.sign(null, msg, key)` many times
+ * (the node's signer, the simulator, the bench's load): the one place seeds are imported into OpenSSL.
+ * @throws CryptoError CRYPTO_BAD_SECRET_KEY unless `secretKey` is 32 bytes.
+ */
+export function seedKeyObject(secretKey: Uint8Array): KeyObject {
+  checkSecretKey(secretKey);
+  return privateKeyObject(secretKey);
+}
+
 /** Bytes in a secret key: the RFC 8032 32-byte seed, not the 64-byte expanded form. */
 export const SECRET_KEY_BYTES = 32;
 /** Bytes in an encoded public key (compressed point, RFC 8032 §5.1.2). */
