@@ -26,7 +26,7 @@ export function serveSync(sim: Simulator, server: number, client: number, from: 
     c.syncing = false;
     return;
   }
-  const items = s.history.slice(Number(from) - 1);
+  const items = s.history.from(Number(from) - 1);
   sim.schedule({
     at: sim.now + sim.net.delay(server, client),
     type: "syncResp",

@@ -2,6 +2,7 @@ import type { Block, Commit, State } from "../core/chain/index.js";
 import type { Evidence, SignedProposal, SignedVote } from "../core/chain/vote.js";
 import type { ConsensusEvent, ConsensusState } from "../core/consensus/index.js";
 import type { Behaviour } from "./config.js";
+import type { History } from "./history.js";
 
 /**
  * The simulator's internal shapes: messages on the virtual wire, the per-node state a real node keeps
@@ -62,7 +63,7 @@ export interface SimNode {
   /** Blocks of the current height by 0x-hash (from proposals and own building). */
   blocks: Map<string, Block>;
   /** Committed blocks and their commits, index = height − 1 (what block sync serves). */
-  history: { block: Block; commit: Commit }[];
+  history: History;
   wal: WalRecord[];
   walHeight: bigint;
   /** The WAL being replayed after a restart (null otherwise). */
