@@ -1,7 +1,8 @@
 /** A node's decision: the block applied to its chain, and the safety checks run at every commit. */
 import type { Block, Commit, Penalty } from "../core/chain/index.js";
-import { indexOfValidator, type ValidatorInfo } from "../core/chain/validator-set.js";
+import type { ValidatorInfo } from "../core/chain/validator-set.js";
 import { toHex } from "../core/codec/index.js";
+import { validatorIndex } from "../core/consensus/index.js";
 import { onHeight } from "./faults.js";
 import type { Simulator } from "./simulator.js";
 import type { SimNode } from "./types.js";
@@ -88,7 +89,7 @@ export function record(
   const set = n.chain.validatorSet;
   let power = 0n;
   for (const s of commit.signatures) {
-    const i = indexOfValidator(set, s.validator);
+    const i = validatorIndex(set, s.validator);
     if (i >= 0) power += (set.validators[i] as ValidatorInfo).power;
   }
   if (3n * power <= 2n * set.totalPower) sim.violation(`weak commit at height ${height} on node v${n.id}`);

@@ -1,8 +1,14 @@
 import type { Block, Commit } from "../core/chain/index.js";
-import { indexOfValidator, type ValidatorSet } from "../core/chain/validator-set.js";
+import type { ValidatorSet } from "../core/chain/validator-set.js";
 import { bytesEqual, toHex } from "../core/codec/index.js";
+import { validatorIndex } from "../core/consensus/index.js";
 
 type Signature = Commit["signatures"][number];
+
+/** Equal bytes (PERF: usually the very same array: every node's commit holds the votes' own). */
+function same(a: Uint8Array, b: Uint8Array): boolean {
+  return a === b || bytesEqual(a, b);
+}
 
 /** One decided (height, round, block) and the precommits seen for it by any node, by validator index. */
 interface Decided {
@@ -50,15 +56,14 @@ export class CommitStore {
     const marks = new Uint8Array(set.validators.length);
     let last = -1;
     for (const s of commit.signatures) {
-      const i = indexOfValidator(set, s.validator);
+      const i = validatorIndex(set, s.validator);
       if (i <= last) return null;
       last = i;
       const e = d.entries[i];
       if (!e) d.entries[i] = s;
-      else if (!bytesEqual(e.signature, s.signature) || !bytesEqual(e.validator, s.validator)) return null;
+      else if (!same(e.signature, s.signature) || !same(e.validator, s.validator)) return null;
+      marks[i] = 1; // a commit that does not fit returns null: its marks are dropped with it
     }
-    // Marked only once every entry fits (an early return leaves no stray marks behind).
-    for (const s of commit.signatures) marks[indexOfValidator(set, s.validator)] = 1;
     return { block, height: commit.height, round: commit.round, decided: d, marks };
   }
 }
