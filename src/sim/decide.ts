@@ -49,7 +49,7 @@ export function record(
 ): void {
   const height = block.header.height;
   const hash = sim.glue.hashHexOf(block);
-  n.history.push(block, commit, n.chain.validatorSet);
+  n.history.push(block, commit);
   const prev = sim.decisions.get(height);
   if (prev === undefined) {
     sim.decisions.set(height, hash);

@@ -1,105 +1,55 @@
 import type { Block, Commit } from "../core/chain/index.js";
-import type { ValidatorSet } from "../core/chain/validator-set.js";
-import { bytesEqual, toHex } from "../core/codec/index.js";
-import { validatorIndex } from "../core/consensus/index.js";
-
-type Signature = Commit["signatures"][number];
-
-/** Equal bytes (PERF: usually the very same array: every node's commit holds the votes' own). */
-function same(a: Uint8Array, b: Uint8Array): boolean {
-  return a === b || bytesEqual(a, b);
-}
-
-/** One decided (height, round, block) and the precommits seen for it by any node, by validator index. */
-interface Decided {
-  set: ValidatorSet;
-  blockHash: Uint8Array;
-  entries: (Signature | undefined)[];
-}
-
-/** A node's commit as marks in the shared `Decided` (the commit is rebuilt when block sync serves it). */
-interface Compact {
-  block: Block;
-  height: bigint;
-  round: number;
-  decided: Decided;
-  marks: Uint8Array;
-}
+import { bytesEqual } from "../core/codec/index.js";
 
 /**
- * The committed blocks every simulated node keeps for block sync (sync.ts), stored so that what the nodes
- * have in common is held once. PERF (issue 21): at 100 validators each node's commit of each height is an
- * array of 67–100 signature entries of its own; kept as they were, a 1,000-height run held ≈ 0.5 MB more per
- * height, and the growing heap slowed every collection. Here all nodes' commits of one (height, round,
- * block) share one table of entries by validator index, and a node keeps one mark per validator. A commit is
- * rebuilt exactly: the same entries, in the same (validator) order. A commit that does not fit (another
- * validator set, entries out of order, a signature that differs from the table's) is kept as it is.
+ * One simulated node's committed blocks, index = height − 1: what block sync (sync.ts) serves, each block
+ * with a commit for it. As a real node does (CometBFT's block store too), the commit served for a block is
+ * the next block's `lastCommit`, which that block already carries and which was checked when it was
+ * executed; only the newest block's commit is the node's own. PERF (issue 21): at 100 validators every
+ * node kept its own commit of every height, 67–100 signature entries each: a 1,000-height run held
+ * ≈ 0.5 MB more per height and its heap growth slowed every collection. Blocks are shared by all nodes, so
+ * a history is now one reference per height. A commit the next block does not carry (it names another
+ * block: never for an honest chain) is kept as it is.
  */
-export class CommitStore {
-  private decided = new Map<string, Decided>();
-
-  /** The `Decided` of `commit` under `set` (made on first use). */
-  private tableFor(commit: Commit, set: ValidatorSet): Decided {
-    const key = `${commit.height}/${commit.round}/${toHex(commit.blockHash)}`;
-    let d = this.decided.get(key);
-    if (!d) {
-      d = { set, blockHash: commit.blockHash, entries: new Array(set.validators.length) };
-      this.decided.set(key, d);
-    }
-    return d;
-  }
-
-  /** `commit` in compact form, or null if it does not fit (the caller keeps it as it is). */
-  compact(block: Block, commit: Commit, set: ValidatorSet): Compact | null {
-    const d = this.tableFor(commit, set);
-    if (d.set !== set) return null;
-    const marks = new Uint8Array(set.validators.length);
-    let last = -1;
-    for (const s of commit.signatures) {
-      const i = validatorIndex(set, s.validator);
-      if (i <= last) return null;
-      last = i;
-      const e = d.entries[i];
-      if (!e) d.entries[i] = s;
-      else if (!same(e.signature, s.signature) || !same(e.validator, s.validator)) return null;
-      marks[i] = 1; // a commit that does not fit returns null: its marks are dropped with it
-    }
-    return { block, height: commit.height, round: commit.round, decided: d, marks };
-  }
-}
-
-/** One node's committed blocks and commits, index = height − 1 (what block sync serves). */
 export class History {
-  private items: (Compact | { block: Block; commit: Commit })[] = [];
-
-  constructor(private readonly store: CommitStore) {}
+  private readonly blocks: Block[] = [];
+  /** Commits kept because no next block carries them, by index. */
+  private readonly kept = new Map<number, Commit>();
+  /** The newest block's commit (the node's own). */
+  private last: Commit | null = null;
 
   get length(): number {
-    return this.items.length;
+    return this.blocks.length;
   }
 
-  push(block: Block, commit: Commit, set: ValidatorSet): void {
-    this.items.push(this.store.compact(block, commit, set) ?? { block, commit });
+  push(block: Block, commit: Commit): void {
+    const prev = this.blocks.length - 1;
+    const carried = block.lastCommit;
+    if (
+      this.last &&
+      !(carried && carried.height === this.last.height && bytesEqual(carried.blockHash, this.last.blockHash))
+    )
+      this.kept.set(prev, this.last);
+    this.blocks.push(block);
+    this.last = commit;
   }
 
-  /** Entry `i` (height i + 1), its commit rebuilt. */
+  /** Entry `i` (height i + 1) and a commit for it. */
   at(i: number): { block: Block; commit: Commit } | undefined {
-    const x = this.items[i];
-    if (!x || "commit" in x) return x;
-    const signatures: Signature[] = [];
-    const { entries } = x.decided;
-    for (let v = 0; v < x.marks.length; v++) if (x.marks[v]) signatures.push(entries[v] as Signature);
-    return {
-      block: x.block,
-      commit: { height: x.height, round: x.round, blockHash: x.decided.blockHash, signatures },
-    };
+    const block = this.blocks[i];
+    if (!block) return undefined;
+    const commit =
+      i === this.blocks.length - 1 ? this.last : (this.kept.get(i) ?? this.blocks[i + 1]?.lastCommit);
+    return commit ? { block, commit } : undefined;
   }
 
   /** Entries from index `i` on. */
   from(i: number): { block: Block; commit: Commit }[] {
     const out: { block: Block; commit: Commit }[] = [];
-    for (let k = Math.max(0, i); k < this.items.length; k++)
-      out.push(this.at(k) as { block: Block; commit: Commit });
+    for (let k = Math.max(0, i); k < this.blocks.length; k++) {
+      const e = this.at(k);
+      if (e) out.push(e);
+    }
     return out;
   }
 }

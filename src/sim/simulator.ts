@@ -15,7 +15,7 @@ import type { EngineStep, Fault, SimConfig } from "./config.js";
 import { commit } from "./decide.js";
 import { applyFault } from "./faults.js";
 import { EventHeap } from "./heap.js";
-import { CommitStore, History } from "./history.js";
+import { History } from "./history.js";
 import { claimedKey, holdersKnown, markHas, relay, route } from "./intake.js";
 import { Network } from "./network.js";
 import { createRng, type Rng } from "./rng.js";
@@ -53,8 +53,6 @@ export class Simulator {
   /** Height → first decided hash anywhere; a different one later is a safety violation. */
   readonly decisions = new Map<bigint, string>();
   readonly violations: string[] = [];
-  /** The nodes' committed blocks' commits, held once where they agree (history.ts). */
-  private readonly commits = new CommitStore();
   /** @internal */
   firedHeights = new Set<number>();
   /** @internal */
@@ -100,7 +98,7 @@ export class Simulator {
         chain: s0,
         lastCommit: null,
         blocks: new Map(),
-        history: new History(this.commits),
+        history: new History(),
         wal: [],
         walHeight: 0n,
         replay: null,
