@@ -38,21 +38,31 @@ export interface VoteLog {
 
 export const NIL = "nil";
 
-/** Last index found per address object: one vote object reaches every node (PERF: no binary search). */
-const indexCache = new WeakMap<Uint8Array, number>();
+/**
+ * Last index found per address object, and the validator list it was found in: one vote object reaches
+ * every node (PERF: no binary search), and nodes of one height share one list.
+ */
+const indexCache = new WeakMap<Uint8Array, { list: readonly ValidatorInfo[]; index: number }>();
 
 /**
- * `indexOfValidator`, answered from the index last found for this address object when the set has these
- * very bytes there (addresses are unique in a set, so a byte match is the answer).
+ * `indexOfValidator`, answered from the index last found for this address object: at once when the set
+ * has the very list it was found in (sets are immutable values), else when the set has these bytes there
+ * (addresses are unique in a set, so a byte match is the answer). PERF: after an epoch boundary the set's
+ * addresses are other objects than the ones votes carry, so the byte check ran for every vote.
  */
 export function validatorIndex(validators: ValidatorSet, address: Uint8Array): number {
+  const list = validators.validators;
   const hint = indexCache.get(address);
   if (hint !== undefined) {
-    const v = validators.validators[hint];
-    if (v && (v.address === address || bytesEqual(v.address, address))) return hint;
+    if (hint.list === list) return hint.index;
+    const v = list[hint.index];
+    if (v && (v.address === address || bytesEqual(v.address, address))) {
+      hint.list = list;
+      return hint.index;
+    }
   }
   const i = indexOfValidator(validators, address);
-  if (i >= 0) indexCache.set(address, i);
+  if (i >= 0) indexCache.set(address, { list, index: i });
   return i;
 }
 
