@@ -50,7 +50,7 @@ export type DevnetErrorType =
   | { code: "DEVNET_AMBIGUOUS"; names: string[] }
   | { code: "DEVNET_NONE" }
   | { code: "DEVNET_UNKNOWN_NODE"; node: string; nodes: string[] }
-  | { code: "DEVNET_START_FAILED"; node: string; reason: string }
+  | { code: "DEVNET_START_FAILED"; node: string; reason: string; hint?: string; output?: string[] }
   | { code: "DEVNET_STALE"; name: string }
   | { code: "TIMEOUT"; name: string; height: string; best: string | null }
   | { code: "ENGINE_UNREACHABLE"; engine: string; reason: string; hint: string }

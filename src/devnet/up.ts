@@ -15,6 +15,7 @@ import { processProvider } from "./providers/process.js";
 import type { SwarmNetworkMode } from "./providers/swarm.js";
 import type { NodeProvider, ProviderKind } from "./providers/types.js";
 import { resolveDevnet } from "./resolve.js";
+import { startFailure } from "./start-failure.js";
 import {
   DevnetError,
   type DevnetFile,
@@ -45,17 +46,16 @@ export interface UpOptions {
 }
 
 /** Last lines a node printed (crash output), for error messages. */
-export async function logTail(
+async function crashOutput(
   provider: NodeProvider,
   d: DevnetFile,
   n: DevnetNode,
-  lines = 8,
-): Promise<string> {
+  lines = 12,
+): Promise<string[]> {
   try {
-    const out = await provider.crashLog(d, n, lines);
-    return out.length ? out.join("\n") : "(no output)";
+    return await provider.crashLog(d, n, lines);
   } catch {
-    return "(no log)";
+    return [];
   }
 }
 
@@ -261,10 +261,8 @@ export async function waitForHeight(
       const infos = await Promise.all(d.nodes.map((n) => p.inspect(d, n).catch(() => undefined)));
       const dead = d.nodes.find((_, i) => infos[i]?.exited);
       if (dead && infos.every((x) => x?.state === "stopped")) {
-        throw new DevnetError(
-          { code: "DEVNET_START_FAILED", node: dead.name, reason: "process exited" },
-          `node ${dead.name} exited during start-up. Last log lines:\n${await logTail(p, d, dead)}`,
-        );
+        const where = p.kind === "process" ? dead.logFile : `fastpos devnet logs ${dead.name}`;
+        throw startFailure(dead.name, await crashOutput(p, d, dead), where);
       }
     }
     if (Date.now() > end) {

@@ -167,6 +167,12 @@ describe("fastpos devnet (real CLI, real processes)", { timeout: 120_000 }, () =
     expect(refused.code).toBe(1);
     expect(refused.json().error.code).toBe("DEVNET_START_FAILED");
     expect(refused.json().error.message).toMatch(/in use by process/);
+    // Without --json the CLI prints one line: the node's own reason must be on it, and the hint says where
+    // the rest of the node's output is.
+    const human = await runCli(["devnet", "start", "node4"], { home });
+    expect(human.code).toBe(1);
+    expect(human.stderr).toMatch(/^Error: node node4 exited during start-up: .*in use by process/m);
+    expect(human.stderr).toMatch(/^Hint: .*stdout\.log/m);
     rmSync(lock);
     const started = await runCli(["devnet", "start", "node4", "--json"], { home });
     expect(started.code, started.stderr).toBe(0);

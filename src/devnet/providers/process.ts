@@ -8,6 +8,7 @@ import {
   readFileSync,
   statSync,
   watch,
+  writeSync,
 } from "node:fs";
 import { open } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -32,11 +33,17 @@ export interface ProcessSpec {
   cwd?: string;
 }
 
+/** First words of the line written to a node's output file before each start. */
+export const START_MARK = "fastpos devnet: starting the node at";
+
 /** Starts a detached node process and returns its pid. */
 export function spawnDetached(spec: ProcessSpec): number {
   mkdirSync(dirname(spec.logFile), { recursive: true });
   const out = openSync(spec.logFile, "a");
   try {
+    // The file is appended to across restarts: this line tells where this run's output begins
+    // (devnet/start-failure.ts reads only what follows it).
+    writeSync(out, `${START_MARK} ${new Date().toISOString()}\n`);
     const [file, ...args] = spec.command as [string, ...string[]];
     // NOTE: node:child_process rather than execa here: the log file's fd is handed to the child directly,
     // so the node keeps logging after this CLI process exits (execa would pipe through the parent).

@@ -292,10 +292,16 @@ export function createSwarmProvider(docker: Docker, s: SwarmSettings): NodeProvi
       }
       const up = await waitFor(async () => (await liveTasks(d, n)).length > 0, 90_000);
       if (!up) {
-        const tail = (await readLogs(d, n, 5)).join("\n");
+        const output = await readLogs(d, n, 12).catch(() => []);
         throw new DevnetError(
-          { code: "DEVNET_START_FAILED", node: n.name, reason: "no running task" },
-          `the swarm did not start a task for ${n.name} within 90 s (is the image ${s.image} on every swarm node?)${tail ? `. Last log lines:\n${tail}` : ""}`,
+          {
+            code: "DEVNET_START_FAILED",
+            node: n.name,
+            reason: "no running task",
+            hint: `check that the image ${s.image} is on every swarm node; the service's output: \`fastpos devnet logs ${n.name}\``,
+            output,
+          },
+          `the swarm did not start a task for ${n.name} within 90 s${output.length ? `; its last output: ${output.at(-1)}` : ""}`,
         );
       }
       n.container = serviceName(d, n);
