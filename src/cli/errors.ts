@@ -73,8 +73,10 @@ export function usageProblems(err: Error): string[] {
   const out: string[] = [];
   for (const l of lines) {
     const prev = out.at(-1);
-    // "Missing 1 required arg:" is followed by "hash  Transaction hash (0x…)": keep them together.
+    // "Missing 1 required arg:" is followed by "hash  Transaction hash (0x…)", and "Parsing --validators"
+    // by what was wrong with its value: keep them together.
     if (prev?.endsWith(":")) out[out.length - 1] = `${prev} ${l.replace(/\s{2,}/g, " — ")}`;
+    else if (prev && /^Parsing --?[\w-]+$/.test(prev)) out[out.length - 1] = `${prev.slice(8)}: ${l}`;
     else out.push(l);
   }
   return out.length ? out : [stripAnsi(err.message)];
@@ -137,8 +139,34 @@ function hintFor(code: string, data: { [key: string]: unknown }): string | undef
   }
   if (code === "MEMPOOL_REPLACEMENT_UNDERPRICED" || code === "MEMPOOL_FULL")
     return `pass a higher --fee${data.minFee ? ` (at least ${data.minFee})` : ""}`;
-  return undefined;
+  const hint = TX_HINTS[code];
+  return typeof hint === "function" ? hint(data) : hint;
 }
+
+/**
+ * What to do about the node's common tx rejections (and an unreachable node), in terms of commands and
+ * flags: the node's message says what is wrong, only the CLI knows what fixes it.
+ */
+const TX_HINTS: Record<string, string | ((data: { [key: string]: unknown }) => string)> = {
+  NODE_UNREACHABLE:
+    "is the node running? `fastpos devnet status` shows a devnet's nodes; pass --node URL or --devnet NAME to pick one",
+  TX_INSUFFICIENT_FUNDS:
+    "check the balance with `fastpos query account KEY`; send less, or fund the key first",
+  TX_BELOW_MIN_STAKE: (d) => `pass --amount ${d.min ?? "N"} or more (the chain's minimum self-stake)`,
+  TX_ZERO_AMOUNT: "pass an --amount of 1 or more",
+  TX_UNKNOWN_VALIDATOR:
+    "`fastpos query validators` lists the validators; pass --validator (an address or a devnet node name), or sign with a validator's own key",
+  TX_NOT_OPERATOR: "only the validator's operator can do this: sign with its key (--from)",
+  TX_INSUFFICIENT_STAKE: "`fastpos query validators` shows what is bonded; unbond or undelegate at most that",
+  TX_TOO_MANY_UNBONDING:
+    "wait until an earlier unbonding is released (`fastpos query unbonding KEY` lists them)",
+  TX_NOT_JAILED: "`fastpos query slashing VALIDATOR` shows its status; only a jailed validator needs unjail",
+  TX_JAILED_UNTIL: (d) =>
+    `send unjail again once the chain is past height ${d.until ?? "the one in the message"}`,
+  TX_TOMBSTONED: "a validator tombstoned for double-signing can never unjail; bond a new validator key",
+  TX_BAD_NONCE:
+    "another tx from this key was sent at the same time; send again (the CLI reads the next nonce from the node)",
+};
 
 /** Removes ANSI colour codes (oclif colours its parse errors). */
 export function stripAnsi(s: string): string {
