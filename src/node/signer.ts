@@ -207,14 +207,19 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Start time of a process in clock ticks since boot (/proc), or undefined where /proc is not there. */
-function startTime(pid: number | "self"): string | undefined {
+/** Fields of /proc/<pid>/stat after the command name (state first), or undefined where /proc is not there. */
+function statFields(pid: number | "self"): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
     return undefined;
   }
+}
+
+/** Start time of a process in clock ticks since boot (/proc), or undefined where /proc is not there. */
+function startTime(pid: number | "self"): string | undefined {
+  return statFields(pid)?.[19];
 }
 
 /**
@@ -227,7 +232,11 @@ function lockHolderAlive(pid: number, start: string | undefined): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   if (existsSync(`/proc/self/task/${pid}`)) return false; // one of our own threads: not another holder
   if (!isAlive(pid)) return false;
-  const now = startTime(pid);
+  const fields = statFields(pid);
+  // A killed node stays a zombie until its parent (often pid 1, which may reap late) collects it: signal 0
+  // still answers, but a zombie runs no code, so it signs nothing (`devnet kill` then `devnet start`).
+  if (fields?.[0] === "Z" || fields?.[0] === "X") return false;
+  const now = fields?.[19];
   return start === undefined || now === undefined || now === start;
 }
 

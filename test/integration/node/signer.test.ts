@@ -131,6 +131,26 @@ describe("signer double-sign guard (real files)", () => {
       } finally {
         child.kill("SIGKILL");
       }
+      // A lock naming a zombie: a killed node its parent has not reaped yet runs no code and signs nothing
+      // (`devnet kill` then `devnet start` at once). `sleep` never reaps the `true` that sh forked before it.
+      const parent = spawn("sh", ["-c", "true & echo $!; exec sleep 30"], {
+        stdio: ["ignore", "pipe", "ignore"],
+      });
+      try {
+        const zpid = Number(
+          await new Promise<string>((r) => parent.stdout.once("data", (d) => r(String(d)))),
+        );
+        const fields = () => {
+          const st = readFileSync(`/proc/${zpid}/stat`, "utf8");
+          return st.slice(st.lastIndexOf(")") + 2).split(" ");
+        };
+        for (let i = 0; i < 500 && fields()[0] !== "Z"; i++) await new Promise((r) => setTimeout(r, 20));
+        expect(fields()[0]).toBe("Z");
+        writeFileSync(join(dir, "signer.lock"), `${zpid} ${fields()[19]}`);
+        openSigner(dir, sk, pk).close();
+      } finally {
+        parent.kill("SIGKILL");
+      }
       // A lock naming one of our own threads (a restarted container reuses low pids for them).
       const tid = readdirSync("/proc/self/task").find((t) => Number(t) !== process.pid);
       expect(tid).toBeDefined();
