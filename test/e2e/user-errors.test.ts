@@ -56,6 +56,20 @@ const cases: { name: string; argv: string[]; message: RegExp; hint: RegExp; code
     code: "COMMAND_NOT_FOUND",
   },
   {
+    name: "a name given as an argument to a command that takes it as --name",
+    argv: ["keys", "new", "alice"],
+    message: /`fastpos keys new` takes no argument "alice"/,
+    hint: /did you mean `fastpos keys new --name alice`/,
+    code: "USAGE",
+  },
+  {
+    name: "an extra argument",
+    argv: ["devnet", "list", "extra", "words"],
+    message: /`fastpos devnet list` takes no argument "extra" "words"/,
+    hint: /run `fastpos devnet list --help`/,
+    code: "USAGE",
+  },
+  {
     name: "--node that is not a URL",
     argv: ["query", "status", "--node", "notaurl"],
     message: /--node "notaurl" is not an http\(s\) URL/,
