@@ -147,6 +147,14 @@ describe("fastpos devnet partition | heal | latency | faults (real processes)", 
       expect(r.stderr).toMatch(msg);
       expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     }
+    // A scenario naming a node this devnet does not have: refused, and the process exits (it used to hang
+    // on the event sockets it had opened before checking the plan).
+    const bad = join(home, "bad-scenario.yaml");
+    writeFileSync(bad, "name: bad\nsteps:\n  - kill: node9\n");
+    // A hang is killed at 30 s and has no exit code 1.
+    const r = await runCli(["devnet", "test", bad, "--devnet", "chaos"], { home, timeout: 30_000 });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/line 3: steps\[0\] \(kill\): no node "node9"/);
     // The API itself: a bad fault body is a 4xx JSON error naming the field.
     const res = await nodeFaults(nodes[0] as { apiUrl: string; home: string }, "POST", {
       peer: "*",

@@ -89,9 +89,11 @@ export async function runScenario(o: RunOptions): Promise<ScenarioReport> {
     // An existing devnet: its chain before this run is not part of the test (and may be long).
     const heights = await Promise.all(d.nodes.map((n) => heightOf(n)));
     ctx.fromHeight = heights.reduce<bigint>((m, h) => (h !== null && h > m ? h : m), 0n) + 1n;
-    ctx.events = createEventCollector(d.nodes);
   }
+  // Before anything is opened that only the `finally` below closes: a scenario that names a node the
+  // devnet does not have is refused here, and the collector's sockets would keep the process alive.
   const plan: ResolvedStep[] = resolveScenario(s, seed, initial);
+  if (ctx.devnet) ctx.events = createEventCollector(ctx.devnet.nodes);
   const steps: ScenarioReport["steps"] = [];
   let invariants: CheckResult[] = [];
   try {
