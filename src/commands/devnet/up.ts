@@ -9,7 +9,7 @@ import { clientFor } from "../../cli/target.js";
 import { devnetDown } from "../../devnet/control.js";
 import { parseDurationMs } from "../../devnet/duration.js";
 import { parseManifest, readManifest } from "../../devnet/manifest.js";
-import { devnetDir, readDevnet } from "../../devnet/state.js";
+import { devnetDir, listDevnets, readDevnet } from "../../devnet/state.js";
 import { devnetUp } from "../../devnet/up.js";
 import { resolveHome } from "../../keystore/home.js";
 
@@ -169,8 +169,12 @@ export default class DevnetUp extends BaseCommand {
           this.log(
             `  ${a.name.padEnd(8)} ${a.address}  ${a.balance === null ? "" : `${a.balance} tokens`}`.trimEnd(),
           );
-        this.log("\nTry: fastpos tx transfer --from alice --to <address> --amount 10 --wait");
-        this.log("     fastpos devnet status | fastpos devnet down");
+        // Commands to copy as they are: with several devnets, each needs `-d NAME`.
+        const d = listDevnets(home).length > 1 ? ` -d ${o.name}` : "";
+        const [from, to] = [o.accounts[0]?.name ?? "alice", o.accounts[1]?.name ?? "<address>"];
+        this.log(`\nTry: fastpos tx transfer --from ${from} --to ${to} --amount 10 --wait${d}`);
+        this.log(`     fastpos devnet status${d}`);
+        this.log(`Stop it with: fastpos devnet down${d}`);
       },
     );
   }
