@@ -164,6 +164,9 @@ const TX_HINTS: Record<string, string | ((data: { [key: string]: unknown }) => s
   TX_JAILED_UNTIL: (d) =>
     `send unjail again once the chain is past height ${d.until ?? "the one in the message"}`,
   TX_TOMBSTONED: "a validator tombstoned for double-signing can never unjail; bond a new validator key",
+  KEYSTORE_PASSWORD_REQUIRED:
+    "with no terminal to ask on, pass --password or set FASTPOS_PASSWORD (better in scripts: not in `ps`)",
+  KEYSTORE_BAD_PASSWORD: "check --password or FASTPOS_PASSWORD; a forgotten password cannot be recovered",
   TX_BAD_NONCE:
     "another tx from this key was sent at the same time; send again (the CLI reads the next nonce from the node)",
 };

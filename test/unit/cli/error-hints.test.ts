@@ -28,6 +28,7 @@ describe("hints for the common tx rejections and an unreachable node", () => {
     expect(hint({ code: "TX_INSUFFICIENT_FUNDS", need: "2", have: "1" })).toMatch(/fastpos query account/);
     expect(hint({ code: "TX_JAILED_UNTIL", validator: "fp1x", until: "120" })).toMatch(/height 120/);
     expect(hint({ code: "NODE_UNREACHABLE", url: "http://127.0.0.1:1" })).toMatch(/--node URL/);
+    expect(hint({ code: "KEYSTORE_PASSWORD_REQUIRED", name: "b" })).toMatch(/FASTPOS_PASSWORD/);
   });
   it("an error's own hint wins over the table's", () => {
     expect(hint({ code: "TX_ZERO_AMOUNT", hint: "its own" })).toBe("its own");
