@@ -41,7 +41,9 @@ export const U64_MAX = 2n ** 64n - 1n;
 /** `--amount`/`--fee`/`--stake`: a decimal u64, or a one-line user error (never a codec crash). */
 export function parseAmount(name: string, v: string): bigint {
   if (!/^\d+$/.test(v))
-    throw new UserError("BAD_AMOUNT", `--${name} must be a non-negative integer, got "${v}"`);
+    throw new UserError("BAD_AMOUNT", `--${name} must be a non-negative integer, got "${v}"`, {
+      hint: `amounts are whole tokens, digits only (e.g. --${name} 10)`,
+    });
   const n = BigInt(v);
   if (n > U64_MAX)
     throw new UserError("BAD_AMOUNT", `--${name} ${v} is above the largest amount (2^64-1)`, {
@@ -120,7 +122,10 @@ export abstract class TxCommand extends BaseCommand {
           throw new UserError(
             "TIMEOUT",
             `${payload.type} ${sent.hash} was not final within ${flags.timeout} s`,
-            { data: { hash: sent.hash } },
+            {
+              data: { hash: sent.hash },
+              hint: `it may still commit: \`fastpos query tx ${sent.hash}\` shows it; a longer --timeout waits more`,
+            },
           );
         }
         throw err;

@@ -17,7 +17,10 @@ import { createKeystore } from "../keystore/keystore.js";
 
 function parseDuration(s: string): number {
   const m = /^(\d+)(ms|s|m)?$/.exec(s);
-  if (!m) throw new UserError("BAD_DURATION", `--duration must look like 30s, 500ms or 2m, got "${s}"`);
+  if (!m)
+    throw new UserError("BAD_DURATION", `--duration must look like 30s, 500ms or 2m, got "${s}"`, {
+      hint: "a number and a unit: ms, s or m (e.g. --duration 30s)",
+    });
   const n = Number(m[1]);
   return m[2] === "ms" ? n : m[2] === "m" ? n * 60_000 : n * 1000;
 }

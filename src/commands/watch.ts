@@ -65,7 +65,10 @@ export default class Watch extends BaseCommand {
         ...(isValidAddress(n.validator) ? { validator: toHex(decodeAddress(n.validator)) } : {}),
       }));
     }
-    if (!targets.length) throw new UserError("WATCH_NO_NODES", "nothing to watch");
+    if (!targets.length)
+      throw new UserError("WATCH_NO_NODES", "nothing to watch", {
+        hint: "pass --node URL, or start a devnet with `fastpos devnet up`",
+      });
     let state: WatchState = initialWatchState(targets);
     const apply = (a: WatchAction) => {
       state = watchReducer(state, a);

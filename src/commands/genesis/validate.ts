@@ -23,6 +23,12 @@ export default class GenesisValidate extends BaseCommand {
       throw new UserError(
         e.code === "ENOENT" ? "FILE_NOT_FOUND" : "GENESIS_NOT_JSON",
         e.code === "ENOENT" ? `${args.file}: no such file` : `${args.file}: not valid JSON (${e.message})`,
+        {
+          hint:
+            e.code === "ENOENT"
+              ? "check the path; `fastpos genesis new --out FILE` writes one"
+              : "a genesis file is JSON, as `fastpos genesis new` writes it",
+        },
       );
     }
     const genesis = validateGenesis(json);

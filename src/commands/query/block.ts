@@ -15,7 +15,9 @@ export default class QueryBlock extends BaseCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(QueryBlock);
     if (args.height !== "latest" && !/^\d+$/.test(args.height))
-      throw new UserError("BAD_HEIGHT", `height must be a number or "latest", got "${args.height}"`);
+      throw new UserError("BAD_HEIGHT", `height must be a number or "latest", got "${args.height}"`, {
+        hint: "e.g. `fastpos query block 12` or `fastpos query block latest`",
+      });
     const b = await clientFor(resolveTarget(flags.home, flags).url).block(
       args.height === "latest" ? "latest" : BigInt(args.height),
     );
