@@ -9,7 +9,7 @@ export function renderReport(r: SimReport, reproduce: string): string {
     .map(([round, n]) => `round ${round}: ${n}`)
     .join(", ");
   const lines = [
-    `fastpos sim: ${r.validators} validators × ${r.heights} heights, seed ${r.seed}, preset ${r.preset}, ` +
+    `fastpos sim: ${r.validators} validators × ${r.heights} ${r.heights === 1 ? "height" : "heights"}, seed ${r.seed}, preset ${r.preset}, ` +
       `${r.signer === "real" ? "ed25519 signatures" : "FAKE signatures (--fake-signer: no ed25519, blocks checked by their builder only)"}` +
       `${r.engine === "real" ? "" : ", CUSTOM engine"}`,
     `  safety         ${r.safety.ok ? "OK" : "VIOLATED"}${r.safety.ok ? " (one block per height, every commit > 2/3, no honest double-sign attempt)" : ""}`,

@@ -98,7 +98,7 @@ export function reportOf(sim: Simulator, reached: boolean): SimReport {
     liveness: {
       ok: reached,
       detail: reached
-        ? `every live honest validator committed ${c.heights} heights in ${sim.now} ms of virtual time`
+        ? `every live honest validator committed ${c.heights} ${c.heights === 1 ? "height" : "heights"} in ${sim.now} ms of virtual time`
         : `stalled: lowest live honest validator at height ${lowLive} (highest ${top}) after ${sim.now} ms (limit ${c.maxTimeMs} ms)`,
     },
     blockTimeMs: distribution(gaps),
