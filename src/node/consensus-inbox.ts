@@ -1,7 +1,8 @@
 /**
  * The consensus driver's network input (DESIGN.md §4, §5): every frame of the consensus and sync protocols
  * is decoded, checked (height, signer, signature) and either dropped, buffered for a later height, or handed
- * to the driver as a verified proposal or vote. First-seen proposals and votes are relayed once.
+ * to the driver as a verified proposal or vote. First-seen proposals and votes are relayed once, to the
+ * peers that do not hear their signer first-hand (relay-links.ts).
  *
  * A frame that does not decode, or carries a bad signature, gets its sender reported as misbehaving
  * (banned). Future-height messages are kept only once their signature checks (issue 24 items 2, 3).
@@ -22,6 +23,7 @@ import {
   BlockTxsRequestCodec,
   CompactProposalMsgCodec,
   EvidenceMsgCodec,
+  LinksMsgCodec,
   MSG,
   ProposalMsgCodec,
   StatusMsgCodec,
@@ -33,6 +35,7 @@ import {
   type ProposalAssembly,
   serveBlockTxs,
 } from "./proposal-assembly.js";
+import type { LinksMessage } from "./relay-links.js";
 import type { ServeBudget } from "./serve-budget.js";
 
 /** The `seen` key of a proposal (one per round and block) and of a vote. */
@@ -52,7 +55,8 @@ export interface InboxDeps {
   future: FutureBuffer;
   sync: BlockSync;
   assembly: ProposalAssembly;
-  broadcast(type: number, payload: Uint8Array, opts?: { except?: string }): void;
+  /** Relays a first-seen message signed by `signer` to the peers that need it (all but `from`). */
+  relay(signer: Uint8Array, type: number, payload: Uint8Array, from: string): void;
   send(peer: string, type: number, payload: Uint8Array): void;
   misbehave(peer: string, reason: string): void;
   /** A verified proposal with its whole block. */
@@ -61,6 +65,8 @@ export interface InboxDeps {
   acceptVote(sv: SignedVote): void;
   /** Gossiped evidence, decoded (the pool checks each item; see driver.ts). */
   acceptEvidence(from: string, items: Evidence[]): void;
+  /** A peer's `links` frame (relay-links.ts). */
+  onLinks(from: string, m: LinksMessage): void;
   logError(obj: object, msg: string): void;
   maxFrameBytes: number;
   /** Per-peer budget of block txs served (serve-budget.ts); unlimited without one. */
@@ -72,10 +78,10 @@ export type Inbox = ReturnType<typeof createInbox>;
 export function createInbox(deps: InboxDeps) {
   const { seen, misbehave } = deps;
 
-  function relayOnce(key: string, type: number, payload: Uint8Array, from: string): void {
+  function relayOnce(key: string, signer: Uint8Array, type: number, payload: Uint8Array, from: string): void {
     if (seen.has(key)) return;
     seen.add(key);
-    deps.broadcast(type, payload, { except: from });
+    deps.relay(signer, type, payload, from);
   }
 
   function validatorAt(address: Uint8Array): ValidatorInfo | undefined {
@@ -134,7 +140,7 @@ export function createInbox(deps: InboxDeps) {
     if (seen.has(key) || !checkProposal(from, proposal)) return;
     const block = decodeBlock(bytes);
     if (!bytesEqual(hashBlock(block), p.blockHash)) return misbehave(from, "proposal block hash mismatch");
-    relayOnce(key, MSG.proposal, payload, from);
+    relayOnce(key, p.proposer, MSG.proposal, payload, from);
     deps.acceptProposal(proposal, block, bytes);
   }
 
@@ -172,7 +178,7 @@ export function createInbox(deps: InboxDeps) {
     const val = validatorAt(v.validator);
     if (!val) return;
     if (!ok(val.publicKey)) return misbehave(from, "bad vote signature");
-    relayOnce(key, MSG.vote, payload, from);
+    relayOnce(key, v.validator, MSG.vote, payload, from);
     deps.acceptVote(sv);
   }
 
@@ -209,6 +215,8 @@ export function createInbox(deps: InboxDeps) {
             return deps.acceptEvidence(from, decode(EvidenceMsgCodec, payload).items);
           case MSG.status:
             return deps.sync.onStatus(from, decode(StatusMsgCodec, payload).height);
+          case MSG.links:
+            return deps.onLinks(from, decode(LinksMsgCodec, payload));
           case MSG.blockRequest:
             return void deps.sync.onBlockRequest(from, payload).catch(failed);
           case MSG.blockResponse:
@@ -226,7 +234,7 @@ export function createInbox(deps: InboxDeps) {
       const p = c.proposal.proposal;
       const key = proposalKey(p);
       if (p.height !== deps.cs().height || seen.has(key)) return;
-      relayOnce(key, MSG.compactProposal, c.payload, c.source);
+      relayOnce(key, p.proposer, MSG.compactProposal, c.payload, c.source);
       deps.acceptProposal(c.proposal, c.block, encodeBlock(c.block));
     },
   };

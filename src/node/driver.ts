@@ -24,14 +24,29 @@ import type { DriverDeps } from "./driver-deps.js";
 import { evidenceKey, FORGED_EVIDENCE_CODES } from "./evidence-pool.js";
 import { createFutureBuffer } from "./future-buffer.js";
 import { createIdleGate } from "./idle-gate.js";
-import { EvidenceMsgCodec, MAX_EVIDENCE_BATCH, MSG, StatusMsgCodec } from "./messages.js";
+import { EvidenceMsgCodec, LinksMsgCodec, MAX_EVIDENCE_BATCH, MSG, StatusMsgCodec } from "./messages.js";
 import type { PeerInfo } from "./p2p/transport.js";
 import { createProposalAssembly } from "./proposal-assembly.js";
+import { createRelayLinks } from "./relay-links.js";
 import { createServeBudget } from "./serve-budget.js";
 import { decodeWalRecord, encodeWalRecord, type WalRecord } from "./wal-records.js";
 import { createReplayer, planWalReplay, type ReplayItem, type ReplayLeftover } from "./wal-replay.js";
 
 const TICK_MS = 400;
+/** A link that carried no app frame for this long stops counting as first-hand (relay-links.ts). */
+const LINK_SILENCE_MS = 3 * TICK_MS;
+/** Messages of one signer held per height for peers that lose their link to it (a byzantine one may sign many). */
+const HELD_PER_SIGNER = 64;
+/** Frame types whose loss on a link makes it not first-hand for relaying. */
+const CONSENSUS_TYPES = [
+  MSG.proposal,
+  MSG.compactProposal,
+  MSG.blockTxsRequest,
+  MSG.blockTxs,
+  MSG.vote,
+  MSG.status,
+  MSG.links,
+] as const;
 /** Future-height messages kept per peer, and how many heights ahead (issue 24 item 3). */
 const FUTURE_PER_PEER = 256;
 const FUTURE_WINDOW = 4n;
@@ -70,6 +85,8 @@ export function createDriver(deps: DriverDeps) {
   /** This node's own messages of the current height, re-sent every tick. */
   let own: { type: number; payload: Uint8Array }[] = [];
   const seen = new Set<string>();
+  /** First-seen messages of the current height by signer (hex), for peers that stop hearing it first-hand. */
+  const held = new Map<string, { type: number; payload: Uint8Array }[]>();
   let committing = false;
   let heightStartedAt = performance.now();
   const queue: ConsensusEvent[] = [];
@@ -91,6 +108,33 @@ export function createDriver(deps: DriverDeps) {
   const send = (peer: string, type: number, payload: Uint8Array) => transport.send(peer, type, payload);
   const broadcast = (type: number, payload: Uint8Array, opts?: { except?: string }) =>
     transport.broadcast(type, payload, opts);
+  const links = createRelayLinks({
+    nodeId: transport.nodeId,
+    now: () => performance.now(),
+    silenceMs: LINK_SILENCE_MS,
+    impaired: (peer) => transport.impaired(peer, CONSENSUS_TYPES),
+    sendLinks(peer, m) {
+      const payload = encode(LinksMsgCodec, m);
+      if (peer) send(peer, MSG.links, payload);
+      else broadcast(MSG.links, payload);
+    },
+  });
+  for (const p of transport.peers()) links.connected(p.id, p.validator);
+  /** Relays a first-seen proposal or vote to the peers that do not hear its signer first-hand. */
+  const relay = (signer: Uint8Array, type: number, payload: Uint8Array, from: string) => {
+    const s = toHex(signer);
+    const list = held.get(s) ?? [];
+    if (list.length === 0) held.set(s, list);
+    if (list.length < HELD_PER_SIGNER) list.push({ type, payload });
+    let asked = 0;
+    const skip = (peer: string) => {
+      asked++;
+      return links.skip(peer, s);
+    };
+    const skipped = transport.broadcast(type, payload, { except: from, skip });
+    if (skipped) metrics.relayFrames.inc({ outcome: "skipped" }, skipped);
+    if (asked > skipped) metrics.relayFrames.inc({ outcome: "sent" }, asked - skipped);
+  };
   const wal = (r: WalRecord, sync = false) => {
     if (!replayer.active) deps.wal.append(encodeWalRecord(r), { sync });
   };
@@ -140,7 +184,7 @@ export function createDriver(deps: DriverDeps) {
     future,
     sync,
     assembly,
-    broadcast,
+    relay,
     send,
     misbehave,
     acceptProposal,
@@ -157,6 +201,7 @@ export function createDriver(deps: DriverDeps) {
         if (r === "forged") return misbehave(from, "invalid evidence");
       }
     },
+    onLinks: (from, m) => links.onLinks(from, m),
     logError: (obj, msg) => log.error(obj, msg),
     maxFrameBytes: deps.maxFrameBytes ?? 1 << 20,
     budget,
@@ -340,6 +385,7 @@ export function createDriver(deps: DriverDeps) {
     assembly.clear();
     own = [];
     seen.clear();
+    held.clear();
     heightStartedAt = performance.now();
     dispatch({ type: "newHeight", height, validators: state.validatorSet });
     for (const f of future.take(height)) inbox.onMessage(f.from, f.type, f.payload);
@@ -348,6 +394,8 @@ export function createDriver(deps: DriverDeps) {
   function tick(): void {
     broadcast(MSG.status, encode(StatusMsgCodec, { height: state.height }));
     for (const m of own) broadcast(m.type, m.payload);
+    for (const [peer, signers] of links.tick())
+      for (const s of signers) for (const m of held.get(s) ?? []) send(peer, m.type, m.payload);
     metrics.peers.set(transport.peers().length);
     sync.tick();
     later(TICK_MS, tick);
@@ -402,6 +450,7 @@ export function createDriver(deps: DriverDeps) {
     start,
     onMessage(from: string, type: number, payload: Uint8Array) {
       if (halted) return;
+      links.heard(from);
       inbox.onMessage(from, type, payload);
       idle.poke();
     },
@@ -419,6 +468,7 @@ export function createDriver(deps: DriverDeps) {
       }
     },
     onPeerConnected(peer: PeerInfo) {
+      links.connected(peer.id, peer.validator);
       send(peer.id, MSG.status, encode(StatusMsgCodec, { height: state.height }));
       for (const m of own) send(peer.id, m.type, m.payload);
       // Pending evidence reaches peers that connect later (or restarted) too.
@@ -430,6 +480,7 @@ export function createDriver(deps: DriverDeps) {
     },
     onPeerDisconnected(peer: PeerInfo) {
       sync.onPeerDisconnected(peer.id);
+      links.disconnected(peer.id);
       future.dropPeer(peer.id);
       budget.dropPeer(peer.id);
     },

@@ -2,6 +2,7 @@ import { MAX_BLOCK_TXS_WIRE } from "../core/chain/block.js";
 import { CommitCodec, EvidenceCodec, SignedProposalCodec, SignedVoteCodec } from "../core/chain/vote.js";
 import { bytes, fixedBytes, struct, u32, u64, vector } from "../core/codec/index.js";
 import { FIRST_APP_FRAME } from "./p2p/transport.js";
+import { MAX_LINKS } from "./relay-links.js";
 
 /**
  * Application frames on the p2p transport (DESIGN.md §5): `type ‖ codec payload`, never JSON.
@@ -27,6 +28,8 @@ export const MSG = {
   snapshots: FIRST_APP_FRAME + 14,
   chunkRequest: FIRST_APP_FRAME + 15,
   chunk: FIRST_APP_FRAME + 16,
+  // Relay only where needed (relay-links.ts).
+  links: FIRST_APP_FRAME + 17,
 } as const;
 
 /** A proposal with its block (canonical block bytes). */
@@ -54,6 +57,11 @@ export const BlockTxsCodec = struct({
   txs: vector(bytes(64 * 1024), MAX_BLOCK_TXS_WIRE),
 });
 export const VoteMsgCodec = SignedVoteCodec;
+/** What a node hears first-hand (relay-links.ts): validator addresses, and node ids it drops frames to. */
+export const LinksMsgCodec = struct({
+  linked: vector(fixedBytes(20), MAX_LINKS),
+  impaired: vector(fixedBytes(20), MAX_LINKS),
+});
 export const TxMsgCodec = struct({ tx: bytes(64 * 1024) });
 /** Most txs gossiped in one `txs` frame. */
 export const MAX_TX_BATCH = 1000;

@@ -122,6 +122,12 @@ export function createMetrics() {
       help: "Txs of proposed blocks this node lacked and fetched from a peer (the rest came from its mempool)",
       registers: [registry],
     }),
+    relayFrames: new Counter({
+      name: "fastpos_p2p_relay_frames_total",
+      help: "First-seen proposals and votes relayed to peers (sent), or not sent because the peer hears their signer directly (skipped)",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
     // PERF: read from the mempool when scraped, not set on every admitted tx.
     mempoolSize: new Gauge({
       name: "fastpos_mempool_txs",

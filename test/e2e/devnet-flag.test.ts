@@ -27,8 +27,9 @@ describe("--devnet NAME / -d NAME (real CLI, two devnets)", () => {
         timeout: 90_000,
       }),
     ]);
-    expect(a.code, a.stderr).toBe(0);
-    expect(b.code, b.stderr).toBe(0);
+    // --json puts an error on stdout: show both streams if `up` failed.
+    expect(a.code, a.stderr + a.stdout).toBe(0);
+    expect(b.code, b.stderr + b.stdout).toBe(0);
     for (const r of [a.json(), b.json()]) pids[r.name] = r.nodes.map((n: { pid: number }) => n.pid);
   }, 120_000);
 

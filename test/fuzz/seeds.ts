@@ -21,6 +21,7 @@ import {
   BlockTxsCodec,
   BlockTxsRequestCodec,
   CompactProposalMsgCodec,
+  LinksMsgCodec,
   ProposalMsgCodec,
   packHashes,
   StatusMsgCodec,
@@ -131,6 +132,11 @@ export function buildSeeds(): Record<string, Uint8Array[]> {
     ),
     "msg-tx-hashes": enc(TxHashesMsgCodec, { hashes }),
     "msg-status": enc(StatusMsgCodec, { height: 7n }),
+    "msg-links": enc(
+      LinksMsgCodec,
+      { linked: [vA.vote.validator, vB.vote.validator], impaired: [] },
+      { linked: [], impaired: [new Uint8Array(20).fill(7)] },
+    ),
     "msg-block-request": enc(BlockRequestCodec, { from: 1n, count: 4 }),
     "msg-block-response": enc(BlockResponseCodec, {
       blocks: blocks.map((b, i) => ({ block: encodeBlock(b), commit: commits[i]! })),

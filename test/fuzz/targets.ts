@@ -19,6 +19,7 @@ import {
   BlockTxsCodec,
   BlockTxsRequestCodec,
   CompactProposalMsgCodec,
+  LinksMsgCodec,
   ProposalMsgCodec,
   StatusMsgCodec,
   TxHashesMsgCodec,
@@ -144,6 +145,7 @@ export const TARGETS: FuzzTarget[] = [
   canonical("msg-txs", TxsMsgCodec, (m) => withParts("txs", m.txs, decodeTx)),
   canonical("msg-tx-hashes", TxHashesMsgCodec),
   canonical("msg-status", StatusMsgCodec),
+  canonical("msg-links", LinksMsgCodec),
   canonical("msg-block-request", BlockRequestCodec),
   canonical("msg-block-response", BlockResponseCodec, (m) =>
     withParts("blocks", m.blocks, (x) => decodeBlock(x.block)),

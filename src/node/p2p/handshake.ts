@@ -21,9 +21,10 @@ import { addressBytes, sign, signBytes, verify } from "../../core/crypto/index.j
  * and this node identity). The receiver gives a proven validator of the current set a reserved peer slot.
  * Version 2 added that proof. Version 3 added the ephemeral X25519 key of the encrypted link
  * (secure-link.ts): both sides' ephemeral keys are inside every handshake signature, so the link keys are
- * bound to both node identities.
+ * bound to both node identities. Version 4 added the `links` frame (relay only where needed:
+ * relay-links.ts); a version-3 node would ban a peer for sending it.
  */
-export const P2P_VERSION = 3;
+export const P2P_VERSION = 4;
 
 export const HelloCodec = struct({
   version: u16,

@@ -10,7 +10,8 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { WebSocket, WebSocketServer } from "ws";
-import { decode, encode } from "../../core/codec/index.js";
+import { decode, encode, toHex } from "../../core/codec/index.js";
+import { addressBytes } from "../../core/crypto/index.js";
 import { createFaultLines, createRandom, frameFate } from "./fault.js";
 import { type Hello, nodeIdOf, PeersCodec } from "./handshake.js";
 import { FRAME, handshakeStep, helloPayload } from "./handshake-flow.js";
@@ -262,6 +263,7 @@ export function createTransport(opts: TransportOptions): Transport {
       inbound: c.inbound,
       remote: c.remote,
       reserved,
+      validator: validator && hello.validatorKey ? toHex(addressBytes(hello.validatorKey)) : null,
     };
     const existing = byId.get(id);
     if (existing) {
@@ -389,10 +391,16 @@ export function createTransport(opts: TransportOptions): Transport {
     },
     broadcast(type, payload, o = {}) {
       const f = frame(type, payload);
+      let skipped = 0;
       for (const [id, c] of byId) {
         if (id === o.except) continue;
+        if (o.skip?.(id)) {
+          skipped++;
+          continue;
+        }
         sendFrame(id, c, f);
       }
+      return skipped;
     },
     send(peerId, type, payload) {
       const c = byId.get(peerId);
@@ -409,6 +417,10 @@ export function createTransport(opts: TransportOptions): Transport {
       else faultsById.delete(peerId);
     },
     faults: () => Object.fromEntries(faultsById),
+    impaired(peerId, types) {
+      const f = faultsById.get(peerId) ?? faultsById.get("*");
+      return !!f && (!!f.drop || !!f.loss || !!f.dropTypes?.some((t) => types.includes(t)));
+    },
     addPeer: (url) => outbound.add(url, true),
   };
 }

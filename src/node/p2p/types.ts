@@ -12,6 +12,8 @@ export interface PeerInfo {
   remote: string;
   /** A configured or proven validator peer: it cannot be displaced by strangers. */
   reserved: boolean;
+  /** Address (hex) of the validator key of the current set the peer proved in its handshake, or null. */
+  validator: string | null;
 }
 
 export interface Logger {
@@ -60,12 +62,22 @@ export interface Transport {
   isConnected(peerId: string): boolean;
   /** Registers a listener called when a peer disconnects (besides `onPeerDisconnected`). */
   onDisconnect(listener: (peer: PeerInfo) => void): void;
-  broadcast(type: number, payload: Uint8Array, opts?: { except?: string }): void;
+  /** To every peer but `except` and those `skip` returns true for; returns how many were skipped. */
+  broadcast(
+    type: number,
+    payload: Uint8Array,
+    opts?: { except?: string; skip?: (peerId: string) => boolean },
+  ): number;
   send(peerId: string, type: number, payload: Uint8Array): boolean;
   /** Drops and bans a peer that sent invalid data (its IP gets strikes too). */
   misbehave(peerId: string, reason: string): void;
   setFault(peerId: string, fault: Fault | null): void;
   faults(): Record<string, Fault>;
+  /**
+   * True when a fault set here drops or loses frames to or from this peer: all of them, at random, or any
+   * of `types` (delay alone does not).
+   */
+  impaired(peerId: string, types: readonly number[]): boolean;
   /** Adds a configured peer URL to dial (static peers, devnet wiring): redialled forever, reserved. */
   addPeer(url: string): void;
 }

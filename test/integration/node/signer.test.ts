@@ -132,8 +132,9 @@ describe("signer double-sign guard (real files)", () => {
         child.kill("SIGKILL");
       }
       // A lock naming a zombie: a killed node its parent has not reaped yet runs no code and signs nothing
-      // (`devnet kill` then `devnet start` at once). `sleep` never reaps the `true` that sh forked before it.
-      const parent = spawn("sh", ["-c", "true & echo $!; exec sleep 30"], {
+      // (`devnet kill` then `devnet start` at once). `sleep 30` never reaps the child that sh forked before
+      // exec'ing it; that child outlives the exec (a `true` could exit first and be reaped by sh itself).
+      const parent = spawn("sh", ["-c", "sleep 0.3 & echo $!; exec sleep 30"], {
         stdio: ["ignore", "pipe", "ignore"],
       });
       try {
