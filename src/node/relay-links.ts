@@ -2,7 +2,7 @@
  * Relay only where it is needed (issue 22, DESIGN.md §5 "Gossip"): a node relays a first-seen proposal or
  * vote to a peer unless that peer has told it that it hears the message's signer directly.
  *
- * Every node sends its peers a `links` frame each tick, and at once when what it says changes: the
+ * Every node sends its peers a `links` frame each tick (and at once when a validator peer disconnects): the
  * validators it has a direct, working link to, and the peers its own side of the link to is not clean. A link to a
  * validator's node counts as working only when all of these hold:
  *   - the peer proved that validator key in the handshake (a claim alone never counts);
@@ -122,9 +122,9 @@ export function createRelayLinks(deps: RelayLinksDeps) {
       for (const s of p.theirLinked) if (!next.has(s)) p.pending.add(s);
       for (const s of next) p.pending.delete(s);
       p.theirLinked = next;
-      const was = p.theirClean;
+      // SECURITY: what this changes in our own advert goes out at the next tick, not now: a peer flipping
+      // its frame cannot make this node broadcast once per frame it sends.
       p.theirClean = !m.impaired.some((n) => bytesToString(n, "hex") === deps.nodeId);
-      if (was !== p.theirClean) advertise();
     },
 
     /** True when `peerId` needs no relay of a message signed by `signer` (hex): it hears it first-hand. */

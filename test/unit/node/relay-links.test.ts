@@ -48,7 +48,11 @@ describe("relay links", () => {
     n.links.onLinks(pA, { linked: [], impaired: [bytes(SELF)] });
     expect(n.links.linked()).toEqual([]);
     n.links.onLinks(pA, { linked: [], impaired: [] });
-    expect(n.sent.at(-1)?.to).toBeNull(); // a change goes to every peer without waiting for the tick
+    const sent = n.sent.length;
+    expect(n.links.linked()).toEqual([hex(1)]);
+    expect(n.sent.length).toBe(sent); // a peer's frame never makes this node send at once
+    n.links.tick();
+    expect(n.sent.at(-1)?.to).toBeNull(); // the tick sends the advert to every peer
     expect(n.last().linked).toEqual([hex(1)]);
   });
 
@@ -94,6 +98,7 @@ describe("relay links", () => {
     n.links.connected(pB, hex(2));
     n.links.onLinks(pA, { linked: [], impaired: [] });
     n.links.onLinks(pB, { linked: [], impaired: [] });
+    n.links.tick();
     expect(n.last().linked).toEqual([hex(1), hex(2)]);
     n.faults.add(pB);
     n.links.tick();
@@ -119,6 +124,7 @@ describe("relay links", () => {
     const n = node();
     n.links.connected(pA, hex(1));
     n.links.onLinks(pA, { linked: [], impaired: [] });
+    n.links.tick();
     const before = n.sent.length;
     n.links.tick();
     n.links.tick();
