@@ -15,7 +15,7 @@ export function renderReport(r: SimReport, reproduce: string): string {
     `  safety         ${r.safety.ok ? "OK" : "VIOLATED"}${r.safety.ok ? " (one block per height, every commit > 2/3, no honest double-sign attempt)" : ""}`,
     ...r.safety.violations.map((v) => `                 - ${v}`),
     `  liveness       ${r.liveness.ok ? "OK" : "FAILED"}: ${r.liveness.detail}`,
-    `  block time     ${d(r.blockTimeMs)}`,
+    `  block time     ${r.heights < 2 ? "- (one height: no interval between two blocks)" : d(r.blockTimeMs)}`,
     `  commit latency ${d(r.commitLatencyMs)}`,
     `  rounds         ${rounds || "-"} (max ${r.rounds.max})`,
     `  messages       ${m.total} sent (${m.proposals} proposals, ${m.prevotes} prevotes, ${m.precommits} precommits); ` +

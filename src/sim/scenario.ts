@@ -131,7 +131,9 @@ export function parseSimScenario(text: string, file = "(scenario)"): ScenarioSet
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   const issues: string[] = doc.errors.map(
-    (e) => `line ${e.linePos?.[0].line ?? "?"}: ${e.message.split("\n")[0]}`,
+    // The yaml package's first line ends "at line L, column C:" before a code excerpt: the line is said once.
+    (e) =>
+      `line ${e.linePos?.[0].line ?? "?"}: ${(e.message.split("\n")[0] ?? "").replace(/( at line \d+, column \d+)?:?$/, "")}`,
   );
   if (issues.length) throw invalid(file, issues);
   const lineOf = (path: (string | number)[]) => nodeLine(doc, lines, path);

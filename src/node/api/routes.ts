@@ -125,6 +125,12 @@ async function txRoute(
   ctx: ApiContext,
   r: { params: { hash: string }; query: URLSearchParams; signal: AbortSignal },
 ) {
+  if (!/^(0x)?[0-9a-fA-F]{64}$/.test(r.params.hash))
+    throw new ApiError(
+      400,
+      "BAD_TX_HASH",
+      `"${r.params.hash.slice(0, 80)}" is not a transaction hash: expected 0x and 64 hex digits`,
+    );
   const hash = fromHex(r.params.hash, 32);
   const hex = toHex(hash);
   const waitMs = parseTxWait(r.query);

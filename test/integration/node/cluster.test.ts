@@ -64,6 +64,8 @@ describe("node cluster (3 validator processes)", () => {
       [fetch(`${api}/v1/blocks/99999999`), 404, "NOT_FOUND"],
       [fetch(`${api}/v1/accounts/fp1nope`), 400, "ADDRESS_INVALID"],
       [fetch(`${api}/v1/txs/0x${"00".repeat(32)}`), 404, "NOT_FOUND"],
+      [fetch(`${api}/v1/txs/0x12`), 400, "BAD_TX_HASH"],
+      [fetch(`${api}/v1/txs/0x${"zz".repeat(32)}`), 400, "BAD_TX_HASH"],
       [fetch(`${api}/v1/nothing`), 404, "NOT_FOUND"],
       [fetch(`${api}/v1/status`, { method: "DELETE" }), 405, "METHOD_NOT_ALLOWED"],
       [fetch(`${api}/admin/peers`), 401, "UNAUTHORIZED"],
