@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nodeIdOfNode } from "../../src/devnet/faults.js";
 import type { DevnetNode } from "../../src/devnet/state.js";
-import { runCli, tempDir } from "../helpers/cli.js";
-import { killAllDevnets, nodeFaults } from "../helpers/devnet.js";
+import { nodeFaults, upTestDevnet } from "../helpers/devnet.js";
 
 /**
  * Relay only where needed (issue 22; src/node/relay-links.ts), on a real 4-validator devnet: in a full mesh
@@ -10,9 +9,8 @@ import { killAllDevnets, nodeFaults } from "../helpers/devnet.js";
  * node3 relays, so node0 keeps getting every validator's votes and node1 keeps getting node0's.
  */
 describe("vote and proposal relay (real 4-validator devnet)", () => {
-  let home: string;
-  let cleanup: () => void;
   let nodes: DevnetNode[];
+  let down: () => Promise<void>;
 
   const metrics = async (n: DevnetNode) => (await fetch(`${n.apiUrl}/metrics`)).text();
   const relays = async (n: DevnetNode) => {
@@ -48,19 +46,10 @@ describe("vote and proposal relay (real 4-validator devnet)", () => {
   };
 
   beforeAll(async () => {
-    ({ dir: home, cleanup } = tempDir());
-    const r = await runCli(["devnet", "up", "-n", "4", "--name", "relay", "--json"], {
-      home,
-      timeout: 90_000,
-    });
-    expect(r.code, r.stderr + r.stdout).toBe(0);
-    nodes = r.json().nodes;
+    ({ nodes, down } = await upTestDevnet(4, "relay"));
   }, 120_000);
 
-  afterAll(async () => {
-    await killAllDevnets(home);
-    cleanup();
-  }, 60_000);
+  afterAll(() => down(), 60_000);
 
   it("in a full mesh, relays are skipped: every node hears every signer first-hand", async () => {
     await blocksPass(3); // links advertised and settled

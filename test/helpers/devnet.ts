@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { runCli } from "./cli.js";
+import { expect } from "vitest";
+import { runCli, tempDir } from "./cli.js";
 
 /** Kills every process recorded in any devnet under `home` (cleanup that works even after a failed test). */
 export async function killAllDevnets(home: string): Promise<void> {
@@ -58,4 +59,27 @@ export function nodeFaults(
     },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
+}
+
+/**
+ * `devnet up -n N --devnet NAME --json` in a fresh FASTPOS_HOME, for a suite's `beforeAll`: fails the suite
+ * with both output streams when `up` fails. `down()` (for `afterAll`) kills the devnets and removes the home.
+ */
+export async function upTestDevnet(
+  n: number,
+  name: string,
+  prefix?: string,
+): Promise<{ home: string; up: any; nodes: any[]; down: () => Promise<void> }> {
+  const { dir: home, cleanup } = tempDir(prefix);
+  const r = await runCli(["devnet", "up", "-n", String(n), "--devnet", name, "--json"], {
+    home,
+    timeout: 90_000,
+  });
+  expect(r.code, r.stderr + r.stdout).toBe(0);
+  const up = r.json();
+  const down = async () => {
+    await killAllDevnets(home);
+    cleanup();
+  };
+  return { home, up, nodes: up.nodes, down };
 }
