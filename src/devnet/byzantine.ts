@@ -19,6 +19,8 @@ export interface ByzantineResult {
   node: string;
   /** The kind it now equivocates on, or null (honest again). */
   equivocate: EquivocateKind | null;
+  /** Each half of its peers gets a different one of the two messages (targeted equivocation). */
+  split: boolean;
   result: string;
   pid: number | null;
 }
@@ -32,7 +34,7 @@ export async function setByzantine(
   home: string,
   d: DevnetFile,
   nodeName: string,
-  o: { equivocate: EquivocateKind | null; unsafe: boolean },
+  o: { equivocate: EquivocateKind | null; unsafe: boolean; split?: boolean },
   provider?: NodeProvider,
 ): Promise<ByzantineResult> {
   const n = findNode(d, nodeName);
@@ -58,12 +60,19 @@ export async function setByzantine(
   }
   const file = join(n.home, "config.yaml");
   const layer = existsSync(file) ? readConfigFile(file) : {};
-  if (o.equivocate) layer.unsafe = { enabled: true, byzantine: { equivocate: o.equivocate } };
+  if (o.equivocate)
+    layer.unsafe = { enabled: true, byzantine: { equivocate: o.equivocate, split: o.split ?? false } };
   else delete layer.unsafe;
   writeFileAtomicSync(
     file,
     `# fastpos node config; see templates/config.yaml for every key\n${configToYaml(layer)}`,
   );
   const r = await controlNode(home, d, n.name, "restart", provider);
-  return { node: n.name, equivocate: o.equivocate, result: r.result, pid: r.pid };
+  return {
+    node: n.name,
+    equivocate: o.equivocate,
+    split: !!(o.equivocate && o.split),
+    result: r.result,
+    pid: r.pid,
+  };
 }

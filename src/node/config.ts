@@ -186,7 +186,14 @@ export const ConfigSchema = z
         enabled: z.boolean().default(false),
         /** Sign conflicting messages of this kind (bypassing the double-sign guard), or null. */
         byzantine: z
-          .object({ equivocate: z.enum(["prevote", "precommit", "proposal"]) })
+          .object({
+            equivocate: z.enum(["prevote", "precommit", "proposal"]),
+            /**
+             * Targeted equivocation: the honest message goes only to half of the peers, the conflicting one
+             * only to the other half, re-sends included, so no peer receives both from this node.
+             */
+            split: z.boolean().default(false),
+          })
           .strict()
           .nullable()
           .default(null),

@@ -11,7 +11,13 @@ import { type Block, decodeBlock, encodeBlock, hashBlock } from "../core/chain/b
 import { voteSignBytes } from "../core/chain/commit.js";
 import type { State } from "../core/chain/state.js";
 import { indexOfValidator, proposerFor, type ValidatorInfo } from "../core/chain/validator-set.js";
-import { type Evidence, ProposalCodec, type SignedProposal, type SignedVote } from "../core/chain/vote.js";
+import {
+  type Evidence,
+  ProposalCodec,
+  type SignedProposal,
+  type SignedVote,
+  type Vote,
+} from "../core/chain/vote.js";
 import { bytesEqual, decode, encode, toHex } from "../core/codec/index.js";
 import type { ConsensusState } from "../core/consensus/index.js";
 import { type SignatureMemo, signBytes, verify, verifyRemembered } from "../core/crypto/index.js";
@@ -23,6 +29,7 @@ import {
   BlockTxsRequestCodec,
   CompactProposalMsgCodec,
   EvidenceMsgCodec,
+  HaveVotesMsgCodec,
   LinksMsgCodec,
   MSG,
   ProposalMsgCodec,
@@ -67,6 +74,8 @@ export interface InboxDeps {
   acceptEvidence(from: string, items: Evidence[]): void;
   /** A peer's `links` frame (relay-links.ts). */
   onLinks(from: string, m: LinksMessage): void;
+  /** A peer's `haveVotes` frame (have-votes.ts). */
+  onHaveVotes(from: string, m: { height: bigint; votes: Vote[] }): void;
   logError(obj: object, msg: string): void;
   maxFrameBytes: number;
   /** Per-peer budget of block txs served (serve-budget.ts); unlimited without one. */
@@ -217,6 +226,8 @@ export function createInbox(deps: InboxDeps) {
             return deps.sync.onStatus(from, decode(StatusMsgCodec, payload).height);
           case MSG.links:
             return deps.onLinks(from, decode(LinksMsgCodec, payload));
+          case MSG.haveVotes:
+            return deps.onHaveVotes(from, decode(HaveVotesMsgCodec, payload));
           case MSG.blockRequest:
             return void deps.sync.onBlockRequest(from, payload).catch(failed);
           case MSG.blockResponse:

@@ -35,11 +35,11 @@ export interface OutboxDeps {
   self: Uint8Array | null;
   mempool: Mempool<Tx>;
   blocks: Pick<BlockCache, "get" | "set">;
-  /** This node's messages of the current height (re-sent every tick). */
-  own(): { type: number; payload: Uint8Array }[];
+  /** This node's messages of the current height (re-sent every tick, except to peers `skip` names). */
+  own(): OwnMessage[];
   seen: Set<string>;
   evidence(state: State): Evidence[];
-  broadcast(type: number, payload: Uint8Array): void;
+  broadcast(type: number, payload: Uint8Array, opts?: { skip?: (peer: string) => boolean }): void;
   wal(r: WalRecord, sync?: boolean): void;
   dispatch(e: ConsensusEvent): void;
   /** A vote this node signed, as the network sees it (metrics, events) before it is dispatched. */
@@ -55,12 +55,35 @@ export interface OutboxDeps {
    * SECURITY: byzantine test mode only (node/byzantine.ts): after each honest message of kind `equivocate`,
    * a conflicting one is signed with `sign` (no double-sign guard) and broadcast. Never fed to this node.
    */
-  byzantine?: { equivocate: EquivocateKind; sign(signBytes: Uint8Array): Uint8Array };
+  byzantine?: { equivocate: EquivocateKind; split?: boolean; sign(signBytes: Uint8Array): Uint8Array };
+  /** Byzantine split mode: which half (0 or 1) of the connected peers `peer` is in. */
+  peerHalf?: (peer: string) => 0 | 1;
+}
+
+/** One of this node's own messages; `skip` (byzantine split mode only) names peers never to send it to. */
+export interface OwnMessage {
+  type: number;
+  payload: Uint8Array;
+  skip?: (peer: string) => boolean;
 }
 
 export type Outbox = ReturnType<typeof createOutbox>;
 
 export function createOutbox(deps: OutboxDeps) {
+  /**
+   * Byzantine split mode, for messages of the kind it equivocates on: the honest one goes to half 0 of the
+   * peers only, the conflicting one to half 1 only (see `send`). Undefined: every peer.
+   */
+  const splitFor = (kind: string, half: 0 | 1) =>
+    deps.byzantine?.split && deps.byzantine.equivocate === kind && deps.peerHalf
+      ? (peer: string) => (deps.peerHalf as (p: string) => 0 | 1)(peer) !== half
+      : undefined;
+  /** Sends one of this node's messages now and at every tick (to the peers `skip` leaves). */
+  function sendOwn(type: number, payload: Uint8Array, skip?: (peer: string) => boolean): void {
+    deps.own().push({ type, payload, ...(skip && { skip }) });
+    deps.broadcast(type, payload, skip ? { skip } : undefined);
+  }
+
   /** Byzantine mode: a second block for the same height and round, signed and sent as a second proposal. */
   function equivocateProposal(p: SignedProposal["proposal"], block: BuiltBlock["block"]): void {
     const byz = deps.byzantine;
@@ -78,7 +101,10 @@ export function createOutbox(deps: OutboxDeps) {
     const proposal = { ...p, blockHash: alt.hash };
     const signature = byz.sign(signBytes("proposal", deps.state().chainId, encode(ProposalCodec, proposal)));
     deps.log.warn({ height: String(p.height), round: p.round }, "byzantine: sent a conflicting proposal");
-    deps.broadcast(MSG.compactProposal, encodeCompactProposal({ proposal, signature }, alt.block));
+    const payload = encodeCompactProposal({ proposal, signature }, alt.block);
+    const skip = splitFor("proposal", 1);
+    if (skip) sendOwn(MSG.compactProposal, payload, skip);
+    else deps.broadcast(MSG.compactProposal, payload);
   }
 
   /** Byzantine mode: a conflicting vote (nil for a block, a made-up block for nil), signed and sent. */
@@ -91,7 +117,10 @@ export function createOutbox(deps: OutboxDeps) {
       { height: String(v.height), round: v.round, type: v.type },
       "byzantine: sent a conflicting vote",
     );
-    deps.broadcast(MSG.vote, encode(VoteMsgCodec, { vote: other, signature }));
+    const payload = encode(VoteMsgCodec, { vote: other, signature });
+    const skip = splitFor(v.type, 1);
+    if (skip) sendOwn(MSG.vote, payload, skip);
+    else deps.broadcast(MSG.vote, payload);
   }
 
   return {
@@ -136,9 +165,8 @@ export function createOutbox(deps: OutboxDeps) {
       const signed: SignedProposal = { proposal: p, signature };
       deps.wal({ type: "proposal", value: { proposal: signed, block: entry.bytes, valid: true } }, true);
       const payload = encodeCompactProposal(signed, entry.block);
-      deps.own().push({ type: MSG.compactProposal, payload });
       deps.beforePropose?.();
-      deps.broadcast(MSG.compactProposal, payload);
+      sendOwn(MSG.compactProposal, payload, splitFor("proposal", 0));
       equivocateProposal(p, entry.block);
       deps.dispatch({ type: "proposal", proposal: signed, valid: true });
     },
@@ -155,9 +183,8 @@ export function createOutbox(deps: OutboxDeps) {
       const sv: SignedVote = { vote: v, signature };
       deps.wal({ type: "vote", value: sv }, true);
       const payload = encode(VoteMsgCodec, sv);
-      deps.own().push({ type: MSG.vote, payload });
       deps.seen.add(voteKey(v)); // copies relayed back by peers are not re-verified
-      deps.broadcast(MSG.vote, payload);
+      sendOwn(MSG.vote, payload, splitFor(v.type, 0));
       equivocateVote(v);
       deps.onOwnVote(sv);
     },

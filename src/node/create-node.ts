@@ -79,7 +79,8 @@ export async function createNode(
         chainId: state.chainId,
         validator: Boolean(validatorKey),
       });
-      logger.warn({ equivocate: byzantine.equivocate, chainId: state.chainId }, BYZANTINE_WARNING);
+      const at = { equivocate: byzantine.equivocate, split: byzantine.split, chainId: state.chainId };
+      logger.warn(at, BYZANTINE_WARNING);
     }
     const evidencePool = await openEvidencePool(store, state, (err) =>
       logger.error({ err: String(err) }, "evidence pool: could not read or write it"),
@@ -263,6 +264,7 @@ export async function createNode(
         validatorKey && {
           byzantine: {
             equivocate: byzantine.equivocate,
+            split: byzantine.split,
             sign: unguardedSigner(validatorKey.secretKey, validatorKey.publicKey),
           },
         }),

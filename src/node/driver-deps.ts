@@ -44,5 +44,5 @@ export interface DriverDeps {
   /** The persisted evidence pool (opened by the composition root against `state`). */
   evidencePool: EvidencePool;
   /** SECURITY: byzantine test mode (node/byzantine.ts); absent on every real node. */
-  byzantine?: { equivocate: EquivocateKind; sign(signBytes: Uint8Array): Uint8Array };
+  byzantine?: { equivocate: EquivocateKind; split?: boolean; sign(signBytes: Uint8Array): Uint8Array };
 }

@@ -19,12 +19,21 @@ import { createBlockSync } from "./block-sync.js";
 import { commitBlock } from "./commit-block.js";
 import { type CommitWatchResult, createCommitWatch } from "./commit-watch.js";
 import { createInbox } from "./consensus-inbox.js";
-import { createOutbox } from "./consensus-outbox.js";
+import { createOutbox, type OwnMessage } from "./consensus-outbox.js";
 import type { DriverDeps } from "./driver-deps.js";
 import { evidenceKey, FORGED_EVIDENCE_CODES } from "./evidence-pool.js";
 import { createFutureBuffer } from "./future-buffer.js";
+import { createHaveVotes } from "./have-votes.js";
 import { createIdleGate } from "./idle-gate.js";
-import { EvidenceMsgCodec, LinksMsgCodec, MAX_EVIDENCE_BATCH, MSG, StatusMsgCodec } from "./messages.js";
+import {
+  EvidenceMsgCodec,
+  HaveVotesMsgCodec,
+  LinksMsgCodec,
+  MAX_EVIDENCE_BATCH,
+  MSG,
+  StatusMsgCodec,
+  VoteMsgCodec,
+} from "./messages.js";
 import type { PeerInfo } from "./p2p/transport.js";
 import { createProposalAssembly } from "./proposal-assembly.js";
 import { createRelayLinks } from "./relay-links.js";
@@ -83,7 +92,7 @@ export function createDriver(deps: DriverDeps) {
   });
   const timers = new Set<NodeJS.Timeout>();
   /** This node's own messages of the current height, re-sent every tick. */
-  let own: { type: number; payload: Uint8Array }[] = [];
+  let own: OwnMessage[] = [];
   const seen = new Set<string>();
   /** First-seen messages of the current height by signer (hex), for peers that stop hearing it first-hand. */
   const held = new Map<string, { type: number; payload: Uint8Array }[]>();
@@ -106,8 +115,11 @@ export function createDriver(deps: DriverDeps) {
   };
   const misbehave = (peer: string, reason: string) => transport.misbehave(peer, reason);
   const send = (peer: string, type: number, payload: Uint8Array) => transport.send(peer, type, payload);
-  const broadcast = (type: number, payload: Uint8Array, opts?: { except?: string }) =>
-    transport.broadcast(type, payload, opts);
+  const broadcast = (
+    type: number,
+    payload: Uint8Array,
+    opts?: { except?: string; skip?: (peer: string) => boolean },
+  ) => transport.broadcast(type, payload, opts);
   const links = createRelayLinks({
     nodeId: transport.nodeId,
     now: () => performance.now(),
@@ -120,6 +132,14 @@ export function createDriver(deps: DriverDeps) {
     },
   });
   for (const p of transport.peers()) links.connected(p.id, p.validator);
+  const have = createHaveVotes({
+    announce(peer, height, votes) {
+      const payload = encode(HaveVotesMsgCodec, { height, votes });
+      if (peer) send(peer, MSG.haveVotes, payload);
+      else broadcast(MSG.haveVotes, payload);
+    },
+    sendVote: (peer, sv) => send(peer, MSG.vote, encode(VoteMsgCodec, sv)),
+  });
   /** Relays a first-seen proposal or vote to the peers that do not hear its signer first-hand. */
   const relay = (signer: Uint8Array, type: number, payload: Uint8Array, from: string) => {
     const s = toHex(signer);
@@ -202,6 +222,7 @@ export function createDriver(deps: DriverDeps) {
       }
     },
     onLinks: (from, m) => links.onLinks(from, m),
+    onHaveVotes: (from, m) => have.onHave(from, m.height, m.votes),
     logError: (obj, msg) => log.error(obj, msg),
     maxFrameBytes: deps.maxFrameBytes ?? 1 << 20,
     budget,
@@ -224,7 +245,14 @@ export function createDriver(deps: DriverDeps) {
     log,
     ...(deps.maxBlockTxs !== undefined && { maxBlockTxs: deps.maxBlockTxs }),
     ...(deps.beforePropose && { beforePropose: deps.beforePropose }),
-    ...(deps.byzantine && { byzantine: deps.byzantine }),
+    ...(deps.byzantine && {
+      byzantine: deps.byzantine,
+      peerHalf: (peer: string) => {
+        const ids = transport.peers().map((p) => p.id);
+        ids.sort();
+        return (ids.indexOf(peer) % 2) as 0 | 1;
+      },
+    }),
   });
 
   /**
@@ -297,6 +325,7 @@ export function createDriver(deps: DriverDeps) {
   function onVote(sv: SignedVote): void {
     const v = sv.vote;
     metrics.votesReceived.inc({ validator: toHex(v.validator).slice(0, 10), type: v.type });
+    have.noteVote(sv);
     const blockHash = v.blockHash ? toHex(v.blockHash) : null;
     const at = { height: v.height, round: v.round, voteType: v.type };
     deps.publish({ type: "vote", ...at, validator: toHex(v.validator), blockHash });
@@ -386,6 +415,7 @@ export function createDriver(deps: DriverDeps) {
     own = [];
     seen.clear();
     held.clear();
+    have.reset(height);
     heightStartedAt = performance.now();
     dispatch({ type: "newHeight", height, validators: state.validatorSet });
     for (const f of future.take(height)) inbox.onMessage(f.from, f.type, f.payload);
@@ -393,9 +423,10 @@ export function createDriver(deps: DriverDeps) {
 
   function tick(): void {
     broadcast(MSG.status, encode(StatusMsgCodec, { height: state.height }));
-    for (const m of own) broadcast(m.type, m.payload);
+    for (const m of own) broadcast(m.type, m.payload, m.skip ? { skip: m.skip } : undefined);
     for (const [peer, signers] of links.tick())
       for (const s of signers) for (const m of held.get(s) ?? []) send(peer, m.type, m.payload);
+    have.tick();
     metrics.peers.set(transport.peers().length);
     sync.tick();
     later(TICK_MS, tick);
@@ -422,6 +453,7 @@ export function createDriver(deps: DriverDeps) {
     deps.wal.append(encodeWalRecord({ type: "height", value: { height } }), { sync: true });
     for (const r of items ? raw.slice(1) : []) deps.wal.append(r);
     heightStartedAt = performance.now();
+    have.reset(height);
     replayer.begin();
     let left: ReplayLeftover;
     try {
@@ -469,8 +501,9 @@ export function createDriver(deps: DriverDeps) {
     },
     onPeerConnected(peer: PeerInfo) {
       links.connected(peer.id, peer.validator);
+      have.connected(peer.id);
       send(peer.id, MSG.status, encode(StatusMsgCodec, { height: state.height }));
-      for (const m of own) send(peer.id, m.type, m.payload);
+      for (const m of own) if (!m.skip?.(peer.id)) send(peer.id, m.type, m.payload);
       // Pending evidence reaches peers that connect later (or restarted) too.
       const items = evidence.list();
       for (let i = 0; i < items.length; i += MAX_EVIDENCE_BATCH) {

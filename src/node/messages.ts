@@ -1,5 +1,11 @@
 import { MAX_BLOCK_TXS_WIRE } from "../core/chain/block.js";
-import { CommitCodec, EvidenceCodec, SignedProposalCodec, SignedVoteCodec } from "../core/chain/vote.js";
+import {
+  CommitCodec,
+  EvidenceCodec,
+  SignedProposalCodec,
+  SignedVoteCodec,
+  VoteCodec,
+} from "../core/chain/vote.js";
 import { bytes, fixedBytes, struct, u32, u64, vector } from "../core/codec/index.js";
 import { FIRST_APP_FRAME } from "./p2p/transport.js";
 import { MAX_LINKS } from "./relay-links.js";
@@ -30,6 +36,8 @@ export const MSG = {
   chunk: FIRST_APP_FRAME + 16,
   // Relay only where needed (relay-links.ts).
   links: FIRST_APP_FRAME + 17,
+  // Votes held, announced so a conflicting one is found (driver.ts, "Equivocation without relays").
+  haveVotes: FIRST_APP_FRAME + 18,
 } as const;
 
 /** A proposal with its block (canonical block bytes). */
@@ -57,6 +65,13 @@ export const BlockTxsCodec = struct({
   txs: vector(bytes(64 * 1024), MAX_BLOCK_TXS_WIRE),
 });
 export const VoteMsgCodec = SignedVoteCodec;
+/** Most votes announced in one `haveVotes` frame. */
+export const MAX_HAVE_VOTES = 4096;
+/**
+ * The votes (unsigned: what they are for, not the signature) the sender holds for `height`, one per
+ * validator, round and type; a receiver holding a different one for the same slot sends it back.
+ */
+export const HaveVotesMsgCodec = struct({ height: u64, votes: vector(VoteCodec, MAX_HAVE_VOTES) });
 /** What a node hears first-hand (relay-links.ts): validator addresses, and node ids it drops frames to. */
 export const LinksMsgCodec = struct({
   linked: vector(fixedBytes(20), MAX_LINKS),

@@ -21,6 +21,7 @@ import {
   BlockTxsCodec,
   BlockTxsRequestCodec,
   CompactProposalMsgCodec,
+  HaveVotesMsgCodec,
   LinksMsgCodec,
   ProposalMsgCodec,
   packHashes,
@@ -132,6 +133,11 @@ export function buildSeeds(): Record<string, Uint8Array[]> {
     ),
     "msg-tx-hashes": enc(TxHashesMsgCodec, { hashes }),
     "msg-status": enc(StatusMsgCodec, { height: 7n }),
+    "msg-have-votes": enc(
+      HaveVotesMsgCodec,
+      { height: 7n, votes: [vA.vote, vB.vote] },
+      { height: 1n, votes: [] },
+    ),
     "msg-links": enc(
       LinksMsgCodec,
       { linked: [vA.vote.validator, vB.vote.validator], impaired: [] },

@@ -19,6 +19,7 @@ import {
   BlockTxsCodec,
   BlockTxsRequestCodec,
   CompactProposalMsgCodec,
+  HaveVotesMsgCodec,
   LinksMsgCodec,
   ProposalMsgCodec,
   StatusMsgCodec,
@@ -146,6 +147,7 @@ export const TARGETS: FuzzTarget[] = [
   canonical("msg-tx-hashes", TxHashesMsgCodec),
   canonical("msg-status", StatusMsgCodec),
   canonical("msg-links", LinksMsgCodec),
+  canonical("msg-have-votes", HaveVotesMsgCodec),
   canonical("msg-block-request", BlockRequestCodec),
   canonical("msg-block-response", BlockResponseCodec, (m) =>
     withParts("blocks", m.blocks, (x) => decodeBlock(x.block)),

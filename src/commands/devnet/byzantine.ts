@@ -10,13 +10,16 @@ export default class DevnetByzantine extends BaseCommand {
   static override description =
     "For tests and demos of slashing: the node signs a second, conflicting prevote, precommit or proposal " +
     "for each one it signs, bypassing its double-sign guard, so the other validators commit evidence and " +
-    "slash and tombstone it. Needs --unsafe; refused unless the chain id is a devnet's. --off makes it honest again.";
+    "slash and tombstone it. With --split each half of its peers gets a different one of the two and no peer " +
+    "both (targeted equivocation: the network must find it). Needs --unsafe; refused unless the chain id is a " +
+    "devnet's. --off makes it honest again.";
   static override args = {
     node: Args.string({ description: "Node name (node0…) or index", required: true }),
   };
   static override examples = [
     "<%= config.bin %> devnet byzantine node4 --equivocate prevote --unsafe",
     "<%= config.bin %> devnet byzantine 4 --equivocate proposal --unsafe --json",
+    "<%= config.bin %> devnet byzantine node4 --equivocate precommit --split --unsafe",
     "<%= config.bin %> devnet byzantine node4 --off",
   ];
   static override flags = {
@@ -25,6 +28,10 @@ export default class DevnetByzantine extends BaseCommand {
       description: "What to sign twice",
       options: [...EQUIVOCATE_KINDS],
       exactlyOne: ["equivocate", "off"],
+    }),
+    split: Flags.boolean({
+      description: "Send each half of its peers a different one of the two messages, no peer both",
+      dependsOn: ["equivocate"],
     }),
     off: Flags.boolean({ description: "Make the node honest again (restarts it)" }),
     unsafe: Flags.boolean({ description: "Confirm: this validator will be slashed and tombstoned" }),
@@ -37,11 +44,12 @@ export default class DevnetByzantine extends BaseCommand {
     const r = await setByzantine(home, pickDevnet(home, flags.devnet), args.node, {
       equivocate,
       unsafe: flags.unsafe,
+      split: flags.split,
     });
     this.emit(r, (o) =>
       this.log(
         o.equivocate
-          ? `${o.node} restarted as BYZANTINE (equivocates on ${o.equivocate}); expect it to be slashed and tombstoned`
+          ? `${o.node} restarted as BYZANTINE (equivocates on ${o.equivocate}${o.split ? ", split between its peers" : ""}); expect it to be slashed and tombstoned`
           : `${o.node} restarted honest`,
       ),
     );

@@ -50,7 +50,11 @@ describe("byzantine mode (issue 15)", () => {
       validateConfig({ unsafe: { byzantine: { equivocate: "precommit" } } }, "t").unsafe.byzantine,
     ).toEqual({
       equivocate: "precommit",
+      split: false,
     });
+    expect(
+      validateConfig({ unsafe: { byzantine: { equivocate: "prevote", split: true } } }, "t").unsafe.byzantine,
+    ).toEqual({ equivocate: "prevote", split: true });
     expect(codeOf(() => validateConfig({ unsafe: { byzantine: { equivocate: "blocks" } } }, "t"))).toBe(
       "CONFIG_INVALID",
     );

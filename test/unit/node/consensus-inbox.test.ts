@@ -58,6 +58,7 @@ function harness() {
     assembly,
     relay: (_signer, type) => relayed.push(type),
     onLinks: () => {},
+    onHaveVotes: () => {},
     send: () => {},
     misbehave,
     acceptProposal: () => {},
