@@ -69,6 +69,9 @@ export interface OwnMessage {
 
 export type Outbox = ReturnType<typeof createOutbox>;
 
+/** How long a split-mode byzantine node stays honest after start (see `splitting`). */
+const SPLIT_SETTLE_MS = 3000;
+
 export function createOutbox(deps: OutboxDeps) {
   /**
    * Byzantine split mode, for messages of the kind it equivocates on: the honest one goes to half 0 of the
@@ -78,6 +81,13 @@ export function createOutbox(deps: OutboxDeps) {
     deps.byzantine?.split && deps.byzantine.equivocate === kind && deps.peerHalf
       ? (peer: string) => (deps.peerHalf as (p: string) => 0 | 1)(peer) !== half
       : undefined;
+  /**
+   * Split mode stays honest for SPLIT_SETTLE_MS after start: while the peers have not yet exchanged `links`
+   * frames they relay each other everything, which would show both halves to all. A targeted equivocator
+   * waits for that too.
+   */
+  const startedAt = performance.now();
+  const splitting = () => performance.now() - startedAt >= SPLIT_SETTLE_MS;
   /** Sends one of this node's messages now and at every tick (to the peers `skip` leaves). */
   function sendOwn(type: number, payload: Uint8Array, skip?: (peer: string) => boolean): void {
     deps.own().push({ type, payload, ...(skip && { skip }) });
@@ -87,7 +97,7 @@ export function createOutbox(deps: OutboxDeps) {
   /** Byzantine mode: a second block for the same height and round, signed and sent as a second proposal. */
   function equivocateProposal(p: SignedProposal["proposal"], block: BuiltBlock["block"]): void {
     const byz = deps.byzantine;
-    if (byz?.equivocate !== "proposal") return;
+    if (byz?.equivocate !== "proposal" || (byz.split && !splitting())) return;
     const alt = buildBlock(deps.state(), {
       txs: block.txs,
       time: block.header.time + 1n,
@@ -110,7 +120,7 @@ export function createOutbox(deps: OutboxDeps) {
   /** Byzantine mode: a conflicting vote (nil for a block, a made-up block for nil), signed and sent. */
   function equivocateVote(v: SignedVote["vote"]): void {
     const byz = deps.byzantine;
-    if (byz?.equivocate !== v.type) return;
+    if (byz?.equivocate !== v.type || (byz.split && !splitting())) return;
     const other = conflictingVote(v);
     const signature = byz.sign(voteSignBytes(deps.state().chainId, other));
     deps.log.warn(
@@ -166,7 +176,7 @@ export function createOutbox(deps: OutboxDeps) {
       deps.wal({ type: "proposal", value: { proposal: signed, block: entry.bytes, valid: true } }, true);
       const payload = encodeCompactProposal(signed, entry.block);
       deps.beforePropose?.();
-      sendOwn(MSG.compactProposal, payload, splitFor("proposal", 0));
+      sendOwn(MSG.compactProposal, payload, splitting() ? splitFor("proposal", 0) : undefined);
       equivocateProposal(p, entry.block);
       deps.dispatch({ type: "proposal", proposal: signed, valid: true });
     },
@@ -184,7 +194,7 @@ export function createOutbox(deps: OutboxDeps) {
       deps.wal({ type: "vote", value: sv }, true);
       const payload = encode(VoteMsgCodec, sv);
       deps.seen.add(voteKey(v)); // copies relayed back by peers are not re-verified
-      sendOwn(MSG.vote, payload, splitFor(v.type, 0));
+      sendOwn(MSG.vote, payload, splitting() ? splitFor(v.type, 0) : undefined);
       equivocateVote(v);
       deps.onOwnVote(sv);
     },
