@@ -74,6 +74,8 @@ export interface InboxDeps {
   acceptEvidence(from: string, items: Evidence[]): void;
   /** A peer's `links` frame (relay-links.ts). */
   onLinks(from: string, m: LinksMessage): void;
+  /** A vote of the last height (late, or an answer to a `haveVotes`): only checked for a double vote. */
+  onPastVote?(from: string, sv: SignedVote): void;
   /** A peer's `haveVotes` frame (have-votes.ts). */
   onHaveVotes(from: string, m: { height: bigint; votes: Vote[] }): void;
   logError(obj: object, msg: string): void;
@@ -177,7 +179,7 @@ export function createInbox(deps: InboxDeps) {
         ? verifyRemembered(deps.verifiedPrecommits, pk, voteSignBytes(deps.state().chainId, v), sv.signature)
         : verify(pk, voteSignBytes(deps.state().chainId, v), sv.signature);
     const height = deps.cs().height;
-    if (v.height < height) return;
+    if (v.height < height) return v.height === height - 1n ? deps.onPastVote?.(from, sv) : undefined;
     if (v.height > height)
       return onFuture(from, { type: MSG.vote, payload, height: v.height }, v.validator, ok);
     // PERF: a vote already verified and relayed (each arrives from every peer) is not verified again. The

@@ -4,7 +4,13 @@ import { evidenceKeyOf } from "../core/chain/apply/evidence.js";
 import { type Block, hashBlock } from "../core/chain/block.js";
 import { verifyCommit } from "../core/chain/commit.js";
 import type { Tx } from "../core/chain/tx.js";
-import type { Commit, Evidence, SignedProposal, SignedVote } from "../core/chain/vote.js";
+import {
+  type Commit,
+  type Evidence,
+  type SignedProposal,
+  type SignedVote,
+  voteEvidence,
+} from "../core/chain/vote.js";
 import { encode, toHex } from "../core/codec/index.js";
 import {
   type ConsensusEffect,
@@ -223,6 +229,12 @@ export function createDriver(deps: DriverDeps) {
     },
     onLinks: (from, m) => links.onLinks(from, m),
     onHaveVotes: (from, m) => have.onHave(from, m.height, m.votes),
+    onPastVote(from, sv) {
+      const mine = have.conflicting(sv);
+      // SECURITY: the pool checks both signatures; a forged vote makes forged evidence and bans its sender.
+      if (mine && addEvidence(voteEvidence({ a: mine, b: sv }), from) === "forged")
+        misbehave(from, "a forged vote of the last height");
+    },
     logError: (obj, msg) => log.error(obj, msg),
     maxFrameBytes: deps.maxFrameBytes ?? 1 << 20,
     budget,

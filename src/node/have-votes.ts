@@ -27,34 +27,45 @@ const sameValue = (a: Vote, b: Vote) =>
     ? a.blockHash === b.blockHash
     : bytesEqual(a.blockHash, b.blockHash);
 
+interface HeightVotes {
+  height: bigint;
+  /** The first verified vote of each slot. */
+  slots: Map<string, SignedVote>;
+  /** "peer slot" pairs already answered. */
+  answered: Set<string>;
+}
+
+const emptyHeight = (height: bigint): HeightVotes => ({ height, slots: new Map(), answered: new Set() });
+
 export function createHaveVotes(deps: HaveVotesDeps) {
-  let height = 0n;
-  /** The first verified vote of each slot at `height`. */
-  const slots = new Map<string, SignedVote>();
-  /** Votes not announced yet. */
+  /**
+   * The current height's votes, and the previous height's: a height can end before the next tick, so its
+   * last votes are announced as it ends and answered by peers that have moved on to the next one too.
+   */
+  let cur = emptyHeight(0n);
+  let prev = emptyHeight(-1n);
+  /** Votes of `cur` not announced yet. */
   let queued: Vote[] = [];
-  /** "peer slot" pairs already answered at `height`. */
-  const answered = new Set<string>();
 
   const inChunks = (votes: Vote[], send: (chunk: Vote[]) => void) => {
     for (let i = 0; i < votes.length; i += MAX_HAVE_VOTES) send(votes.slice(i, i + MAX_HAVE_VOTES));
   };
 
   return {
-    /** A new height: nothing of the last one is announced or answered any more. */
+    /** A new height: what is left of the last one is announced now; it is answered one height longer. */
     reset(h: bigint): void {
-      height = h;
-      slots.clear();
+      if (queued.length) inChunks(queued, (chunk) => deps.announce(null, cur.height, chunk));
       queued = [];
-      answered.clear();
+      prev = cur;
+      cur = emptyHeight(h);
     },
 
     /** A verified vote of the current height (received or this node's own). */
     noteVote(sv: SignedVote): void {
-      if (sv.vote.height !== height) return;
+      if (sv.vote.height !== cur.height) return;
       const k = slotOf(sv.vote);
-      if (slots.has(k)) return; // a second one for the slot: the engine reports it as evidence itself
-      slots.set(k, sv);
+      if (cur.slots.has(k)) return; // a second one for the slot: the engine reports it as evidence itself
+      cur.slots.set(k, sv);
       queued.push(sv.vote);
     },
 
@@ -63,28 +74,41 @@ export function createHaveVotes(deps: HaveVotesDeps) {
       if (queued.length === 0) return;
       const votes = queued;
       queued = [];
-      inChunks(votes, (chunk) => deps.announce(null, height, chunk));
+      inChunks(votes, (chunk) => deps.announce(null, cur.height, chunk));
     },
 
     /** A new peer gets every vote of the height held so far. */
     connected(peer: string): void {
-      if (slots.size === 0) return;
+      if (cur.slots.size === 0) return;
       inChunks(
-        [...slots.values()].map((sv) => sv.vote),
-        (chunk) => deps.announce(peer, height, chunk),
+        [...cur.slots.values()].map((sv) => sv.vote),
+        (chunk) => deps.announce(peer, cur.height, chunk),
       );
+    },
+
+    /**
+     * The vote this node holds that conflicts with `sv` (same validator, height, round and type, another
+     * value), from this height or the last one; null if none. An answer to an announcement may arrive after
+     * its height ended here: it still makes evidence.
+     */
+    conflicting(sv: SignedVote): SignedVote | null {
+      const v = sv.vote;
+      const at = v.height === cur.height ? cur : v.height === prev.height ? prev : null;
+      const mine = at?.slots.get(slotOf(v));
+      return mine && !sameValue(mine.vote, v) ? mine : null;
     },
 
     /** A peer's announcement: each slot where this node holds a different vote gets that vote sent back. */
     onHave(peer: string, h: bigint, votes: Vote[]): void {
-      if (h !== height) return;
+      const at = h === cur.height ? cur : h === prev.height ? prev : null;
+      if (!at) return;
       for (const v of votes) {
         const k = slotOf(v);
-        const mine = slots.get(k);
-        if (!mine || sameValue(mine.vote, v)) continue;
+        const mine = at.slots.get(k);
+        if (!mine || mine.vote.height !== v.height || sameValue(mine.vote, v)) continue;
         const key = `${peer} ${k}`;
-        if (answered.has(key)) continue;
-        answered.add(key);
+        if (at.answered.has(key)) continue;
+        at.answered.add(key);
         deps.sendVote(peer, mine);
       }
     },

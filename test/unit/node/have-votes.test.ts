@@ -82,4 +82,20 @@ describe("have-votes announcements", () => {
     a.have.onHave("B", 6n, [vote(1, 0xcc).vote]);
     expect(a.sent).toHaveLength(0);
   });
+
+  it("a height that ends before the tick announces its votes as it ends; its conflicts count one height on", () => {
+    const a = node();
+    a.have.noteVote(vote(1, 0xaa));
+    a.have.reset(6n);
+    expect(a.announced).toEqual([{ peer: null, height: 5n, votes: [vote(1, 0xaa).vote] }]);
+    // An answer arriving at height 6 with validator 1's other vote of height 5:
+    expect(a.have.conflicting(vote(1, 0xbb))?.vote.blockHash?.[0]).toBe(0xaa);
+    expect(a.have.conflicting(vote(1, 0xaa))).toBeNull();
+    expect(a.have.conflicting(vote(2, 0xbb))).toBeNull();
+    // Still answered for height 5 (a peer a height behind), not for 4.
+    a.have.onHave("B", 5n, [vote(1, 0xcc).vote]);
+    expect(a.sent).toHaveLength(1);
+    a.have.reset(7n);
+    expect(a.have.conflicting(vote(1, 0xbb))).toBeNull();
+  });
 });
