@@ -77,7 +77,7 @@ export interface InboxDeps {
   /** A vote of the last height (late, or an answer to a `haveVotes`): only checked for a double vote. */
   onPastVote?(from: string, sv: SignedVote): void;
   /** A peer's `haveVotes` frame (have-votes.ts). */
-  onHaveVotes(from: string, m: { height: bigint; votes: Vote[] }): void;
+  onHaveVotes(from: string, m: { height: bigint; votes: Vote[]; proposals: SignedProposal[] }): void;
   logError(obj: object, msg: string): void;
   maxFrameBytes: number;
   /** Per-peer budget of block txs served (serve-budget.ts); unlimited without one. */

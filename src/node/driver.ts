@@ -7,6 +7,7 @@ import type { Tx } from "../core/chain/tx.js";
 import {
   type Commit,
   type Evidence,
+  proposalEvidence,
   type SignedProposal,
   type SignedVote,
   voteEvidence,
@@ -139,12 +140,17 @@ export function createDriver(deps: DriverDeps) {
   });
   for (const p of transport.peers()) links.connected(p.id, p.validator);
   const have = createHaveVotes({
-    announce(peer, height, votes) {
-      const payload = encode(HaveVotesMsgCodec, { height, votes });
+    announce(peer, height, votes, proposals) {
+      const payload = encode(HaveVotesMsgCodec, { height, votes, proposals });
       if (peer) send(peer, MSG.haveVotes, payload);
       else broadcast(MSG.haveVotes, payload);
     },
     sendVote: (peer, sv) => send(peer, MSG.vote, encode(VoteMsgCodec, sv)),
+    conflictingProposals(mine, theirs, from) {
+      // SECURITY: the pool checks both signatures; a forged proposal makes forged evidence and bans its sender.
+      if (addEvidence(proposalEvidence({ a: mine, b: theirs }), from) === "forged")
+        misbehave(from, "a forged proposal in a haveVotes frame");
+    },
   });
   /** Relays a first-seen proposal or vote to the peers that do not hear its signer first-hand. */
   const relay = (signer: Uint8Array, type: number, payload: Uint8Array, from: string) => {
@@ -228,7 +234,7 @@ export function createDriver(deps: DriverDeps) {
       }
     },
     onLinks: (from, m) => links.onLinks(from, m),
-    onHaveVotes: (from, m) => have.onHave(from, m.height, m.votes),
+    onHaveVotes: (from, m) => have.onHave(from, m.height, m.votes, m.proposals),
     onPastVote(from, sv) {
       const mine = have.conflicting(sv);
       // SECURITY: the pool checks both signatures; a forged vote makes forged evidence and bans its sender.
@@ -292,6 +298,7 @@ export function createDriver(deps: DriverDeps) {
   /** Steps the engine with `event` and every event its effects produce, in FIFO order. */
   function dispatch(event: ConsensusEvent): void {
     if (halted) return;
+    if (event.type === "proposal") have.noteProposal(event.proposal);
     queue.push(event);
     if (draining) return;
     draining = true;

@@ -10,15 +10,17 @@
  * Bounded: one vote per (validator, round, type) slot is kept per height; each slot is answered at most once
  * per peer and height, so a peer announcing made-up conflicts gets at most one vote per slot back.
  */
-import type { SignedVote, Vote } from "../core/chain/vote.js";
-import { bytesEqual, bytesToString } from "../core/codec/index.js";
+import { ProposalCodec, type SignedProposal, type SignedVote, type Vote } from "../core/chain/vote.js";
+import { bytesEqual, bytesToString, encode } from "../core/codec/index.js";
 import { MAX_HAVE_VOTES } from "./messages.js";
 
 export interface HaveVotesDeps {
   /** Sends a `haveVotes` announcement to one peer, or to every peer (null). */
-  announce(peer: string | null, height: bigint, votes: Vote[]): void;
+  announce(peer: string | null, height: bigint, votes: Vote[], proposals: SignedProposal[]): void;
   /** Sends one signed vote to a peer. */
   sendVote(peer: string, sv: SignedVote): void;
+  /** Two signed proposals of one proposer for one height and round with different contents. */
+  conflictingProposals(mine: SignedProposal, theirs: SignedProposal, from: string): void;
 }
 
 const slotOf = (v: Vote) => `${bytesToString(v.validator, "latin1")}/${v.round}/${v.type}`;
@@ -31,11 +33,22 @@ interface HeightVotes {
   height: bigint;
   /** The first verified vote of each slot. */
   slots: Map<string, SignedVote>;
+  /** The first proposal of each round (its proposer is the round's). */
+  proposals: Map<number, SignedProposal>;
   /** "peer slot" pairs already answered. */
   answered: Set<string>;
 }
 
-const emptyHeight = (height: bigint): HeightVotes => ({ height, slots: new Map(), answered: new Set() });
+const emptyHeight = (height: bigint): HeightVotes => ({
+  height,
+  slots: new Map(),
+  proposals: new Map(),
+  answered: new Set(),
+});
+const sameProposal = (a: SignedProposal, b: SignedProposal) =>
+  bytesEqual(encode(ProposalCodec, a.proposal), encode(ProposalCodec, b.proposal));
+/** Most proposals one announcement carries (the codec's bound). */
+const MAX_HAVE_PROPOSALS = 64;
 
 export function createHaveVotes(deps: HaveVotesDeps) {
   /**
@@ -44,18 +57,36 @@ export function createHaveVotes(deps: HaveVotesDeps) {
    */
   let cur = emptyHeight(0n);
   let prev = emptyHeight(-1n);
-  /** Votes of `cur` not announced yet. */
+  /** Votes and proposals of `cur` not announced yet. */
   let queued: Vote[] = [];
+  let queuedProposals: SignedProposal[] = [];
 
-  const inChunks = (votes: Vote[], send: (chunk: Vote[]) => void) => {
-    for (let i = 0; i < votes.length; i += MAX_HAVE_VOTES) send(votes.slice(i, i + MAX_HAVE_VOTES));
+  /** Announces `votes` and `proposals` of `height` to `peer` (null: all), in frames within the codec's bounds. */
+  const send = (peer: string | null, height: bigint, votes: Vote[], proposals: SignedProposal[]) => {
+    const frames = Math.max(
+      1,
+      Math.ceil(votes.length / MAX_HAVE_VOTES),
+      Math.ceil(proposals.length / MAX_HAVE_PROPOSALS),
+    );
+    for (let f = 0; f < frames; f++)
+      deps.announce(
+        peer,
+        height,
+        votes.slice(f * MAX_HAVE_VOTES, (f + 1) * MAX_HAVE_VOTES),
+        proposals.slice(f * MAX_HAVE_PROPOSALS, (f + 1) * MAX_HAVE_PROPOSALS),
+      );
+  };
+  const flush = (peer: string | null, height: bigint) => {
+    if (queued.length === 0 && queuedProposals.length === 0) return;
+    send(peer, height, queued, queuedProposals);
+    queued = [];
+    queuedProposals = [];
   };
 
   return {
     /** A new height: what is left of the last one is announced now; it is answered one height longer. */
     reset(h: bigint): void {
-      if (queued.length) inChunks(queued, (chunk) => deps.announce(null, cur.height, chunk));
-      queued = [];
+      flush(null, cur.height);
       prev = cur;
       cur = emptyHeight(h);
     },
@@ -69,21 +100,24 @@ export function createHaveVotes(deps: HaveVotesDeps) {
       queued.push(sv.vote);
     },
 
+    /** A verified proposal of the current height (received or this node's own). */
+    noteProposal(sp: SignedProposal): void {
+      const p = sp.proposal;
+      if (p.height !== cur.height || cur.proposals.has(p.round)) return;
+      cur.proposals.set(p.round, sp);
+      queuedProposals.push(sp);
+    },
+
     /** Each tick: announces what arrived since the last one. */
     tick(): void {
-      if (queued.length === 0) return;
-      const votes = queued;
-      queued = [];
-      inChunks(votes, (chunk) => deps.announce(null, cur.height, chunk));
+      flush(null, cur.height);
     },
 
     /** A new peer gets every vote of the height held so far. */
     connected(peer: string): void {
-      if (cur.slots.size === 0) return;
-      inChunks(
-        [...cur.slots.values()].map((sv) => sv.vote),
-        (chunk) => deps.announce(peer, cur.height, chunk),
-      );
+      if (cur.slots.size === 0 && cur.proposals.size === 0) return;
+      const votes = [...cur.slots.values()].map((sv) => sv.vote);
+      send(peer, cur.height, votes, [...cur.proposals.values()]);
     },
 
     /**
@@ -99,9 +133,15 @@ export function createHaveVotes(deps: HaveVotesDeps) {
     },
 
     /** A peer's announcement: each slot where this node holds a different vote gets that vote sent back. */
-    onHave(peer: string, h: bigint, votes: Vote[]): void {
+    onHave(peer: string, h: bigint, votes: Vote[], proposals: SignedProposal[] = []): void {
       const at = h === cur.height ? cur : h === prev.height ? prev : null;
       if (!at) return;
+      for (const theirs of proposals) {
+        const mine = at.proposals.get(theirs.proposal.round);
+        if (!mine || theirs.proposal.height !== h || sameProposal(mine, theirs)) continue;
+        if (!bytesEqual(mine.proposal.proposer, theirs.proposal.proposer)) continue;
+        deps.conflictingProposals(mine, theirs, peer);
+      }
       for (const v of votes) {
         const k = slotOf(v);
         const mine = at.slots.get(k);

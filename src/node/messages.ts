@@ -71,7 +71,12 @@ export const MAX_HAVE_VOTES = 4096;
  * The votes (unsigned: what they are for, not the signature) the sender holds for `height`, one per
  * validator, round and type; a receiver holding a different one for the same slot sends it back.
  */
-export const HaveVotesMsgCodec = struct({ height: u64, votes: vector(VoteCodec, MAX_HAVE_VOTES) });
+export const HaveVotesMsgCodec = struct({
+  height: u64,
+  votes: vector(VoteCodec, MAX_HAVE_VOTES),
+  /** Signed proposals the sender took in since its last announcement: a receiver holding a conflicting one has evidence at once. */
+  proposals: vector(SignedProposalCodec, 64),
+});
 /** What a node hears first-hand (relay-links.ts): validator addresses, and node ids it drops frames to. */
 export const LinksMsgCodec = struct({
   linked: vector(fixedBytes(20), MAX_LINKS),

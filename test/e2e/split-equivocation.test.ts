@@ -9,7 +9,8 @@ import { until } from "../helpers/raw-peer.js";
  * Targeted equivocation (src/node/have-votes.ts), real processes: node4 of 5 sends one prevote to two of its
  * peers and a conflicting one to the other two, re-sends included, so no peer gets both from it. Votes are
  * not relayed between peers that hear node4 first-hand (relay-links.ts); the nodes' `haveVotes`
- * announcements must bring the two together, so node4 is still caught, slashed and tombstoned.
+ * announcements must bring the two together, so node4 is still caught, slashed and tombstoned. Then node3
+ * does the same with its proposals.
  */
 describe("targeted equivocation is caught without relays (5 validators, processes)", () => {
   let home: string;
@@ -39,6 +40,23 @@ describe("targeted equivocation is caught without relays (5 validators, processe
     // The four honest validators keep finalizing.
     const h0 = BigInt((await api(0).status()).height);
     for (const i of [0, 1, 2, 3])
+      await until(
+        async () => BigInt((await api(i).status()).height) >= h0 + 3n,
+        60_000,
+        `node${i} finalizes`,
+      );
+  }, 240_000);
+
+  it("node3 splitting its proposals between its peers is slashed and tombstoned too", async () => {
+    const b = await runCli(
+      ["devnet", "byzantine", "node3", "--equivocate", "proposal", "--split", "--unsafe", "--json"],
+      { home, timeout: 120_000 },
+    );
+    expect(b.code, b.stderr + b.stdout).toBe(0);
+    // node3 proposes about one height in four of the remaining set: give it time to be the proposer.
+    await until(async () => (await validator("node3")).tombstoned, 120_000, "node3 tombstoned");
+    const h0 = BigInt((await api(0).status()).height);
+    for (const i of [0, 1, 2])
       await until(
         async () => BigInt((await api(i).status()).height) >= h0 + 3n,
         60_000,

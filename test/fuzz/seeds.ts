@@ -135,8 +135,8 @@ export function buildSeeds(): Record<string, Uint8Array[]> {
     "msg-status": enc(StatusMsgCodec, { height: 7n }),
     "msg-have-votes": enc(
       HaveVotesMsgCodec,
-      { height: 7n, votes: [vA.vote, vB.vote] },
-      { height: 1n, votes: [] },
+      { height: 7n, votes: [vA.vote, vB.vote], proposals: [sp] },
+      { height: 1n, votes: [], proposals: [] },
     ),
     "msg-links": enc(
       LinksMsgCodec,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SignedVote, Vote } from "../../../src/core/chain/vote.js";
+import type { SignedProposal, SignedVote, Vote } from "../../../src/core/chain/vote.js";
 import { createHaveVotes } from "../../../src/node/have-votes.js";
 
 const vote = (
@@ -22,12 +22,18 @@ const vote = (
 function node() {
   const announced: { peer: string | null; height: bigint; votes: Vote[] }[] = [];
   const sent: { peer: string; sv: SignedVote }[] = [];
+  const conflicts: { mine: SignedProposal; theirs: SignedProposal; from: string }[] = [];
+  const props: SignedProposal[][] = [];
   const have = createHaveVotes({
-    announce: (peer, height, votes) => announced.push({ peer, height, votes }),
+    announce: (peer, height, votes, proposals) => {
+      announced.push({ peer, height, votes });
+      props.push(proposals);
+    },
     sendVote: (peer, sv) => sent.push({ peer, sv }),
+    conflictingProposals: (mine, theirs, from) => conflicts.push({ mine, theirs, from }),
   });
   have.reset(5n);
-  return { have, announced, sent };
+  return { have, announced, sent, conflicts, props };
 }
 
 describe("have-votes announcements", () => {
@@ -97,5 +103,32 @@ describe("have-votes announcements", () => {
     expect(a.sent).toHaveLength(1);
     a.have.reset(7n);
     expect(a.have.conflicting(vote(1, 0xbb))).toBeNull();
+  });
+
+  it("a proposal of the same proposer and round with other contents is reported as a conflict, at once", () => {
+    const proposal = (hash: number, round = 0, proposer = 9): SignedProposal => ({
+      proposal: {
+        height: 5n,
+        round,
+        blockHash: new Uint8Array(32).fill(hash),
+        polRound: null,
+        proposer: new Uint8Array(20).fill(proposer),
+      },
+      signature: new Uint8Array(64).fill(hash),
+    });
+    const a = node();
+    const b = node();
+    a.have.noteProposal(proposal(0xaa));
+    a.have.noteProposal(proposal(0xcc)); // a second one of the round: the engine reports it itself
+    b.have.noteProposal(proposal(0xbb));
+    b.have.noteProposal(proposal(0xdd, 1));
+    a.have.tick();
+    expect(a.props[0]?.map((p) => p.proposal.blockHash[0])).toEqual([0xaa]);
+    b.have.onHave("A", 5n, [], a.props[0] as SignedProposal[]);
+    expect(
+      b.conflicts.map((c) => [c.from, c.mine.proposal.blockHash[0], c.theirs.proposal.blockHash[0]]),
+    ).toEqual([["A", 0xbb, 0xaa]]);
+    b.have.onHave("A", 5n, [], [proposal(0xbb), proposal(0xee, 1, 8)]); // same one; another proposer
+    expect(b.conflicts).toHaveLength(1);
   });
 });
