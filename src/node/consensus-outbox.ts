@@ -74,20 +74,21 @@ const SPLIT_SETTLE_MS = 3000;
 
 export function createOutbox(deps: OutboxDeps) {
   /**
-   * Byzantine split mode, for messages of the kind it equivocates on: the honest one goes to half 0 of the
-   * peers only, the conflicting one to half 1 only (see `send`). Undefined: every peer.
-   */
-  const splitFor = (kind: string, half: 0 | 1) =>
-    deps.byzantine?.split && deps.byzantine.equivocate === kind && deps.peerHalf
-      ? (peer: string) => (deps.peerHalf as (p: string) => 0 | 1)(peer) !== half
-      : undefined;
-  /**
    * Split mode stays honest for SPLIT_SETTLE_MS after start: while the peers have not yet exchanged `links`
    * frames they relay each other everything, which would show both halves to all. A targeted equivocator
    * waits for that too.
    */
   const startedAt = performance.now();
   const splitting = () => performance.now() - startedAt >= SPLIT_SETTLE_MS;
+  /**
+   * Byzantine split mode, once splitting, for messages of the kind it equivocates on: the honest one goes
+   * to half 0 of the peers only, the conflicting one to half 1 only. Undefined: every peer.
+   */
+  const splitFor = (kind: string, half: 0 | 1) => {
+    const peerHalf = deps.peerHalf;
+    if (!deps.byzantine?.split || deps.byzantine.equivocate !== kind || !peerHalf || !splitting()) return;
+    return (peer: string) => peerHalf(peer) !== half;
+  };
   /** Sends one of this node's messages now and at every tick (to the peers `skip` leaves). */
   function sendOwn(type: number, payload: Uint8Array, skip?: (peer: string) => boolean): void {
     deps.own().push({ type, payload, ...(skip && { skip }) });
@@ -176,7 +177,7 @@ export function createOutbox(deps: OutboxDeps) {
       deps.wal({ type: "proposal", value: { proposal: signed, block: entry.bytes, valid: true } }, true);
       const payload = encodeCompactProposal(signed, entry.block);
       deps.beforePropose?.();
-      sendOwn(MSG.compactProposal, payload, splitting() ? splitFor("proposal", 0) : undefined);
+      sendOwn(MSG.compactProposal, payload, splitFor("proposal", 0));
       equivocateProposal(p, entry.block);
       deps.dispatch({ type: "proposal", proposal: signed, valid: true });
     },
@@ -194,7 +195,7 @@ export function createOutbox(deps: OutboxDeps) {
       deps.wal({ type: "vote", value: sv }, true);
       const payload = encode(VoteMsgCodec, sv);
       deps.seen.add(voteKey(v)); // copies relayed back by peers are not re-verified
-      sendOwn(MSG.vote, payload, splitting() ? splitFor(v.type, 0) : undefined);
+      sendOwn(MSG.vote, payload, splitFor(v.type, 0));
       equivocateVote(v);
       deps.onOwnVote(sv);
     },

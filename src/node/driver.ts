@@ -127,24 +127,20 @@ export function createDriver(deps: DriverDeps) {
     payload: Uint8Array,
     opts?: { except?: string; skip?: (peer: string) => boolean },
   ) => transport.broadcast(type, payload, opts);
+  /** To one peer, or to every peer (null). */
+  const sendOrBroadcast = (peer: string | null, type: number, payload: Uint8Array) =>
+    peer ? send(peer, type, payload) : broadcast(type, payload);
   const links = createRelayLinks({
     nodeId: transport.nodeId,
     now: () => performance.now(),
     silenceMs: LINK_SILENCE_MS,
     impaired: (peer) => transport.impaired(peer, CONSENSUS_TYPES),
-    sendLinks(peer, m) {
-      const payload = encode(LinksMsgCodec, m);
-      if (peer) send(peer, MSG.links, payload);
-      else broadcast(MSG.links, payload);
-    },
+    sendLinks: (peer, m) => sendOrBroadcast(peer, MSG.links, encode(LinksMsgCodec, m)),
   });
   for (const p of transport.peers()) links.connected(p.id, p.validator);
   const have = createHaveVotes({
-    announce(peer, height, votes, proposals) {
-      const payload = encode(HaveVotesMsgCodec, { height, votes, proposals });
-      if (peer) send(peer, MSG.haveVotes, payload);
-      else broadcast(MSG.haveVotes, payload);
-    },
+    announce: (peer, height, votes, proposals) =>
+      sendOrBroadcast(peer, MSG.haveVotes, encode(HaveVotesMsgCodec, { height, votes, proposals })),
     sendVote: (peer, sv) => send(peer, MSG.vote, encode(VoteMsgCodec, sv)),
     conflictingProposals(mine, theirs, from) {
       // SECURITY: the pool checks both signatures; a forged proposal makes forged evidence and bans its sender.
