@@ -49,6 +49,8 @@ import { decodeWalRecord, encodeWalRecord, type WalRecord } from "./wal-records.
 import { createReplayer, planWalReplay, type ReplayItem, type ReplayLeftover } from "./wal-replay.js";
 
 const TICK_MS = 400;
+/** Extra propose timeouts a round waits for a received proposal still fetching its txs (see scheduleTimeout). */
+const PROPOSE_EXTENSIONS = 2;
 /** A link that carried no app frame for this long stops counting as first-hand (relay-links.ts). */
 const LINK_SILENCE_MS = 3 * TICK_MS;
 /** Messages of one signer held per height for peers that lose their link to it (a byzantine one may sign many). */
@@ -318,11 +320,25 @@ export function createDriver(deps: DriverDeps) {
         return outbox.signAndSendProposal(e.proposal);
       case "vote":
         return outbox.signAndSendVote(e.vote);
-      case "scheduleTimeout":
-        return later(e.durationMs, () => {
+      case "scheduleTimeout": {
+        const fire = () => {
           wal({ type: "timeout", value: { kind: e.kind, height: e.height, round: e.round } });
           dispatch({ type: "timeout", kind: e.kind, height: e.height, round: e.round });
-        });
+        };
+        // LIVENESS: the round's proposal is here (proposer and signature checked) but some of its txs are
+        // still being fetched (a compact proposal's fetch costs a round trip and more on a slow link): wait
+        // up to PROPOSE_EXTENSIONS more propose timeouts for them instead of prevoting nil on a block about
+        // to be whole. Bounded, so a proposer naming txs nobody has costs its round at most
+        // (1 + PROPOSE_EXTENSIONS) × the timeout. Timeouts never decide anything (safety unchanged), only when.
+        let extensions = 0;
+        const extend = () => {
+          if (e.kind !== "propose" || extensions >= PROPOSE_EXTENSIONS || !assembly.awaits(e.height, e.round))
+            return fire();
+          extensions++;
+          later(e.durationMs, extend);
+        };
+        return later(e.durationMs, extend);
+      }
       case "decide":
         void commitDecided(e.height, e.round, e.blockHash, e.commit);
         return;

@@ -219,6 +219,15 @@ export function createProposalAssembly(deps: AssemblyDeps) {
       return assembling.size;
     },
 
+    /** True while a proposal of this height and round is still missing txs (in flight or asked for). */
+    awaits(height: bigint, round: number): boolean {
+      for (const a of assembling.values()) {
+        const p = a.proposal.proposal;
+        if (p.height === height && p.round === round) return true;
+      }
+      return false;
+    },
+
     clear(): void {
       assembling.clear();
       awaited.clear();

@@ -223,6 +223,42 @@ describe("node cluster (3 validator processes)", () => {
     }
   }, 90_000);
 
+  it("on a slow link a proposal still fetching its txs at the propose timeout is waited for, not voted nil", async () => {
+    const [n0, n1] = up.nodes;
+    // node0 alone has the tx (no tx gossip), and every frame to or from it takes 250 ms each way: a peer has
+    // node0's compact proposal after ≈ 250 ms but its tx only after a fetch round trip, ≈ 850 ms in all —
+    // past the propose timeouts of rounds 0-2 (400, 600, 800 ms). Prevoting nil at the timeout would let
+    // the tx in only at round 3 or later (3 validators take turns by round); waiting for the fetch lets it
+    // in at the first round node0 proposes.
+    const fault = { peer: "*", dropTxGossip: true, delayMs: 250 };
+    expect((await nodeFaults(n0, "POST", fault)).status).toBe(200);
+    try {
+      const r = await runCli(
+        ["tx", "transfer", "--node", n0.apiUrl, "--from", "alice", "--to", "bob", "--amount", "3"].concat([
+          "--wait",
+          "--timeout",
+          "60",
+          "--json",
+        ]),
+        { home, timeout: 90_000 },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.json().status).toBe("committed");
+      // The round it was decided in: the next block's lastCommit (polled on node1, bounded).
+      const next = Number(r.json().height) + 1;
+      let round: number | undefined;
+      for (const end = Date.now() + 30_000; round === undefined && Date.now() < end; ) {
+        const res = await fetch(`${n1.apiUrl}/v1/blocks/${next}`);
+        if (res.ok) round = ((await res.json()) as any).lastCommit.round;
+        else await new Promise((res) => setTimeout(res, 100));
+      }
+      expect(round).toBeDefined();
+      expect(round).toBeLessThan(3);
+    } finally {
+      expect((await nodeFaults(n0, "DELETE")).status).toBe(200);
+    }
+  }, 120_000);
+
   it("after all nodes restart, the chain resumes at the same height with the same state root", async () => {
     for (const n of up.nodes)
       expect((await runCli(["devnet", "stop", n.name, "--devnet", "cluster"], { home })).code).toBe(0);

@@ -93,6 +93,8 @@ describe("compact proposal assembly", () => {
     h.a.start("p1", msg.proposal, opened, payload);
     expect(h.a.addSource(built.hash, "p2")).toBe(true);
     expect(h.sent).toHaveLength(0); // grace: gossip may still bring them
+    // The driver holds the round's propose timeout while this proposal (and only this one) is incomplete.
+    expect([h.a.awaits(1n, 0), h.a.awaits(1n, 1), h.a.awaits(2n, 0)]).toEqual([true, false, false]);
     h.a.onTxAdmitted(toHex(hashTx(txs[3]!)), txs[3]!); // one arrives by gossip meanwhile
     h.runTimers();
     expect(h.sent.map((s) => s.peer)).toEqual(["p1"]);
@@ -116,6 +118,7 @@ describe("compact proposal assembly", () => {
     expect(h.done).toHaveLength(1);
     expect(toHex(hashBlock(h.done[0]!.block))).toBe(toHex(built.hash));
     expect(h.a.pending).toBe(0);
+    expect(h.a.awaits(1n, 0)).toBe(false);
   });
 
   it("rejects a hash list that does not give the signed txRoot, and a skeleton of another block", () => {
