@@ -332,8 +332,11 @@ export function createDriver(deps: DriverDeps) {
         // (1 + PROPOSE_EXTENSIONS) × the timeout. Timeouts never decide anything (safety unchanged), only when.
         let extensions = 0;
         const extend = () => {
-          if (e.kind !== "propose" || extensions >= PROPOSE_EXTENSIONS || !assembly.awaits(e.height, e.round))
+          const waiting = e.kind === "propose" && assembly.awaits(e.height, e.round);
+          if (!waiting || extensions >= PROPOSE_EXTENSIONS) {
+            if (extensions > 0) metrics.proposeWaits.inc({ outcome: waiting ? "expired" : "whole" });
             return fire();
+          }
           extensions++;
           later(e.durationMs, extend);
         };

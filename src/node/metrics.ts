@@ -122,6 +122,12 @@ export function createMetrics() {
       help: "Txs of proposed blocks this node lacked and fetched from a peer (the rest came from its mempool)",
       registers: [registry],
     }),
+    proposeWaits: new Counter({
+      name: "fastpos_consensus_propose_waits_total",
+      help: "Propose timeouts held because the round's proposal was still fetching txs: the block came whole in time (whole) or the wait ran out (expired)",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
     relayFrames: new Counter({
       name: "fastpos_p2p_relay_frames_total",
       help: "First-seen proposals and votes relayed to peers (sent), or not sent because the peer hears their signer directly (skipped)",

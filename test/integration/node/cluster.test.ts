@@ -254,6 +254,19 @@ describe("node cluster (3 validator processes)", () => {
       }
       expect(round).toBeDefined();
       expect(round).toBeLessThan(3);
+      // …and the peers count the wait (node1 or node2, whichever node0's proposal reached first).
+      const waits = async (url: string) => {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        return Number(
+          /^fastpos_consensus_propose_waits_total\{outcome="whole"\} (\d+)/m.exec(text)?.[1] ?? 0,
+        );
+      };
+      let held = 0;
+      for (const end = Date.now() + 30_000; held === 0 && Date.now() < end; ) {
+        held = (await waits(n1.apiUrl)) + (await waits(up.nodes[2].apiUrl));
+        if (held === 0) await new Promise((res) => setTimeout(res, 100));
+      }
+      expect(held).toBeGreaterThan(0);
     } finally {
       expect((await nodeFaults(n0, "DELETE")).status).toBe(200);
     }
